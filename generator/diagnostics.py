@@ -1,0 +1,67 @@
+"""Findings about a workbook: one shape for reader problems and validation rules alike."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from enum import Enum
+
+
+class Severity(str, Enum):
+    ERROR = "错误"
+    WARNING = "警告"
+    INFO = "提示"
+
+
+SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
+
+
+@dataclass
+class Diagnostic:
+    code: str
+    severity: Severity
+    message: str
+    file: str = ""
+    sheet: str = ""
+    cell: str = ""
+    row_label: str = ""
+    col_label: str = ""
+    paragraph: int | None = None  # 1-based paragraph number within the sheet's narrative
+    expected: object = None
+    actual: object = None
+
+    @property
+    def location(self) -> str:
+        where = self.file
+        if self.sheet:
+            where += f" {self.sheet}" if where else self.sheet
+            if self.cell:
+                where += f"!{self.cell}"
+        return where
+
+    def format(self) -> str:
+        """One line, linter style: location: CODE 严重程度 message."""
+        labels = " ".join(x for x in (self.row_label, self.col_label) if x)
+        head = f"{self.location}: " if self.location else ""
+        ctx = f"［{labels}］" if labels else ""
+        return f"{head}{self.code} {self.severity.value} {ctx}{self.message}"
+
+    def to_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        for k in ("expected", "actual"):
+            v = d[k]
+            if v is not None and not isinstance(v, (int, float, str, bool)):
+                d[k] = str(v)
+        return d
+
+
+class InputError(Exception):
+    """The workbook cannot be read as a report: each diagnostic says where and why."""
+
+    def __init__(self, diagnostics: list[Diagnostic]):
+        super().__init__("\n".join(d.format() for d in diagnostics))
+        self.diagnostics = diagnostics
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (SEVERITY_ORDER[d.severity], d.sheet, d.code)

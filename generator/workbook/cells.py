@@ -1,0 +1,79 @@
+"""Turning what a spreadsheet cell holds into a Value, without ever guessing a number."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..formats.spec import Kind
+from ..model import State, Value
+
+_NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+_AMOUNT_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(元|万元|千元|亿元)")
+EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+
+
+@dataclass
+class Parsed:
+    value: Value | None  # None when the cell cannot be read as a number
+    note: str = ""  # what was cleaned (text-number, full-width digits, thousands separators)
+    problem: str = ""  # why the cell cannot be read
+
+
+def normalize(text: str) -> str:
+    """Compare labels as people see them: NFKC, no whitespace."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _to_number(text: str) -> int | Decimal:
+    if "." in text:
+        return Decimal(text)
+    return int(text)
+
+
+def parse_cell(raw: object, kind: Kind, data_type: str = "n") -> Parsed:
+    """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b")."""
+    if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+        return Parsed(Value(State.BLANK, raw=raw))
+    if data_type == "e" or (isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS):
+        return Parsed(Value(State.ERROR, raw=raw))
+    if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
+        return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+    if isinstance(raw, int):
+        return Parsed(Value(State.NUMBER, raw, raw=raw))
+    if isinstance(raw, float):
+        if raw != raw or raw in (float("inf"), float("-inf")):
+            return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+        if raw.is_integer():
+            return Parsed(Value(State.NUMBER, int(raw), raw=raw))
+        return Parsed(Value(State.NUMBER, Decimal(repr(raw)), raw=raw))
+    if isinstance(raw, Decimal):
+        return Parsed(Value(State.NUMBER, raw, raw=raw))
+    text = str(raw)
+    norm = unicodedata.normalize("NFKC", text).strip()
+    notes = []
+    if norm != text.strip():
+        notes.append("全角字符已转为半角")
+    if norm in ("/", "\\"):
+        return Parsed(Value(State.SLASH, raw=raw))
+    if _THOUSANDS.fullmatch(norm):
+        norm = norm.replace(",", "")
+        notes.append("千位分隔符已去掉")
+    if _NUMBER.fullmatch(norm):
+        notes.insert(0, "以文本形式填写的数字已按数字读取")
+        try:
+            return Parsed(Value(State.NUMBER, _to_number(norm), raw=raw), note="，".join(notes))
+        except (InvalidOperation, ValueError):
+            pass
+    if kind is Kind.AMOUNT_TEXT:
+        m = _AMOUNT_UNIT.fullmatch(norm)
+        if m:
+            return Parsed(Value(State.NUMBER, _to_number(m.group(1)), raw=raw, unit=m.group(2)))
+    hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
+    if kind is Kind.AMOUNT_TEXT:
+        hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"
+    return Parsed(None, problem=f"应填写数字，实际为「{text}」（{hint}）")

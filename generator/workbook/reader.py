@@ -1,0 +1,322 @@
+"""Read a filled standardized workbook into a Report.
+
+Everything is located by its label, never by a fixed coordinate alone: an inserted blank row
+is skipped, a changed label or a deleted row is refused with the sheet and row named.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..diagnostics import Diagnostic, InputError, Severity
+from ..formats.spec import Field, FormatSpec, Label, TableSpec
+from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
+from ..narrative import clean_text, detect_level, split_paragraphs
+from .cells import normalize, parse_cell
+from .layout import (
+    NARRATIVE_LEVEL_HEADER,
+    NARRATIVE_SHEETS,
+    NARRATIVE_TEXT_HEADER,
+    NARRATIVE_TITLE_LABEL,
+    UNIT_FIELDS,
+    UNIT_SHEET,
+)
+
+
+class _Problems:
+    """Collects fatal problems so that the clerk sees all of them at once."""
+
+    def __init__(self, file: str):
+        self.file = file
+        self.fatal: list[Diagnostic] = []
+        self.notes: list[Diagnostic] = []
+
+    def fail(self, code: str, message: str, sheet: str = "", cell: str = "", **kw: Any) -> None:
+        self.fatal.append(Diagnostic(code, Severity.ERROR, message, self.file, sheet, cell, **kw))
+
+    def note(self, code: str, severity: Severity, message: str, sheet: str = "", cell: str = "", **kw: Any) -> None:
+        self.notes.append(Diagnostic(code, severity, message, self.file, sheet, cell, **kw))
+
+    def raise_if_any(self) -> None:
+        if self.fatal:
+            raise InputError(self.fatal)
+
+
+def open_workbook(path: Path, data_only: bool = False):
+    """Open read-only in memory; the file on disk is never written."""
+    file = str(path)
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise InputError([Diagnostic("R001", Severity.ERROR, f"无法打开文件：{exc.strerror}", file)]) from None
+    if not head.startswith(b"PK"):
+        if head.startswith(b"\xd0\xcf\x11\xe0"):
+            msg = (
+                "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿。"
+                "请在 Excel/WPS 中去掉密码，并“另存为”Excel 工作簿（.xlsx）后再试。"
+            )
+        elif not head:
+            msg = "文件是空的（0 字节）。请重新保存工作簿。"
+        else:
+            msg = "这不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 打开后“另存为”.xlsx 格式。"
+        raise InputError([Diagnostic("R002", Severity.ERROR, msg, file)])
+    try:
+        return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
+    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+        raise InputError(
+            [Diagnostic("R003", Severity.ERROR, f"工作簿已损坏或不完整，无法读取（{type(exc).__name__}）。请重新保存后再试。", file)]
+        ) from None
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
+    want = normalize(label)
+    for r, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True), start=1):
+        if value is not None and normalize(str(value)) == want:
+            return r
+    return None
+
+
+def _read_unit(ws: Worksheet, problems: _Problems) -> UnitInfo:
+    unit = UnitInfo()
+    rows = {normalize(_text(a)): (r, b) for r, (a, b) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), 1) if a}
+    for f in UNIT_FIELDS:
+        hit = rows.get(normalize(f.label))
+        if hit is None:
+            problems.fail("R010", f"找不到“{f.label}”这一行（A 列标签被修改或行被删除）。", UNIT_SHEET)
+            continue
+        r, raw = hit
+        cell = f"B{r}"
+        if f.attr == "year":
+            unit.year = _parse_year(raw, problems, cell)
+        elif f.attr == "date":
+            unit.date = _parse_date(raw, problems, cell)
+        elif f.attr == "level":
+            text = _text(raw)
+            if text:
+                levels = {normalize(l.value): l for l in UnitLevel}
+                level = levels.get(normalize(text))
+                if level is None:
+                    choices = "、".join(l.value for l in UnitLevel)
+                    problems.fail("R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell)
+                unit.level = level
+        else:
+            text, notes = clean_text(_text(raw))
+            for n in notes:
+                problems.note("R020", Severity.WARNING, f"“{f.label}”中{n}。", UNIT_SHEET, cell)
+            setattr(unit, f.attr, " ".join(text.split()))
+    return unit
+
+
+def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
+    if raw is None or _text(raw) == "":
+        return None
+    text = normalize(_text(raw)).removesuffix("年").removesuffix("年度")
+    if re.fullmatch(r"\d{4}", text):
+        return int(text)
+    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{raw}」。", UNIT_SHEET, cell)
+    return None
+
+
+def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
+    if raw is None or _text(raw) == "":
+        return None
+    if isinstance(raw, dt.datetime):
+        return raw.date()
+    if isinstance(raw, dt.date):
+        return raw
+    text = normalize(_text(raw))
+    m = re.fullmatch(r"(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?", text)
+    if m:
+        try:
+            return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        except ValueError:
+            pass
+    problems.fail("R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{raw}」。", UNIT_SHEET, cell)
+    return None
+
+
+def _read_narrative(ws: Worksheet, key: str, problems: _Problems) -> Section:
+    section = Section(key=key, sheet=ws.title)
+    title_row = _find_label_row(ws, NARRATIVE_TITLE_LABEL)
+    if title_row is not None:
+        section.title = " ".join(_text(ws.cell(title_row, 2).value).split())
+    header = _find_label_row(ws, NARRATIVE_TEXT_HEADER)
+    if header is None:
+        problems.fail("R030", f"找不到 A 列标题为“{NARRATIVE_TEXT_HEADER}”的行；正文应从这一行下面开始填写。", ws.title)
+        return section
+    level_col_ok = normalize(_text(ws.cell(header, 2).value)).startswith(NARRATIVE_LEVEL_HEADER)
+    number = 0
+    for r, row in enumerate(ws.iter_rows(min_row=header + 1, max_col=2, values_only=True), start=header + 1):
+        raw, level_raw = (row + (None, None))[:2]
+        if raw is None:
+            continue
+        text, notes = clean_text(_text(raw))
+        for para in split_paragraphs(text):
+            number += 1
+            for n in notes:
+                problems.note("R031", Severity.WARNING, f"第 {number} 段{n}。", ws.title, f"A{r}", paragraph=number)
+            level = detect_level(para)
+            if level_col_ok and level_raw not in (None, ""):
+                lv = normalize(_text(level_raw))
+                if lv in ("0", "1", "2", "3", "4"):
+                    level = int(lv)
+                else:
+                    problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{level_raw}」。", ws.title, f"B{r}")
+            section.paragraphs.append(Paragraph(para, level, r))
+    return section
+
+
+def _row_cells(ws: Worksheet, r: int, c0: int, ncols: int) -> list[Any]:
+    return [ws.cell(r, c0 + c) for c in range(ncols)]
+
+
+def _find_anchor(ws: Worksheet, table: TableSpec) -> tuple[int, int] | None:
+    first = next(p for p in table.placed if isinstance(p.item, Label))
+    want = normalize(first.item.text)  # type: ignore[union-attr]
+    for row in ws.iter_rows(max_row=min(ws.max_row, 300), max_col=min(ws.max_column, 60)):
+        for cell in row:
+            if isinstance(cell.value, str) and normalize(cell.value) == want:
+                return cell.row - first.row, cell.column - first.col
+    return None
+
+
+def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
+    values: dict[str, Value] = {}
+    anchor = _find_anchor(ws, table)
+    if anchor is None:
+        first = next(p.item.text for p in table.placed if isinstance(p.item, Label))  # type: ignore[union-attr]
+        problems.fail("R040", f"找不到表格的起始标签“{first}”。请不要修改表格中的规定文字。", ws.title)
+        return values
+    r0, c0 = anchor
+    sheet_row = r0
+    by_row: dict[int, list] = {}
+    for p in table.placed:
+        by_row.setdefault(p.row, []).append(p)
+    for spec_row in range(len(table.rows)):
+        # Skip rows a clerk inserted: entirely empty within the table's columns.
+        while sheet_row <= ws.max_row and all(
+            c.value is None or (isinstance(c.value, str) and not c.value.strip())
+            for c in _row_cells(ws, sheet_row, c0, table.ncols)
+        ) and spec_row > 0:
+            sheet_row += 1
+        if sheet_row > ws.max_row:
+            label = next((p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)), "")
+            problems.fail("R041", f"表格在第 {sheet_row - 1} 行后提前结束，缺少“{label}”等行（行被删除？）。", ws.title)
+            return values
+        ok = True
+        for p in by_row.get(spec_row, []):
+            cell = ws.cell(sheet_row, c0 + p.col)
+            if isinstance(p.item, Label):
+                actual = _text(cell.value)
+                if normalize(actual) != normalize(p.item.text):
+                    shown = f"「{actual}」" if actual else "空白"
+                    problems.fail(
+                        "R042",
+                        f"第 {sheet_row} 行 {get_column_letter(cell.column)} 列应为规定标签“{p.item.text}”，实际为{shown}。"
+                        "表格的行列和文字是规定格式，请不要修改、删除或调换；可用 generate init 生成空白工作簿对照。",
+                        ws.title,
+                        cell.coordinate,
+                    )
+                    ok = False
+                    break
+        if not ok:
+            return values
+        for p in by_row.get(spec_row, []):
+            if isinstance(p.item, Field):
+                cell = ws.cell(sheet_row, c0 + p.col)
+                values[p.item.key] = _read_field(cell, p.item, table, spec, problems)
+        sheet_row += 1
+    return values
+
+
+def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, problems: _Problems) -> Value:
+    info = table.fields[field.key]
+    where = dict(row_label=info.row_label, col_label=info.col_label)
+    if cell.data_type == "f":
+        # A formula: totals are recomputed from their parts later; others need a cached value.
+        is_total = (table.id, field.key) in spec.total_fields
+        return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
+    parsed = parse_cell(cell.value, field.kind, cell.data_type)
+    if parsed.value is None:
+        problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
+        return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
+    if parsed.note:
+        severity = Severity.INFO if parsed.note.startswith("以文本") and "，" not in parsed.note else Severity.WARNING
+        problems.note("R051", severity, f"「{cell.value}」：{parsed.note}。", table.sheet, cell.coordinate, **where)
+    parsed.value.cell = cell.coordinate
+    return parsed.value
+
+
+def _resolve_formulas(report: Report, path: Path, problems: _Problems) -> None:
+    """Totals written as formulas are recomputed from their parts; other formulas use Excel's result."""
+    spec = report.spec
+    pending = [
+        (tid, key, v) for tid, vals in report.tables.items() for key, v in vals.items() if v.state is State.FORMULA
+    ]
+    if not pending:
+        return
+    cached_wb = None
+    for tid, key, v in pending:
+        rule = spec.total_fields.get((tid, key))
+        if rule is not None:
+            continue
+        if cached_wb is None:
+            cached_wb = open_workbook(path, data_only=True)
+        table = spec.table(tid)
+        raw = cached_wb[table.sheet][v.cell].value
+        info = table.fields[key]
+        if raw is None:
+            continue  # stays FORMULA without a value: the validator reports it
+        parsed = parse_cell(raw, info.kind)
+        if parsed.value is not None:
+            parsed.value.cell, parsed.value.raw = v.cell, v.raw
+            report.tables[tid][key] = parsed.value
+    # Totals: recompute in rule order, so a total of totals sees computed parts.
+    for rule in spec.sum_rules:
+        v = report.tables[rule.table].get(rule.total)
+        if v is None or v.state is not State.FORMULA or not v.derived:
+            continue
+        parts = [report.tables[rule.table][k] for k in rule.parts]
+        if all(p.is_number for p in parts):
+            v.number = sum(p.number for p in parts)  # type: ignore[misc]
+            v.state = State.NUMBER
+
+
+def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list[Diagnostic]]:
+    """Read the workbook; raise InputError when it cannot be read as a report of this format."""
+    file = str(path)
+    problems = _Problems(file)
+    wb = open_workbook(path)
+    needed = [UNIT_SHEET, *(n.sheet for n in NARRATIVE_SHEETS), *(t.sheet for t in spec.tables)]
+    missing = [s for s in needed if s not in wb.sheetnames]
+    if missing:
+        present = "、".join(wb.sheetnames)
+        problems.fail(
+            "R004",
+            f"缺少工作表：{'、'.join(missing)}（现有：{present}）。请使用 generate init --year {year} 生成的标准工作簿，不要改工作表名称。",
+        )
+        problems.raise_if_any()
+    unit = _read_unit(wb[UNIT_SHEET], problems)
+    sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems) for n in NARRATIVE_SHEETS}
+    tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}
+    problems.raise_if_any()
+    report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
+    _resolve_formulas(report, path, problems)
+    return report, problems.notes

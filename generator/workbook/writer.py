@@ -1,0 +1,239 @@
+"""Write the standardized workbook for a format version: blank, or filled from a Report.
+
+The tables are laid out by walking the format spec, so the workbook shows the mandated layout
+(verbatim labels, merged label cells) that the reader then checks.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ..formats.spec import Field, FormatSpec, Kind, Label, Role, TableSpec
+from ..model import Report, State, UnitLevel, Value, format_number
+from ..templating import Wording
+from .layout import (
+    INSTRUCTIONS_SHEET,
+    NARRATIVE_LEVEL_HEADER,
+    NARRATIVE_SHEETS,
+    NARRATIVE_TEXT_HEADER,
+    NARRATIVE_TITLE_LABEL,
+    UNIT_FIELDS,
+    UNIT_SHEET,
+)
+
+LABEL_FILL = PatternFill("solid", fgColor="E7E6E6")
+TITLE_FILL = PatternFill("solid", fgColor="D9E1F2")
+INPUT_FILL = PatternFill("solid", fgColor="FFF2CC")
+TOTAL_FILL = PatternFill("solid", fgColor="E2EFDA")
+THIN = Side(style="thin", color="808080")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+UNLOCKED = Protection(locked=False)
+FONT = Font(name="宋体", size=11)
+BOLD = Font(name="宋体", size=11, bold=True)
+TABLE_TOP = 4  # first sheet row of a table grid
+NARRATIVE_BLANK_ROWS = 60
+
+_PROMPTS = {
+    Kind.COUNT: ("填写件数", "填写 0 或正整数；不适用填“/”。"),
+    Kind.DELTA: ("填写增减数", "填写整数，减少用负数表示，如 -8；不适用填“/”。"),
+    Kind.AMOUNT: ("填写金额", "填写金额数字（单位见列名），可以有小数。"),
+    Kind.AMOUNT_TEXT: ("填写金额", "填写金额，可带单位，如 6834.335元。"),
+}
+
+
+def _protect(ws: Worksheet) -> None:
+    """Labels are locked, inputs are not; no password, rows may still be inserted."""
+    ws.protection.sheet = True
+    ws.protection.insertRows = False  # False = allowed
+    ws.protection.formatColumns = False
+    ws.protection.formatRows = False
+    ws.protection.formatCells = False
+
+
+def _write_instructions(wb: Workbook, spec: FormatSpec, year: int) -> None:
+    ws = wb.active
+    ws.title = INSTRUCTIONS_SHEET
+    lines = [
+        f"{year}年度政府信息公开工作年度报告 标准工作簿（{spec.document} 格式）",
+        "",
+        "1. 依次填写“单位信息”、各部分正文和三张表格。带底色的单元格可以填写，灰色的规定文字不要修改。",
+        "2. 正文每段占一行，粘贴在 A 列；以“一、（一）1.（1）”开头的段落自动识别为各级标题，也可在“级别”列填 0–4 指定。",
+        "3. 表格中没有发生的事项填 0，不适用的填“/”，不要留空；数字后不要写单位（采购总金额可写“元”）。",
+        "4. 需要加行时可以插入空行，程序会跳过空行；不要删除或调换表格的行。",
+        f"5. 填好后保存为 inputs/{year}.xlsx，运行 generate --year {year} 生成 Word 和网页版报告；运行 generate check --year {year} 只做校验。",
+        "6. 程序只读取本工作簿，不会修改它。",
+    ]
+    for i, line in enumerate(lines, start=1):
+        ws.cell(i, 1, line).font = BOLD if i == 1 else FONT
+    ws.column_dimensions["A"].width = 120
+
+
+def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
+    ws = wb.create_sheet(UNIT_SHEET)
+    for col, text in enumerate(("项目", "内容", "说明"), start=1):
+        c = ws.cell(1, col, text)
+        c.font, c.fill, c.border, c.alignment = BOLD, LABEL_FILL, BORDER, CENTER
+    levels = DataValidation(type="list", formula1='"' + ",".join(l.value for l in UnitLevel) + '"', allow_blank=True)
+    levels.promptTitle, levels.prompt = "单位层级", "从列表中选择：决定法定发布期限。"
+    ws.add_data_validation(levels)
+    for r, f in enumerate(UNIT_FIELDS, start=2):
+        label = ws.cell(r, 1, f.label)
+        label.font, label.fill, label.border = BOLD, LABEL_FILL, BORDER
+        value: object = None
+        if report is not None:
+            value = getattr(report.unit, f.attr)
+            if isinstance(value, UnitLevel):
+                value = value.value
+        elif f.attr == "year":
+            value = year
+        cell = ws.cell(r, 2, value if value not in ("",) else None)
+        cell.fill, cell.border, cell.protection, cell.alignment = INPUT_FILL, BORDER, UNLOCKED, LEFT
+        if f.attr == "date":
+            cell.number_format = "yyyy-mm-dd"
+        if f.attr == "level":
+            levels.add(cell)
+        hint = ws.cell(r, 3, f.hint + ("" if f.required else "（可选）"))
+        hint.font, hint.alignment = Font(name="宋体", size=10, color="595959"), LEFT
+    ws.column_dimensions["A"].width = 14
+    ws.column_dimensions["B"].width = 48
+    ws.column_dimensions["C"].width = 60
+    _protect(ws)
+
+
+def _write_narrative(wb: Workbook, report: Report | None, wording: Wording) -> None:
+    for n in NARRATIVE_SHEETS:
+        ws = wb.create_sheet(n.sheet)
+        heading = wording.part_heading(n.part) if n.part else "引言"
+        ws.cell(1, 1, f"{heading} —— {n.hint}").font = BOLD
+        section = report.sections.get(n.key) if report else None
+        r = 2
+        if n.part:
+            lab = ws.cell(2, 1, NARRATIVE_TITLE_LABEL)
+            lab.font, lab.fill, lab.border = BOLD, LABEL_FILL, BORDER
+            t = ws.cell(2, 2, section.title if section and section.title else None)
+            t.fill, t.border, t.protection = INPUT_FILL, BORDER, UNLOCKED
+            ws.cell(2, 3, "可留空：使用规定标题“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。")
+            r = 3
+        r += 1
+        for col, text in enumerate((NARRATIVE_TEXT_HEADER, NARRATIVE_LEVEL_HEADER + "（可留空，自动识别）"), start=1):
+            h = ws.cell(r, col, text)
+            h.font, h.fill, h.border, h.alignment = BOLD, LABEL_FILL, BORDER, CENTER
+        paragraphs = section.paragraphs if section else []
+        for i in range(max(NARRATIVE_BLANK_ROWS, len(paragraphs) + 20)):
+            c = ws.cell(r + 1 + i, 1, paragraphs[i].text if i < len(paragraphs) else None)
+            c.alignment, c.protection, c.fill = LEFT, UNLOCKED, INPUT_FILL
+            ws.cell(r + 1 + i, 2).protection = UNLOCKED
+            ws.cell(r + 1 + i, 2).fill = INPUT_FILL
+        ws.column_dimensions["A"].width = 110
+        ws.column_dimensions["B"].width = 18
+        ws.column_dimensions["C"].width = 40
+        _protect(ws)
+
+
+def _cell_value(v: Value | None, field: Field) -> object:
+    if v is None or v.state is State.BLANK:
+        return None
+    if v.state is State.SLASH:
+        return "/"
+    if v.state is State.NUMBER:
+        if v.unit:
+            return f"{format_number(v.number)}{v.unit}"
+        return float(v.number) if not isinstance(v.number, int) else v.number
+    return v.raw
+
+
+def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Report | None, wording: Wording) -> None:
+    ws = wb.create_sheet(table.sheet)
+    ws.cell(1, 1, wording.part_heading(table.part)).font = Font(name="黑体", size=14, bold=True)
+    ws.cell(2, 1, wording.workbook_note(table.part)).font = Font(name="宋体", size=10, color="595959")
+    coords: dict[str, str] = {}
+    for p in table.placed:
+        coords_r, coords_c = TABLE_TOP + p.row, 1 + p.col
+        if isinstance(p.item, Field):
+            coords[p.item.key] = f"{get_column_letter(coords_c)}{coords_r}"
+    values = report.tables.get(table.id, {}) if report else {}
+    for p in table.placed:
+        r, c = TABLE_TOP + p.row, 1 + p.col
+        cell = ws.cell(r, c)
+        if isinstance(p.item, Label):
+            cell.value = p.item.text
+            cell.fill = TITLE_FILL if p.item.role is Role.TITLE else LABEL_FILL
+            cell.font = BOLD if p.item.role is not Role.ROW else FONT
+            cell.alignment = CENTER if p.item.role is not Role.ROW or p.item.colspan > 1 else LEFT
+        else:
+            key = p.item.key
+            rule = spec.total_fields.get((table.id, key))
+            v = values.get(key)
+            if rule is not None and (v is None or v.derived or v.state is State.FORMULA):
+                cell.value = "=SUM(" + ",".join(coords[k] for k in rule.parts) + ")"
+                cell.fill = TOTAL_FILL
+            else:
+                cell.value = _cell_value(v, p.item)
+                cell.fill = INPUT_FILL
+            cell.alignment = CENTER
+            cell.protection = UNLOCKED
+            prompt_title, prompt = _PROMPTS[p.item.kind]
+            dv = _validation(p.item.kind, cell.coordinate)
+            if dv is not None:
+                dv.promptTitle, dv.prompt = prompt_title, prompt
+                ws.add_data_validation(dv)
+                dv.add(cell.coordinate)
+            name = f"{table.id}_{key}".replace(".", "_")
+            wb.defined_names[name] = DefinedName(name, attr_text=f"'{table.sheet}'!${get_column_letter(c)}${r}")
+        if p.rowspan > 1 or p.colspan > 1:
+            ws.merge_cells(start_row=r, start_column=c, end_row=r + p.rowspan - 1, end_column=c + p.colspan - 1)
+        for rr in range(r, r + p.rowspan):
+            for cc in range(c, c + p.colspan):
+                ws.cell(rr, cc).border = BORDER
+    unit = 4.2 if table.ncols <= 4 else 3.6
+    for i, w in enumerate(table.col_widths or (1,) * table.ncols):
+        ws.column_dimensions[get_column_letter(i + 1)].width = max(8, w * unit * (2 if table.ncols <= 4 else 1.6))
+    for i in range(len(table.rows)):
+        ws.row_dimensions[TABLE_TOP + i].height = 30
+    _protect(ws)
+
+
+def _validation(kind: Kind, coord: str) -> DataValidation | None:
+    rel = coord
+    if kind is Kind.COUNT:
+        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),{rel}>=0,INT({rel})={rel}))'
+    elif kind is Kind.DELTA:
+        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),INT({rel})={rel}))'
+    elif kind is Kind.AMOUNT:
+        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),{rel}>=0))'
+    else:
+        return DataValidation(type=None, allow_blank=True, showInputMessage=True)
+    dv = DataValidation(type="custom", formula1=formula, allow_blank=True, showErrorMessage=True, showInputMessage=True)
+    dv.errorTitle, dv.error = "输入有误", _PROMPTS[kind][1]
+    return dv
+
+
+def build_workbook(spec: FormatSpec, year: int, report: Report | None = None) -> Workbook:
+    wording = Wording()
+    wb = Workbook()
+    _write_instructions(wb, spec, year)
+    _write_unit(wb, report, year)
+    _write_narrative(wb, report, wording)
+    for table in spec.tables:
+        _write_table(wb, spec, table, report, wording)
+    return wb
+
+
+def write_workbook(path: Path, spec: FormatSpec, year: int, report: Report | None = None) -> None:
+    """Write atomically: the file appears complete or not at all."""
+    from ..output import atomic_write
+
+    wb = build_workbook(spec, year, report)
+    atomic_write(path, wb.save)
+
+
+__all__ = ["build_workbook", "write_workbook"]
