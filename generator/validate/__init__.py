@@ -1,0 +1,40 @@
+"""Validation: every rule of docs/rules.md, each finding pinned to the cell or paragraph to fix.
+
+    findings = validate(report, previous=None)
+
+Rules read the format spec as data (sum rules, balance rules, field kinds and labels), so a
+new format version needs no change here unless it brings a new kind of rule.
+"""
+
+from __future__ import annotations
+
+from ..diagnostics import Diagnostic
+from ..model import Report
+from .arithmetic import check_active, check_balances, check_sums
+from .context import Ctx
+from .crossyear import check_previous
+from .inputs import check_tables, check_unit, check_year_and_date
+from .text import check_2021_text, check_breakdowns, check_claims, check_leftovers, check_percentages
+
+__all__ = ["validate"]
+
+
+def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]:
+    """All findings about one report, in catalogue order; `previous` enables cross-year rules."""
+    ctx = Ctx(report)
+    findings = [
+        *check_unit(ctx),
+        *check_year_and_date(ctx),
+        *check_tables(ctx),
+        *check_sums(ctx),
+        *check_balances(ctx),
+        *check_active(ctx),
+        *check_claims(ctx),
+        *check_breakdowns(ctx),
+        *check_percentages(ctx),
+        *check_leftovers(ctx),
+        *check_2021_text(ctx),
+    ]
+    if previous is not None:
+        findings += check_previous(ctx, previous)
+    return findings

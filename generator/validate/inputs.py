@@ -1,0 +1,196 @@
+"""Input sanity: every field present and readable, numbers of the right kind, year and date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from ..diagnostics import Diagnostic, Severity
+from ..formats.spec import FormatSpec, Kind
+from ..model import State, UnitLevel, Value
+from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET
+from .context import Ctx, fmt
+
+E, W = Severity.ERROR, Severity.WARNING
+
+# Legal deadline (month, day of the following year) by the unit's level: 《条例》第四十九条 and
+# 国办公开办函〔2019〕60号 / 〔2021〕30号 “报告方式及时间”.
+DEADLINES: dict[UnitLevel, tuple[int, int]] = {
+    UnitLevel.DEPARTMENT: (1, 31),
+    UnitLevel.TOWNSHIP: (1, 31),
+    UnitLevel.COUNTY: (2, 20),
+    UnitLevel.CITY: (3, 10),
+    UnitLevel.PROVINCE: (3, 31),
+}
+
+# 2021 收费金额 is in 万元; above these a figure in 元 was most likely typed (F3).
+WANYUAN_LIMIT: dict[UnitLevel | None, int] = {
+    UnitLevel.DEPARTMENT: 100_000,
+    UnitLevel.TOWNSHIP: 100_000,
+    UnitLevel.COUNTY: 100_000,
+    UnitLevel.CITY: 1_000_000,
+    UnitLevel.PROVINCE: 10_000_000,
+    None: 10_000_000,
+}
+
+
+def rule_fields(spec: FormatSpec) -> set[tuple[str, str]]:
+    """(table, key) of every field that a sum or balance rule reads."""
+    out: set[tuple[str, str]] = set()
+    for s in spec.sum_rules:
+        out.update((s.table, k) for k in (s.total, *s.parts))
+    for b in spec.balance_rules:
+        out.update((b.table, k) for k in (*b.lhs, *b.rhs))
+    return out
+
+
+def check_unit(ctx: Ctx) -> list[Diagnostic]:
+    """V1 for the 单位信息 sheet: required fields filled."""
+    out = []
+    for f in UNIT_FIELDS:
+        value = getattr(ctx.report.unit, f.attr)
+        if f.required and value in (None, ""):
+            out.append(ctx.at_sheet("V1", E, UNIT_SHEET, f"“{f.label}”未填写。{f.hint}".rstrip("。") + "。", f.label))
+    return out
+
+
+def check_tables(ctx: Ctx) -> list[Diagnostic]:
+    """V1–V7 for every mandated table field."""
+    out: list[Diagnostic] = []
+    spec = ctx.report.spec
+    checked = rule_fields(spec)
+    for table in spec.tables:
+        values = ctx.values(table.id)
+        if table.id not in ctx.report.tables:
+            out.append(ctx.at_sheet("V1", E, table.sheet, f"整张表“{table.sheet}”缺失：各项数据应报尽报。"))
+            continue
+        for key, info in table.fields.items():
+            v = values.get(key)
+            if v is None:
+                out.append(ctx.at_field("V1", E, table.id, key, "缺少这一项数据（表格行列不完整）。"))
+                continue
+            d = _check_value(ctx, table.id, key, info.kind, v, (table.id, key) in checked)
+            if d is not None:
+                out.append(d)
+    return out
+
+
+def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rule: bool) -> Diagnostic | None:
+    if v.state is State.BLANK:
+        return ctx.at_field(
+            "V2", E, table_id, key, "未填写。空白不会按 0 处理：没有数据请填 0，不适用请填“/”。", "数字、0 或 /", "空白"
+        )
+    if v.state is State.SLASH:
+        if not in_rule:
+            return None
+        return ctx.at_field(
+            "V3", W, table_id, key, "填写了“/”，但这一项参与合计和勾稽核对，无法核对。没有数据请填 0。", "数字或 0", "/"
+        )
+    if v.state is State.ERROR:
+        return ctx.at_field(
+            "V4", E, table_id, key, f"单元格是 Excel 错误值「{v.raw}」，不会当作 0。请修正公式或直接填写数字。", "数字", str(v.raw)
+        )
+    if v.state is State.FORMULA:
+        if v.derived:
+            return None  # a total whose parts are flagged themselves
+        return ctx.at_field(
+            "V5",
+            E,
+            table_id,
+            key,
+            f"单元格是公式「{v.raw}」，但工作簿中没有保存计算结果。请在 Excel/WPS 中打开并保存后再试，或直接填写数字。",
+            "数字",
+            str(v.raw),
+        )
+    n = v.number
+    assert n is not None
+    integral = isinstance(n, int) or n == n.to_integral_value()
+    shown = fmt(n)
+    if kind is Kind.COUNT and (not integral or n < 0):
+        return ctx.at_field("V6", E, table_id, key, f"件数、数量应为非负整数，实际为 {shown}。", "非负整数", shown)
+    if kind is Kind.DELTA and not integral:
+        return ctx.at_field("V6", E, table_id, key, f"本年增/减应为整数（减少填负数），实际为 {shown}。", "整数", shown)
+    if kind in (Kind.AMOUNT, Kind.AMOUNT_TEXT) and n < 0:
+        return ctx.at_field("V6", E, table_id, key, f"金额不能为负数，实际为 {shown}。", "非负数", shown)
+    if kind is Kind.AMOUNT_TEXT and not v.unit and ctx.report.spec.id == "2019":
+        return ctx.at_field(
+            "V7", W, table_id, key, f"采购总金额 {shown} 没有写单位。格式未规定单位，请写明，如“{shown}元”或“{shown}万元”。", "带单位的金额", shown
+        )
+    if kind is Kind.AMOUNT and ctx.report.spec.id == "2021":
+        limit = WANYUAN_LIMIT.get(ctx.report.unit.level, WANYUAN_LIMIT[None])
+        if n > limit:
+            yuan = Decimal(n) / 10000
+            return ctx.at_field(
+                "F3",
+                W,
+                table_id,
+                key,
+                f"收费金额以万元为单位，{shown} 万元（即 {fmt(Decimal(n) * 10000)} 元）超过 {limit} 万元，"
+                f"可能误填了以“元”计的金额；如果是元，应填 {fmt(yuan)}。",
+                f"≤ {limit}（万元）",
+                shown,
+            )
+    return None
+
+
+def check_year_and_date(ctx: Ctx) -> list[Diagnostic]:
+    """Y1 year vs format, Y2 workbook year vs requested year, P1/P2 成文日期."""
+    out: list[Diagnostic] = []
+    report, unit, spec = ctx.report, ctx.report.unit, ctx.report.spec
+    if not spec.covers(report.year):
+        span = f"{spec.first_year}–{spec.last_year}" if spec.last_year else f"{spec.first_year} 年度起"
+        out.append(
+            ctx.at_sheet(
+                "Y1",
+                E,
+                UNIT_SHEET,
+                f"{report.year} 年度的报告不能使用 {spec.id} 版格式（{spec.document}，适用于 {span}）。",
+                "报告年度",
+                f"{spec.id} 版适用年度",
+                report.year,
+            )
+        )
+    if unit.year is not None and unit.year != report.year:
+        out.append(
+            ctx.at_sheet(
+                "Y2",
+                E,
+                UNIT_SHEET,
+                f"工作簿填写的报告年度为 {unit.year}，与本次生成的年度 {report.year} 不一致：是否用错了工作簿？",
+                "报告年度",
+                report.year,
+                unit.year,
+            )
+        )
+    if unit.date is None:
+        return out
+    year = report.year
+    if unit.date <= dt.date(year, 12, 31):
+        out.append(
+            ctx.at_sheet(
+                "P1",
+                E,
+                UNIT_SHEET,
+                f"成文日期 {unit.date.isoformat()} 不在报告年度 {year} 年之后：年度报告在 {year + 1} 年初发布。",
+                "成文日期",
+                f"{year + 1}-01-01 之后",
+                unit.date.isoformat(),
+            )
+        )
+    elif unit.level is not None:
+        month, day = DEADLINES[unit.level]
+        deadline = dt.date(year + 1, month, day)
+        if unit.date > deadline:
+            out.append(
+                ctx.at_sheet(
+                    "P2",
+                    W,
+                    UNIT_SHEET,
+                    f"成文日期 {unit.date.isoformat()} 晚于{unit.level.value}的法定发布期限 "
+                    f"{deadline.year}年{month}月{day}日（国办公开办函规定的报告时间）。",
+                    "成文日期",
+                    deadline.isoformat(),
+                    unit.date.isoformat(),
+                )
+            )
+    return out
