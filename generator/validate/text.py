@@ -137,7 +137,7 @@ def check_claims(ctx: Ctx) -> list[Diagnostic]:
     for section, i, text in _paragraphs(ctx):
         for claim in claims:
             for m in claim.pattern.finditer(text):
-                if CUMULATIVE.search(m.group(0)) or _other_year(text, m.start(), ctx.report.year):
+                if CUMULATIVE.search(text, _clause_start(text, m.start()), m.end()) or _other_year(text, m.start(), ctx.report.year):
                     continue
                 said = int(m.group(1))
                 table_value = ctx.numbers(claim.table, claim.keys)
