@@ -384,3 +384,18 @@ def test_previous_report_of_a_wrong_year_is_not_compared() -> None:
     previous.year = current.year - 2
     previous = with_number(previous, "requests", "carry_next.total", 999)
     assert [(d.code, d.severity) for d in validate(current, previous)] == [("C0", Severity.INFO)]
+
+
+def test_every_finding_is_located_and_says_expected_and_actual() -> None:
+    """Whatever goes wrong, the clerk gets a code, a place and both values."""
+    broken = set_value(clean_report(), "requests", "public.natural", Value(State.BLANK))
+    broken = with_number(broken, "appeals", "review.total", 50)
+    broken = set_text(broken, "overview", "××", "全年共办结200件，网上办理151件，占比60%。", "其中网站公开9件，部门公开8件。")
+    broken.unit.date, broken.unit.name = None, ""
+    found = validate(broken)
+    assert {d.code for d in found} >= {"V1", "V2", "T4-1", "L1", "N5"}
+    for d in found:
+        row = d.to_dict()
+        assert row["code"] and row["severity"] in ("错误", "警告", "提示") and row["sheet"] and row["message"]
+        assert row["expected"] is not None and row["actual"] is not None, d.format()
+        assert row["cell"] or row["row_label"] or d.code in ("L2", "F1", "F2", "C4"), d.format()

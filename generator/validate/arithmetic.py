@@ -92,7 +92,7 @@ def check_balances(ctx: Ctx) -> list[Diagnostic]:
         fixed_r = [a if a is not None else n for a, n in zip(alt_r, rhs)]
         fixed_keys = [k for k, a in zip((*rule.lhs, *rule.rhs), (*alt_l, *alt_r)) if a is not None]
         if sum(lhs) != sum(rhs):
-            msg = f"本列勾稽关系不成立：{_side(table, rule.lhs, lhs)}，应等于 {_side(table, rule.rhs, rhs)}。"
+            msg = f"本列勾稽关系不成立：{_side(table, rule.lhs, lhs)}，应等于{_side(table, rule.rhs, rhs)}。"
             if fixed_keys and sum(fixed_l) == sum(fixed_r):
                 names = "、".join(f"“{_name(table, k)}”" for k in fixed_keys)
                 msg += f"把{names}改为其各项之和后本列即可平衡。"
@@ -109,7 +109,7 @@ def _on_parts(
     gap = sum(lhs) - sum(rhs)
     msg = (
         f"按各项之和计算{names}时，本列勾稽关系不成立：{_side(table, rule.lhs, lhs)}，"
-        f"而 {_side(table, rule.rhs, rhs)}，相差 {fmt(abs(gap))}。"
+        f"而{_side(table, rule.rhs, rhs)}，相差 {fmt(abs(gap))}。"
         f"只把{names}改成各项之和并不能使本列平衡"
     )
     if rule.code == "T3-1":

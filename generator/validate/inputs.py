@@ -50,7 +50,7 @@ def check_unit(ctx: Ctx) -> list[Diagnostic]:
     for f in UNIT_FIELDS:
         value = getattr(ctx.report.unit, f.attr)
         if f.required and value in (None, ""):
-            out.append(ctx.at_sheet("V1", E, UNIT_SHEET, f"“{f.label}”未填写。{f.hint}".rstrip("。") + "。", f.label))
+            out.append(ctx.at_sheet("V1", E, UNIT_SHEET, f"“{f.label}”未填写。{f.hint}".rstrip("。") + "。", f.label, "必填", "空白"))
     return out
 
 
@@ -62,12 +62,12 @@ def check_tables(ctx: Ctx) -> list[Diagnostic]:
     for table in spec.tables:
         values = ctx.values(table.id)
         if table.id not in ctx.report.tables:
-            out.append(ctx.at_sheet("V1", E, table.sheet, f"整张表“{table.sheet}”缺失：各项数据应报尽报。"))
+            out.append(ctx.at_sheet("V1", E, table.sheet, f"整张表“{table.sheet}”缺失：各项数据应报尽报。", expected="完整表格", actual="缺失"))
             continue
         for key, info in table.fields.items():
             v = values.get(key)
             if v is None:
-                out.append(ctx.at_field("V1", E, table.id, key, "缺少这一项数据（表格行列不完整）。"))
+                out.append(ctx.at_field("V1", E, table.id, key, "缺少这一项数据（表格行列不完整）。", "数字", "缺失"))
                 continue
             d = _check_value(ctx, table.id, key, info.kind, v, (table.id, key) in checked)
             if d is not None:
