@@ -75,8 +75,24 @@ def fill_table(table, cells: list[str]) -> dict:
     return values
 
 
+_HALF_TO_FULL = {",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？", "!": "！"}
+_URL = re.compile(r"https?://[\w./-]+")
+
+
+def full_width(text: str) -> str:
+    """The flattening made the seed's punctuation half-width; the published report uses
+    full-width. Restore it, leaving web addresses alone (NFKC maps both back the same)."""
+    urls = _URL.findall(text)
+    out = _URL.sub("\x00", text)
+    out = "".join(_HALF_TO_FULL.get(ch, ch) for ch in out)
+    for url in urls:
+        out = out.replace("\x00", url, 1)
+    return out
+
+
 def paragraphs(lines: list[str]) -> list[Paragraph]:
-    return [Paragraph(line.strip(), detect_level(line.strip())) for line in lines if line.strip()]
+    texts = [full_width(line.strip()) for line in lines if line.strip()]
+    return [Paragraph(t, detect_level(t)) for t in texts]
 
 
 def unit_from(intro_standard: str, closing: list[str]) -> UnitInfo:
@@ -113,7 +129,7 @@ def main() -> None:
     assert len(standard) == 1
     closing = blocks["part6"][-2:]
     unit = unit_from(standard[0], closing)
-    problems_title = blocks["part5"][0].split("、", 1)[1]
+    problems_title = full_width(blocks["part5"][0].split("、", 1)[1])
     sections = {
         "intro": Section("intro", paragraphs=paragraphs([p for p in blocks["intro"] if p not in standard])),
         "overview": Section("overview", paragraphs=paragraphs(blocks["part1"][1:])),

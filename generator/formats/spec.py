@@ -76,6 +76,7 @@ class FieldInfo:
     col: int
     row_path: tuple[str, ...]
     col_path: tuple[str, ...]
+    headers: tuple[tuple[int, int], ...] = ()  # grid positions of every label naming the field
 
     @property
     def row_label(self) -> str:
@@ -141,23 +142,29 @@ class TableSpec:
             if isinstance(p.item, Field):
                 if p.item.key in out:
                     raise ValueError(f"{self.id}: duplicate field {p.item.key}")
+                rows, cols, title = self._row_headers(p), self._col_headers(p), self._block_title(p)
                 out[p.item.key] = FieldInfo(
-                    p.item.key, p.item.kind, p.row, p.col, self._row_path(p), self._col_path(p)
+                    p.item.key,
+                    p.item.kind,
+                    p.row,
+                    p.col,
+                    tuple(c.item.text for c in rows),  # type: ignore[union-attr]
+                    tuple(c.item.text for c in cols),  # type: ignore[union-attr]
+                    tuple((c.row, c.col) for c in (*title, *cols, *rows)),
                 )
         return out
 
-    def _row_path(self, p: Placed) -> tuple[str, ...]:
+    def _row_headers(self, p: Placed) -> list[Placed]:
         seen: list[Placed] = []
         for c in range(p.col):
             cell = self.grid[p.row][c]
             if isinstance(cell.item, Label) and cell.item.role is Role.ROW and cell not in seen:
                 seen.append(cell)
-        return tuple(c.item.text for c in seen)  # type: ignore[union-attr]
+        return seen
 
-    def _col_path(self, p: Placed) -> tuple[str, ...]:
+    def _col_headers(self, p: Placed) -> list[Placed]:
         """Column headers above the field: the nearest band of header cells, skipping data rows."""
-        path: list[str] = []
-        seen: set[Placed] = set()
+        path: list[Placed] = []
         r = p.row - 1
         while r >= 0 and isinstance(self.grid[r][p.col].item, Field):
             r -= 1
@@ -165,11 +172,18 @@ class TableSpec:
             cell = self.grid[r][p.col]
             if not (isinstance(cell.item, Label) and cell.item.role is Role.COL):
                 break
-            if cell not in seen:
-                seen.add(cell)
-                path.append(cell.item.text)
+            if cell not in path:
+                path.append(cell)
             r -= 1
-        return tuple(reversed(path))
+        return list(reversed(path))
+
+    def _block_title(self, p: Placed) -> list[Placed]:
+        """The nearest block title above (第二十条第（一）项), if the table has them."""
+        for r in range(p.row - 1, -1, -1):
+            cell = self.grid[r][p.col]
+            if isinstance(cell.item, Label) and cell.item.role is Role.TITLE:
+                return [cell]
+        return []
 
     def row_is_data(self, r: int) -> bool:
         return any(isinstance(p.item, Field) for p in self.placed if p.row == r)

@@ -1,0 +1,199 @@
+"""The `generate` command: read workbook → validate → render DOCX and HTML.
+
+    generate --year 2020                 validate, print findings, write outputs/2020/…
+    generate --year 2020 --strict        write nothing when any 错误 is found
+    generate check --year 2020           validate only
+    generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
+
+Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
+read or the output cannot be written (nothing written); 3 an internal error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import sys
+from pathlib import Path
+
+from .diagnostics import Diagnostic, InputError, Severity, sort_key
+from .formats import UnsupportedYear, format_for_year
+from .model import Report
+
+EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+
+
+class UserError(Exception):
+    """A problem the clerk can fix; the message says how."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # argparse's own messages are English
+        raise UserError(f"命令参数有误：{message}\n用法示例：generate --year 2020；generate check --year 2020；generate init --year 2021")
+
+
+def _parser(command: str) -> argparse.ArgumentParser:
+    prog = "generate" if command == "generate" else f"generate {command}"
+    p = _Parser(prog=prog, description="政府信息公开工作年度报告生成器")
+    p.add_argument("--year", type=int, required=True, help="报告年度，如 2020")
+    if command in ("generate", "check"):
+        p.add_argument("--input", type=Path, help="工作簿路径（默认 inputs/<年度>.xlsx）")
+        p.add_argument("--previous", type=Path, help="上一年度工作簿（默认 inputs/<年度-1>.xlsx，存在时自动使用）")
+        p.add_argument("--format", choices=("text", "json"), default="text", help="校验结果的输出格式")
+    if command == "generate":
+        p.add_argument("--output-dir", type=Path, default=Path("outputs"), help="输出文件夹（默认 outputs）")
+        p.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
+    if command == "init":
+        p.add_argument("--from", dest="source", type=Path, help="上一年度工作簿，用于结转单位信息和上年数据")
+        p.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
+        p.add_argument("--output", type=Path, help="写到哪里（默认 inputs/<年度>.xlsx）")
+    return p
+
+
+def _spec(year: int):
+    try:
+        return format_for_year(year)
+    except UnsupportedYear as exc:
+        raise UserError(str(exc)) from None
+
+
+def _read(path: Path, year: int) -> tuple[Report, list[Diagnostic]]:
+    from .workbook import read_workbook
+
+    if not path.is_file():
+        raise UserError(
+            f"找不到输入工作簿：{path}\n"
+            f"请先运行 generate init --year {year} 生成空白的标准工作簿，填写后保存为 {path}；"
+            "或用 --input 指定工作簿所在位置。"
+        )
+    return read_workbook(path, _spec(year), year)
+
+
+def _previous(args: argparse.Namespace) -> tuple[Report | None, list[Diagnostic]]:
+    """Last year's workbook, when given or present beside this year's; unreadable → a note."""
+    path = args.previous or (args.input or Path(f"inputs/{args.year}.xlsx")).with_name(f"{args.year - 1}.xlsx")
+    if not path.is_file():
+        if args.previous:
+            raise UserError(f"找不到上一年度工作簿：{path}")
+        return None, []
+    try:
+        report, _ = _read(path, args.year - 1)
+        return report, []
+    except (InputError, UserError) as exc:
+        msg = exc.diagnostics[0].message if isinstance(exc, InputError) else str(exc)
+        note = Diagnostic("R090", Severity.WARNING, f"上一年度工作簿无法读取，跨年核对已跳过：{msg}", str(path))
+        return None, [note]
+
+
+def _findings(report: Report, notes: list[Diagnostic], previous: Report | None) -> list[Diagnostic]:
+    from .validate import validate
+
+    return sorted([*notes, *validate(report, previous)], key=sort_key)
+
+
+def _print_findings(findings: list[Diagnostic], fmt: str, out=None) -> None:
+    out = out or sys.stdout
+    if fmt == "json":
+        json.dump([d.to_dict() for d in findings], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+        return
+    for d in findings:
+        print(d.format(), file=out)
+    counts = {s: sum(1 for d in findings if d.severity is s) for s in Severity}
+    summary = "，".join(f"{s.value} {n} 条" for s, n in counts.items())
+    print(f"校验完成：{summary}。" if findings else "校验完成：没有发现问题。", file=out)
+
+
+def _has_errors(findings: list[Diagnostic]) -> bool:
+    return any(d.severity is Severity.ERROR for d in findings)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    path = args.input or Path(f"inputs/{args.year}.xlsx")
+    report, notes = _read(path, args.year)
+    previous, prev_notes = _previous(args)
+    findings = _findings(report, [*notes, *prev_notes], previous)
+    _print_findings(findings, args.format)
+    return EXIT_FINDINGS if _has_errors(findings) else EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .output import atomic_write_many, safe_filename
+    from .render.docx import render_docx
+    from .render.html import render_html
+    from .render.outline import build_outline
+
+    path = args.input or Path(f"inputs/{args.year}.xlsx")
+    report, notes = _read(path, args.year)
+    previous, prev_notes = _previous(args)
+    findings = _findings(report, [*notes, *prev_notes], previous)
+    _print_findings(findings, args.format)
+    if args.strict and _has_errors(findings):
+        print("存在“错误”级问题，按 --strict 要求未生成任何文件。请改正后重试。", file=sys.stderr)
+        return EXIT_FINDINGS
+    outline = build_outline(report)
+    docx_buf, html_buf = io.BytesIO(), io.BytesIO()
+    render_docx(outline, docx_buf)
+    render_html(outline, html_buf)
+    folder = args.output_dir / str(args.year)
+    stem = safe_filename(outline.title)
+    targets = {folder / f"{stem}.docx": docx_buf.getvalue(), folder / f"{stem}.html": html_buf.getvalue()}
+    try:
+        atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
+    except OSError as exc:
+        raise UserError(f"无法写入输出文件夹 {folder}：{exc.strerror or exc}。请检查该文件夹是否存在、是否有写入权限，或文件是否正被 Word/WPS 打开。") from None
+    for p in targets:
+        print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+    return EXIT_OK
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .init_workbook import init_workbook
+
+    target = args.output or Path(f"inputs/{args.year}.xlsx")
+    messages = init_workbook(args.year, target, source=args.source, force=args.force)
+    for m in messages:
+        print(m, file=sys.stderr)
+    return EXIT_OK
+
+
+COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init}
+
+
+def run(argv: list[str]) -> int:
+    command = argv[0] if argv and argv[0] in ("check", "init") else "generate"
+    rest = argv[1:] if command != "generate" else argv
+    args = _parser(command).parse_args(rest)
+    return COMMANDS[command](args)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    try:
+        code = run(argv)
+    except UserError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        code = EXIT_INPUT
+    except InputError as exc:
+        print("错误：工作簿无法读取，未生成任何文件。请按下列提示修改后重试：", file=sys.stderr)
+        for d in exc.diagnostics:
+            print(f"  {d.format()}", file=sys.stderr)
+        code = EXIT_INPUT
+    except KeyboardInterrupt:
+        print("已中断。", file=sys.stderr)
+        code = 130
+    except SystemExit as exc:  # --help
+        code = exc.code if isinstance(exc.code, int) else 0
+    except Exception as exc:  # noqa: BLE001 — the clerk must never see a traceback
+        print(
+            f"程序内部错误（{type(exc).__name__}: {exc}）。输入工作簿未被修改，也没有写出不完整的文件。"
+            "请把这条信息和工作簿发给维护人员。",
+            file=sys.stderr,
+        )
+        code = EXIT_INTERNAL
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Renderers: the outline both share, then DOCX and HTML."""

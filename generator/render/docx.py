@@ -1,0 +1,198 @@
+"""Render the outline as a Word document fit for sign-off (GB/T 9704-2012 layout).
+
+The look comes from templates/docx_style.toml; the words from the outline.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from docx import Document
+from docx.enum.section import WD_SECTION
+from docx.enum.style import WD_STYLE_TYPE
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.shared import Mm, Pt, RGBColor
+
+from ..templating import templates_dir
+from . import oxml
+from .outline import Heading, Outline, Para, Signature, TableView, Title
+
+TWIPS_PER_MM = 1440 / 25.4
+
+
+def load_style(path: Path | None = None) -> dict[str, Any]:
+    with (path or templates_dir() / "docx_style.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+def _para_style(doc, name: str, base: str | None = None):
+    styles = doc.styles
+    if name in [s.name for s in styles]:
+        return styles[name]
+    style = styles.add_style(name, WD_STYLE_TYPE.PARAGRAPH)
+    if base:
+        style.base_style = styles[base]
+    return style
+
+
+def _setup_styles(doc, st: dict[str, Any]) -> None:
+    body = st["body"]
+    normal = doc.styles["Normal"]
+    oxml.set_fonts(normal.element, body["font"], body.get("fallback"))
+    normal.font.size = Pt(body["size_pt"])
+    pf = normal.paragraph_format
+    pf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    pf.line_spacing = Pt(body["line_pt"])
+    pf.space_before = Pt(0)
+    pf.space_after = Pt(0)
+    pf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    pf.widow_control = True
+    oxml.set_first_line_chars(normal.element, body["indent_chars"], body["size_pt"])
+    oxml.set_doc_language(doc.styles.element)
+
+    title = _para_style(doc, "报告标题", "Normal")
+    t = st["title"]
+    oxml.set_fonts(title.element, t["font"], t.get("fallback"))
+    title.font.size = Pt(t["size_pt"])
+    title.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    title.paragraph_format.line_spacing = Pt(t["line_pt"])
+    title.paragraph_format.space_after = Pt(body["line_pt"] * t.get("space_after_lines", 1))
+    title.paragraph_format.first_line_indent = Pt(0)
+    oxml.set_first_line_chars(title.element, 0, 0)
+    oxml.no_snap_to_grid(title.element)
+
+    for level in (1, 2, 3):
+        h = doc.styles[f"Heading {level}"]
+        spec = st[f"heading{level}"]
+        h.base_style = normal
+        oxml.set_fonts(h.element, spec["font"], body.get("fallback"))
+        h.font.size = Pt(spec["size_pt"])
+        h.font.bold = bool(spec.get("bold", False))
+        h.font.italic = False
+        h.font.color.rgb = RGBColor(0, 0, 0)
+        hpf = h.paragraph_format
+        hpf.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        hpf.line_spacing = Pt(body["line_pt"])
+        hpf.space_before = Pt(0)
+        hpf.space_after = Pt(0)
+        hpf.keep_with_next = True
+        hpf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+        oxml.set_first_line_chars(h.element, body["indent_chars"], spec["size_pt"])
+
+    cell = _para_style(doc, "表格文字", "Normal")
+    oxml.set_fonts(cell.element, st["table"]["font"], body.get("fallback"))
+    cell.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    cell.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    cell.paragraph_format.first_line_indent = Pt(0)
+    oxml.set_first_line_chars(cell.element, 0, 0)
+    oxml.no_snap_to_grid(cell.element)
+
+    sig = _para_style(doc, "落款", "Normal")
+    sig.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    sig.paragraph_format.right_indent = Pt(body["size_pt"] * st["signature"]["right_indent_chars"])
+    oxml.set_first_line_chars(sig.element, 0, 0)
+
+    pn = _para_style(doc, "页码", "Normal")
+    oxml.set_fonts(pn.element, st["page_number"]["font"])
+    pn.font.size = Pt(st["page_number"]["size_pt"])
+    pn.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    oxml.set_first_line_chars(pn.element, 0, 0)
+    oxml.no_snap_to_grid(pn.element)
+
+
+def _setup_page(doc, st: dict[str, Any]) -> None:
+    p = st["page"]
+    section = doc.sections[0]
+    section.start_type = WD_SECTION.NEW_PAGE
+    section.page_width, section.page_height = Mm(p["width_mm"]), Mm(p["height_mm"])
+    section.top_margin, section.bottom_margin = Mm(p["top_mm"]), Mm(p["bottom_mm"])
+    section.left_margin, section.right_margin = Mm(p["left_mm"]), Mm(p["right_mm"])
+    section.footer_distance = Mm(p["footer_mm"])
+    oxml.set_line_grid(section, st["body"]["line_pt"])
+    doc.settings.odd_and_even_pages_header_footer = True
+    dash = st["page_number"]["dash"]
+    one_char = Pt(st["page_number"]["size_pt"])
+    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        para = footer.paragraphs[0]
+        para.style = doc.styles["页码"]
+        para.alignment = align
+        if align is WD_ALIGN_PARAGRAPH.RIGHT:
+            para.paragraph_format.right_indent = one_char
+        else:
+            para.paragraph_format.left_indent = one_char
+        para.add_run(f"{dash} ")
+        oxml.add_field(para, "PAGE")
+        para.add_run(f" {dash}")
+
+
+def _text_width_twips(st: dict[str, Any]) -> int:
+    p = st["page"]
+    return int((p["width_mm"] - p["left_mm"] - p["right_mm"]) * TWIPS_PER_MM)
+
+
+def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
+    nrows = len(view.rows)
+    table = doc.add_table(rows=nrows, cols=view.ncols)
+    table.style = doc.styles["Table Grid"]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    total = _text_width_twips(st)
+    weights = view.col_widths
+    widths = [int(total * w / sum(weights)) for w in weights]
+    oxml.set_table_width(table, sum(widths))
+    oxml.set_grid_widths(table, widths)
+    oxml.set_cell_margins(table, st["table"]["cell_margin_mm"])
+    for r, row in enumerate(table.rows):
+        oxml.cant_split(row)
+        if r < view.header_rows:
+            oxml.repeat_as_header(row)
+        for c, cell in enumerate(row.cells):
+            cell.width = widths[c]
+    cell_style = doc.styles["表格文字"]
+    for row_cells in view.rows:
+        for vc in row_cells:
+            cell = table.cell(vc.row, vc.col)
+            if vc.rowspan > 1 or vc.colspan > 1:
+                cell = cell.merge(table.cell(vc.row + vc.rowspan - 1, vc.col + vc.colspan - 1))
+            para = cell.paragraphs[0]
+            para.style = cell_style
+            run = para.add_run(vc.text)
+            run.font.size = Pt(view.font_pt)
+            if vc.kind in ("title", "col"):
+                run.bold = vc.kind == "title"
+            if vc.kind == "row" and vc.colspan == 1 and len(vc.text) > 8:
+                para.alignment = WD_ALIGN_PARAGRAPH.LEFT
+            oxml.set_cell_vertical_center(cell)
+
+
+def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None) -> None:
+    """Write the document to a binary file object."""
+    st = style or load_style()
+    doc = Document()
+    _setup_styles(doc, st)
+    _setup_page(doc, st)
+    doc.core_properties.title = outline.title
+    doc.core_properties.author = outline.unit_name
+    doc.core_properties.language = "zh-CN"
+    body = doc.paragraphs[0] if doc.paragraphs else None
+    if body is not None:
+        body._p.getparent().remove(body._p)
+    for block in outline.blocks:
+        if isinstance(block, Title):
+            doc.add_paragraph(block.text, style="报告标题")
+        elif isinstance(block, Heading):
+            doc.add_paragraph(block.text, style=f"Heading {min(block.level, 3)}")
+        elif isinstance(block, Para):
+            doc.add_paragraph(block.text, style="Normal")
+        elif isinstance(block, TableView):
+            _add_table(doc, block, st)
+        elif isinstance(block, Signature):
+            space = Pt(st["body"]["line_pt"] * st["signature"]["space_before_lines"])
+            for i, line in enumerate(block.lines):
+                p = doc.add_paragraph(line, style="落款")
+                if i == 0:
+                    p.paragraph_format.space_before = space
+    doc.save(out)
