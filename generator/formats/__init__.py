@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from .spec import FormatSpec
 from .v2019 import FORMAT as V2019
+from .v2021 import FORMAT as V2021
 
-FORMATS: tuple[FormatSpec, ...] = (V2019,)
+FORMATS: tuple[FormatSpec, ...] = (V2019, V2021)
 
 
 class UnsupportedYear(ValueError):
