@@ -1,28 +1,90 @@
-"""`generate init`: the blank standardized workbook for a year's format."""
+"""`generate init`: this year's standardized workbook, blank or carrying what last year determines.
+
+    init_workbook(2021, Path("inputs/2021.xlsx"))                       # blank, or carried from
+                                                                        # inputs/2020.xlsx if present
+    init_workbook(2021, target, source=Path("old/2020.xlsx"))          # carried from a given file
+
+Last year's workbook is only read, never written.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from .formats import UnsupportedYear, format_for_year
+from .carry_forward import carry_forward
+from .cli import UserError
+from .diagnostics import InputError
+from .formats import FORMATS, UnsupportedYear, format_for_year
+from .formats.spec import FormatSpec
+from .model import Report
+from .workbook.layout import REFERENCE_SHEET
+from .workbook.reader import read_workbook
 from .workbook.writer import write_workbook
 
 
-class InitRefused(Exception):
-    pass
+def _read_previous(path: Path, year: int) -> Report:
+    """Last year's workbook, read with its year's format, else with any format that fits it."""
+    try:
+        first = format_for_year(year - 1)
+    except UnsupportedYear as exc:
+        raise UserError(f"无法结转：{exc}") from None
+    candidates: list[FormatSpec] = [first, *(f for f in FORMATS if f is not first)]
+    problems: InputError | None = None
+    for spec in candidates:
+        try:
+            report, _notes = read_workbook(path, spec, year - 1)
+        except InputError as exc:
+            problems = problems or exc
+            continue
+        if report.unit.year is not None and report.unit.year != year - 1:
+            raise UserError(
+                f"{path} 的报告年度是 {report.unit.year}，不是 {year - 1}：结转只能使用上一年度的工作簿。"
+                f"请用 --from 指定 {year - 1} 年度的工作簿，或不加 --from 生成空白工作簿。"
+            )
+        return report
+    assert problems is not None
+    details = "；".join(d.format() for d in problems.diagnostics[:3])
+    raise UserError(f"上一年度工作簿无法读取，未生成任何文件：{details}")
 
 
 def init_workbook(year: int, target: Path, source: Path | None = None, force: bool = False) -> list[str]:
-    """Write the blank workbook for `year` at `target`; returns messages for the clerk."""
-    from .cli import UserError
-
+    """Write the workbook for `year` at `target`; returns messages for the clerk."""
     try:
         spec = format_for_year(year)
     except UnsupportedYear as exc:
         raise UserError(str(exc)) from None
     if target.exists() and not force:
         raise UserError(f"{target} 已经存在，为防止覆盖已填写的内容，没有写入。确需重新生成请加 --force。")
+    messages: list[str] = []
+    previous: Report | None = None
     if source is not None:
-        raise UserError("结转上年数据（--from）尚未实现。")
-    write_workbook(target, spec, year)
-    return [f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 generate --year {year}。"]
+        if not source.is_file():
+            raise UserError(f"找不到上一年度工作簿：{source}")
+        if target.exists() and source.resolve() == target.resolve():
+            raise UserError(f"--from 指定的 {source} 就是要生成的文件，不能用它覆盖自己。")
+        previous = _read_previous(source, year)
+    else:
+        automatic = target.with_name(f"{year - 1}.xlsx")
+        if automatic.is_file():
+            source = automatic
+            try:
+                previous = _read_previous(automatic, year)
+            except UserError as exc:  # a bad old workbook must not block a blank new one
+                messages.append(f"发现 {automatic}，但没有结转：{exc}")
+    if previous is None:
+        write_workbook(target, spec, year)
+        messages.insert(0, f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 generate --year {year}。")
+        return messages
+    carried = carry_forward(previous, spec, year)
+    write_workbook(target, spec, year, carried.report, reference=previous)
+    messages.append(f"已生成工作簿：{target}（{spec.document} 格式），以下内容从 {source} 结转：")
+    messages.extend(f"  · {m}" for m in carried.messages)
+    messages.append(
+        f"  · 上一年度的正文放在“{REFERENCE_SHEET}”工作表，仅供参考，不会写入报告；请按 {year} 年度实际情况重新撰写。"
+    )
+    if previous.spec.id != spec.id:
+        messages.append(
+            f"  · 格式已从 {previous.spec.document} 改为 {spec.document}：只结转两种格式共有的项目，其余请按新格式填写。"
+        )
+    messages.append(f"填写后运行 generate --year {year}。")
+    return messages

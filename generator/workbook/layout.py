@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 INSTRUCTIONS_SHEET = "填写说明"
 UNIT_SHEET = "单位信息"
+# Last year's narrative, offered when carrying forward; the reader never opens it.
+REFERENCE_SHEET = "上年正文参考"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from ..model import Report, State, UnitLevel, Value, format_number
 from ..templating import Wording
 from .layout import (
     INSTRUCTIONS_SHEET,
+    REFERENCE_SHEET,
     NARRATIVE_LEVEL_HEADER,
     NARRATIVE_SHEETS,
     NARRATIVE_TEXT_HEADER,
@@ -59,19 +60,37 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatCells = False
 
 
-def _write_instructions(wb: Workbook, spec: FormatSpec, year: int) -> None:
+def _unit_rule(spec: FormatSpec) -> str:
+    """How amounts are written in this format: a fixed unit (万元) or a unit in the cell (2019 采购)."""
+    kinds = {f.kind for t in spec.tables for f in t.fields.values()}
+    if Kind.AMOUNT in kinds and spec.amount_unit:
+        return f"数字后不要写单位；金额以{spec.amount_unit}为单位，可以有小数。"
+    if Kind.AMOUNT_TEXT in kinds:
+        return "数字后不要写单位（采购总金额可写“元”或“万元”）。"
+    return "数字后不要写单位。"
+
+
+def _write_instructions(wb: Workbook, spec: FormatSpec, year: int, has_reference: bool) -> None:
     ws = wb.active
     ws.title = INSTRUCTIONS_SHEET
+    deltas = any(f.kind is Kind.DELTA for t in spec.tables for f in t.fields.values())
     lines = [
         f"{year}年度政府信息公开工作年度报告 标准工作簿（{spec.document} 格式）",
         "",
-        "1. 依次填写“单位信息”、各部分正文和三张表格。带底色的单元格可以填写，灰色的规定文字不要修改。",
+        "1. 依次填写“单位信息”、各部分正文和三张表格。带底色的单元格可以填写，灰色的规定文字不要修改（工作表已保护，无密码）。",
         "2. 正文每段占一行，粘贴在 A 列；以“一、（一）1.（1）”开头的段落自动识别为各级标题，也可在“级别”列填 0–4 指定。",
-        "3. 表格中没有发生的事项填 0，不适用的填“/”，不要留空；数字后不要写单位（采购总金额可写“元”）。",
-        "4. 需要加行时可以插入空行，程序会跳过空行；不要删除或调换表格的行。",
-        f"5. 填好后保存为 inputs/{year}.xlsx，运行 generate --year {year} 生成 Word 和网页版报告；运行 generate check --year {year} 只做校验。",
-        "6. 程序只读取本工作簿，不会修改它。",
+        "3. 表格中没有发生的事项填 0，不适用的填“/”，不要留空；" + _unit_rule(spec)
+        + ("“本年增/减”减少用负数表示，如 -8。" if deltas else ""),
+        "4. 绿色的合计单元格已设好求和公式，可以保留；生成报告时程序会按各项重新计算合计，不采用单元格中保存的结果。",
+        "5. 需要加行时可以插入空行，程序会跳过空行；不要删除或调换表格的行。",
+        f"6. 填好后保存为 inputs/{year}.xlsx，运行 generate --year {year} 生成 Word 和网页版报告；运行 generate check --year {year} 只做校验。",
+        "7. 程序只读取本工作簿，不会修改它。",
     ]
+    if has_reference:
+        lines.append(
+            f"8. “{REFERENCE_SHEET}”工作表列出上一年度报告的正文，仅供参考，程序不会读取，也不会写入报告。"
+            "请按本年度实际情况重新撰写，格式要求不得“年年雷同”。"
+        )
     for i, line in enumerate(lines, start=1):
         ws.cell(i, 1, line).font = BOLD if i == 1 else FONT
     ws.column_dimensions["A"].width = 120
@@ -181,8 +200,8 @@ def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Repor
                 cell.fill = INPUT_FILL
             cell.alignment = CENTER
             cell.protection = UNLOCKED
-            prompt_title, prompt = _PROMPTS[p.item.kind]
-            dv = _validation(p.item.kind, cell.coordinate)
+            prompt_title, prompt = _prompt(p.item.kind, spec.amount_unit)
+            dv = _validation(p.item.kind, cell.coordinate, spec.amount_unit)
             if dv is not None:
                 dv.promptTitle, dv.prompt = prompt_title, prompt
                 ws.add_data_validation(dv)
@@ -202,37 +221,76 @@ def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Repor
     _protect(ws)
 
 
-def _validation(kind: Kind, coord: str) -> DataValidation | None:
-    rel = coord
+def _validation(kind: Kind, coord: str, unit: str = "") -> DataValidation | None:
+    """An input check per cell. IF, not OR/AND: Excel's OR propagates the error of INT("/")."""
+    x = coord
     if kind is Kind.COUNT:
-        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),{rel}>=0,INT({rel})={rel}))'
+        formula = f'IF(ISNUMBER({x}),AND({x}>=0,INT({x})={x}),{x}="/")'
     elif kind is Kind.DELTA:
-        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),INT({rel})={rel}))'
+        formula = f'IF(ISNUMBER({x}),INT({x})={x},{x}="/")'
     elif kind is Kind.AMOUNT:
-        formula = f'OR({rel}="/",AND(ISNUMBER({rel}),{rel}>=0))'
+        formula = f'IF(ISNUMBER({x}),{x}>=0,{x}="/")'
     else:
         return DataValidation(type=None, allow_blank=True, showInputMessage=True)
     dv = DataValidation(type="custom", formula1=formula, allow_blank=True, showErrorMessage=True, showInputMessage=True)
-    dv.errorTitle, dv.error = "输入有误", _PROMPTS[kind][1]
+    dv.errorTitle, dv.error = "输入有误", _prompt(kind, unit)[1]
     return dv
 
 
-def build_workbook(spec: FormatSpec, year: int, report: Report | None = None) -> Workbook:
+def _prompt(kind: Kind, unit: str) -> tuple[str, str]:
+    title, text = _PROMPTS[kind]
+    if kind is Kind.AMOUNT and unit:
+        text = f"填写金额数字，单位为{unit}，可以有小数；不适用填“/”。"
+    return title, text
+
+
+def _write_reference(wb: Workbook, previous: Report, wording: Wording) -> None:
+    """Last year's narrative, read-only, for the clerk to consult while writing this year's."""
+    ws = wb.create_sheet(REFERENCE_SHEET)
+    head = ws.cell(
+        1, 1, f"{previous.year}年度报告正文（仅供参考）：程序不会读取本表，也不会把这些文字写入本年度报告。请按本年度实际情况重新撰写，不得年年雷同。"
+    )
+    head.font, head.alignment = BOLD, LEFT
+    r = 3
+    for n in NARRATIVE_SHEETS:
+        section = previous.sections.get(n.key)
+        if section is None or not section.paragraphs:
+            continue
+        title = wording.part_heading(n.part, section.title) if n.part else "引言"
+        c = ws.cell(r, 1, f"【{title}】")
+        c.font, c.fill = BOLD, LABEL_FILL
+        r += 1
+        for para in section.paragraphs:
+            ws.cell(r, 1, para.text).alignment = LEFT
+            r += 1
+        r += 1
+    ws.column_dimensions["A"].width = 120
+    _protect(ws)
+
+
+def build_workbook(
+    spec: FormatSpec, year: int, report: Report | None = None, reference: Report | None = None
+) -> Workbook:
+    """The workbook for `year`: blank, or holding `report`; `reference` adds last year's text for reading."""
     wording = Wording()
     wb = Workbook()
-    _write_instructions(wb, spec, year)
+    _write_instructions(wb, spec, year, reference is not None)
     _write_unit(wb, report, year)
     _write_narrative(wb, report, wording)
     for table in spec.tables:
         _write_table(wb, spec, table, report, wording)
+    if reference is not None:
+        _write_reference(wb, reference, wording)
     return wb
 
 
-def write_workbook(path: Path, spec: FormatSpec, year: int, report: Report | None = None) -> None:
+def write_workbook(
+    path: Path, spec: FormatSpec, year: int, report: Report | None = None, reference: Report | None = None
+) -> None:
     """Write atomically: the file appears complete or not at all."""
     from ..output import atomic_write
 
-    wb = build_workbook(spec, year, report)
+    wb = build_workbook(spec, year, report, reference)
     atomic_write(path, wb.save)
 
 
