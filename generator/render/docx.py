@@ -168,6 +168,17 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
             oxml.set_cell_vertical_center(cell)
 
 
+def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
+    """A long title breaks after the unit's name rather than mid-word."""
+    p = doc.add_paragraph(style="报告标题")
+    width_chars = (st["page"]["width_mm"] - st["page"]["left_mm"] - st["page"]["right_mm"]) / (st["title"]["size_pt"] * 25.4 / 72)
+    if unit_name and text.startswith(unit_name) and len(text) > width_chars and len(text) > len(unit_name):
+        p.add_run(unit_name).add_break()
+        p.add_run(text[len(unit_name) :])
+    else:
+        p.add_run(text)
+
+
 def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None) -> None:
     """Write the document to a binary file object."""
     st = style or load_style()
@@ -182,7 +193,7 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
         body._p.getparent().remove(body._p)
     for block in outline.blocks:
         if isinstance(block, Title):
-            doc.add_paragraph(block.text, style="报告标题")
+            _add_title(doc, block.text, outline.unit_name, st)
         elif isinstance(block, Heading):
             doc.add_paragraph(block.text, style=f"Heading {min(block.level, 3)}")
         elif isinstance(block, Para):

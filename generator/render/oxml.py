@@ -142,3 +142,4 @@ def no_snap_to_grid(style_element) -> None:
     el = OxmlElement("w:snapToGrid")
     el.set(qn("w:val"), "0")
     ppr.insert(0, el)
+

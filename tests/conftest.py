@@ -1,0 +1,53 @@
+"""Shared fixtures: the shipped example workbooks, generated once per test session."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from generator.cli import main as generate_main
+
+ROOT = Path(__file__).resolve().parent.parent
+INPUTS = ROOT / "inputs"
+
+
+def examples() -> list[int]:
+    """Years of the example workbooks shipped in inputs/ (2020.xlsx is the seed report)."""
+    return sorted(int(p.stem) for p in INPUTS.glob("*.xlsx") if p.stem.isdigit())
+
+
+def require_tool(name: str) -> str:
+    """The path of an external program; skip without it, unless CI demands every tool."""
+    path = shutil.which(name)
+    if path is None:
+        if os.environ.get("NIANBAO_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"{name} is required (NIANBAO_REQUIRE_TOOLS=1) but not installed")
+        pytest.skip(f"{name} not installed")
+    return path
+
+
+@dataclass
+class Generated:
+    year: int
+    docx: Path
+    html: Path
+    folder: Path
+
+
+@pytest.fixture(scope="session")
+def generated(tmp_path_factory) -> dict[int, Generated]:
+    """Run `generate --year Y` on every shipped example into a temporary output folder."""
+    out: dict[int, Generated] = {}
+    for year in examples():
+        folder = tmp_path_factory.mktemp(f"out{year}")
+        code = generate_main(["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(folder)])
+        assert code == 0, f"generate --year {year} exited {code}"
+        files = sorted((folder / str(year)).iterdir())
+        docx = next(p for p in files if p.suffix == ".docx")
+        html = next(p for p in files if p.suffix == ".html")
+        out[year] = Generated(year, docx, html, folder / str(year))
+    return out

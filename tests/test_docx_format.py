@@ -1,0 +1,89 @@
+"""A Word document fit for sign-off: GB/T 9704-2012 page, fonts, page numbers, tables (issue 2, item 6)."""
+
+from __future__ import annotations
+
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+
+def _doc(generated):
+    return Document(str(generated[2020].docx))
+
+
+def east_asia(style) -> str | None:
+    fonts = style.element.rPr.find(qn("w:rFonts"))
+    assert fonts.get(qn("w:eastAsiaTheme")) is None, "a theme font would override the named one"
+    return fonts.get(qn("w:eastAsia"))
+
+
+def test_a4_page_with_gbt9704_margins(generated):
+    s = _doc(generated).sections[0]
+    got = [round(x.mm, 1) for x in (s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)]
+    assert got == [210, 297, 37, 35, 28, 26]
+    assert s.orientation == 0  # portrait
+
+
+def test_fonts_sit_in_the_east_asia_slot(generated):
+    styles = _doc(generated).styles
+    assert east_asia(styles["报告标题"]) == "方正小标宋简体"
+    assert styles["报告标题"].font.size == Pt(22)
+    assert east_asia(styles["Normal"]) == "仿宋_GB2312"
+    assert styles["Normal"].font.size == Pt(16)
+    assert east_asia(styles["Heading 1"]) == "黑体"
+    assert east_asia(styles["Heading 2"]) == "楷体_GB2312"
+    assert east_asia(styles["表格文字"]) == "仿宋_GB2312"
+
+
+def test_body_has_fixed_line_spacing_and_two_character_indent(generated):
+    normal = _doc(generated).styles["Normal"]
+    pf = normal.paragraph_format
+    assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY
+    assert abs(pf.line_spacing.pt - 28.95) < 0.1
+    ind = normal.element.pPr.find(qn("w:ind"))
+    assert ind.get(qn("w:firstLineChars")) == "200"
+
+
+def test_headings_and_body_paragraphs_use_their_styles(generated):
+    doc = _doc(generated)
+    by_text = {p.text: p.style.name for p in doc.paragraphs}
+    assert by_text["一、总体情况"] == "Heading 1"
+    assert by_text["五、政府信息公开工作存在的主要问题及改进情况"] == "Heading 1"
+    assert by_text["（一）基层政务公开标准化规范化工作落实情况"] == "Heading 2"
+    assert doc.paragraphs[0].style.name == "报告标题"
+
+
+def test_page_numbers_odd_right_even_left(generated):
+    doc = _doc(generated)
+    settings = doc.settings.element
+    assert settings.find(qn("w:evenAndOddHeaders")) is not None
+    s = doc.sections[0]
+    for footer, align in ((s.footer, WD_ALIGN_PARAGRAPH.RIGHT), (s.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+        p = footer.paragraphs[0]
+        assert p.alignment == align
+        instr = "".join(t.text for t in p._p.iter(qn("w:instrText")))
+        assert instr.strip() == "PAGE"
+        assert p.text.startswith("— ") and p.text.endswith(" —")
+
+
+def test_signature_and_date_close_the_document_right_aligned(generated):
+    doc = _doc(generated)
+    last = [p for p in doc.paragraphs if p.text.strip()][-2:]
+    assert [p.text for p in last] == ["漳平市人民政府", "2021年1月29日"]
+    assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in last)
+
+
+def test_tables_repeat_headers_do_not_split_rows_and_fit_the_text_block(generated):
+    doc = _doc(generated)
+    text_width = Mm(210 - 28 - 26).twips
+    for table, header_rows in zip(doc.tables, (0, 3, 3)):
+        rows = table._tbl.findall(qn("w:tr"))
+        for i, tr in enumerate(rows):
+            tr_pr = tr.find(qn("w:trPr"))
+            assert tr_pr is not None and tr_pr.find(qn("w:cantSplit")) is not None
+            assert (tr_pr.find(qn("w:tblHeader")) is not None) == (i < header_rows)
+        grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
+        assert sum(grid) <= text_width
+        sizes = {r.font.size.pt for row in table.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.font.size}
+        assert max(sizes) <= 12, "table text is smaller than the 3号 body"
