@@ -14,6 +14,14 @@ from ..model import State, Value
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 _AMOUNT_UNIT = re.compile(r"([+-]?\d+(?:\.\d+)?)\s*(元|万元|千元|亿元)")
+# A count typed with its measure word (“12件”): the number is unambiguous, the word is dropped.
+_COUNT_UNIT = re.compile(r"([+-]?\d+)\s*(件|个|条|项|次|人次|家|份|宗|起)")
+# Minus signs that NFKC leaves alone: U+2212 MINUS SIGN, en/em dash, U+2012 figure dash.
+_MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-"})
+# Excel keeps 15 significant digits; a larger figure cannot have been typed as a real count or
+# amount and is refused rather than printed as a 20-digit number in a public report.
+MAX_DIGITS = 15
+MAX_MAGNITUDE = 10**MAX_DIGITS
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 
 
@@ -35,8 +43,28 @@ def _to_number(text: str) -> int | Decimal:
     return int(text)
 
 
+def _too_large(raw: object) -> Parsed:
+    return Parsed(None, problem=f"数字过大或位数过多（{raw}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写")
+
+
+def _sane(parsed: Parsed) -> Parsed:
+    """Refuse absurd magnitudes and more significant digits than Excel can hold."""
+    v = parsed.value
+    if v is None or v.number is None:
+        return parsed
+    n = v.number
+    digits = len(n.as_tuple().digits) if isinstance(n, Decimal) else len(str(abs(n)))
+    if abs(n) >= MAX_MAGNITUDE or digits > MAX_DIGITS + 3:
+        return _too_large(v.raw)
+    return parsed
+
+
 def parse_cell(raw: object, kind: Kind, data_type: str = "n") -> Parsed:
     """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b")."""
+    return _sane(_parse_cell(raw, kind, data_type))
+
+
+def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return Parsed(Value(State.BLANK, raw=raw))
     if data_type == "e" or (isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS):
@@ -58,6 +86,9 @@ def parse_cell(raw: object, kind: Kind, data_type: str = "n") -> Parsed:
     notes = []
     if norm != text.strip():
         notes.append("全角字符已转为半角")
+    if norm.translate(_MINUS) != norm and len(norm) < 40:
+        norm = norm.translate(_MINUS)
+        notes.append("负号“−”已按减号读取")
     if norm in ("/", "\\"):
         return Parsed(Value(State.SLASH, raw=raw))
     if _THOUSANDS.fullmatch(norm):
@@ -69,6 +100,11 @@ def parse_cell(raw: object, kind: Kind, data_type: str = "n") -> Parsed:
             return Parsed(Value(State.NUMBER, _to_number(norm), raw=raw), note="，".join(notes))
         except (InvalidOperation, ValueError):
             pass
+    if kind in (Kind.COUNT, Kind.DELTA):
+        m = _COUNT_UNIT.fullmatch(norm)
+        if m:
+            notes.append(f"已去掉单位“{m.group(2)}”，按数字 {m.group(1)} 读取（单元格中只填数字即可）")
+            return Parsed(Value(State.NUMBER, int(m.group(1)), raw=raw), note="，".join(notes))
     if kind is Kind.AMOUNT_TEXT:
         m = _AMOUNT_UNIT.fullmatch(norm)
         if m:

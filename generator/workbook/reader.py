@@ -20,6 +20,7 @@ from ..diagnostics import Diagnostic, InputError, Severity
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
 from ..narrative import clean_text, detect_level, split_paragraphs
+from . import guard
 from .cells import normalize, parse_cell
 from .layout import (
     NARRATIVE_LEVEL_HEADER,
@@ -50,31 +51,33 @@ class _Problems:
             raise InputError(self.fatal)
 
 
-def open_workbook(path: Path, data_only: bool = False):
-    """Open read-only in memory; the file on disk is never written."""
-    file = str(path)
+def open_workbook(path: Path, data_only: bool = False, notes: list[Diagnostic] | None = None):
+    """Open in memory after the guard's checks; the file on disk is never written.
+
+    notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
+    """
+    result = guard.inspect(path)
+    if notes is not None:
+        notes.extend(result.notes)
     try:
+        # A file object, not a path: openpyxl would refuse a valid workbook named .XLSX or .tmp.
         with path.open("rb") as fh:
-            head = fh.read(8)
-    except OSError as exc:
-        raise InputError([Diagnostic("R001", Severity.ERROR, f"无法打开文件：{exc.strerror}", file)]) from None
-    if not head.startswith(b"PK"):
-        if head.startswith(b"\xd0\xcf\x11\xe0"):
-            msg = (
-                "这是旧版 Excel（.xls）文件或设置了打开密码的工作簿。"
-                "请在 Excel/WPS 中去掉密码，并“另存为”Excel 工作簿（.xlsx）后再试。"
-            )
-        elif not head:
-            msg = "文件是空的（0 字节）。请重新保存工作簿。"
-        else:
-            msg = "这不是 Excel 工作簿（.xlsx）。请用 Excel 或 WPS 打开后“另存为”.xlsx 格式。"
-        raise InputError([Diagnostic("R002", Severity.ERROR, msg, file)])
-    try:
-        return load_workbook(path, data_only=data_only, keep_vba=False, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
+            wb = load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
+    except Exception as exc:  # noqa: BLE001 — only openpyxl parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
-            [Diagnostic("R003", Severity.ERROR, f"工作簿已损坏或不完整，无法读取（{type(exc).__name__}）。请重新保存后再试。", file)]
+            [Diagnostic("R003", Severity.ERROR, f"工作簿已损坏或结构不完整，无法读取（{type(exc).__name__}）。请在 Excel/WPS 中打开并重新保存后再试。", file=str(path))]
         ) from None
+    for sheet, last in result.trim_rows.items():
+        if sheet in wb.sheetnames:
+            _trim_empty_rows(wb[sheet], last)
+    return wb
+
+
+def _trim_empty_rows(ws: Worksheet, last: int) -> None:
+    """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
+    cells = ws._cells  # noqa: SLF001 — openpyxl has no public way to drop cells
+    for key in [k for k, c in cells.items() if k[0] > last and c.value is None]:
+        del cells[key]
 
 
 def _text(value: object) -> str:
@@ -156,7 +159,10 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems) -> Section:
     section = Section(key=key, sheet=ws.title)
     title_row = _find_label_row(ws, NARRATIVE_TITLE_LABEL)
     if title_row is not None:
-        section.title = " ".join(_text(ws.cell(title_row, 2).value).split())
+        title, notes = clean_text(_text(ws.cell(title_row, 2).value))
+        for n in notes:
+            problems.note("R031", Severity.WARNING, f"本部分标题中{n}。", ws.title, f"B{title_row}")
+        section.title = " ".join(title.split())
     header = _find_label_row(ws, NARRATIVE_TEXT_HEADER)
     if header is None:
         problems.fail("R030", f"找不到 A 列标题为“{NARRATIVE_TEXT_HEADER}”的行；正文应从这一行下面开始填写。", ws.title)
@@ -303,7 +309,7 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     """Read the workbook; raise InputError when it cannot be read as a report of this format."""
     file = str(path)
     problems = _Problems(file)
-    wb = open_workbook(path)
+    wb = open_workbook(path, notes=problems.notes)
     needed = [UNIT_SHEET, *(n.sheet for n in NARRATIVE_SHEETS), *(t.sheet for t in spec.tables)]
     missing = [s for s in needed if s not in wb.sheetnames]
     if missing:
