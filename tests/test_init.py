@@ -1,0 +1,228 @@
+"""`generate init`: the blank standardized workbook, refusal to overwrite, LibreOffice, carry-forward."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+
+from generator.cli import main as generate_main
+from generator.formats import format_for_year
+from generator.model import Report, State, Value
+from generator.validate import validate
+from generator.workbook.layout import INSTRUCTIONS_SHEET, REFERENCE_SHEET
+from generator.workbook.writer import TABLE_TOP, write_workbook
+from workbook_support import INPUTS, convert, meaning, read
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def init(*args: str) -> int:
+    return generate_main(["init", *args])
+
+
+def sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def seed_as(year: int, changes: dict[str, object] | None = None) -> Report:
+    """The shipped 2020 workbook (2019 format) restated as another year, with table values changed.
+
+    changes: "table:key" → a number, "/" or None (None removes a total so a formula is written)."""
+    report = read(INPUTS / "2020.xlsx", 2020)
+    report.year = report.unit.year = year
+    report.unit.date = dt.date(year + 1, 1, 20)
+    report.unit.title = f"漳平市人民政府{year}年政府信息公开工作年度报告"
+    for where, value in (changes or {}).items():
+        table, key = where.split(":")
+        if value is None:
+            del report.tables[table][key]
+        elif value == "/":
+            report.tables[table][key] = Value(State.SLASH, raw="/")
+        else:
+            report.tables[table][key] = Value(State.NUMBER, value, raw=value)
+    return report
+
+
+def write_prev(path: Path, report: Report) -> Path:
+    write_workbook(path, format_for_year(report.year), report.year, report)
+    return path
+
+
+# --- the blank workbook -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("year", [2020, 2021])
+def test_blank_workbook_reads_back_empty(tmp_path: Path, year: int) -> None:
+    target = tmp_path / f"{year}.xlsx"
+    assert init("--year", str(year), "--output", str(target)) == 0
+    report = read(target, year)
+    spec = report.spec
+    assert report.unit.year == year and report.unit.name == "" and report.unit.date is None
+    assert all(not s.paragraphs and not s.title for s in report.sections.values())
+    for table in spec.tables:
+        for key, v in report.tables[table.id].items():
+            if (table.id, key) in spec.total_fields:
+                assert v.state is State.FORMULA and v.derived, (table.id, key)
+            else:
+                assert v.state is State.BLANK, (table.id, key)
+    findings = validate(report)
+    allowed = {"V1", "V2", "L2"} | ({"F2"} if spec.id == "2021" else set())
+    assert {d.code for d in findings} <= allowed
+    blank_inputs = {
+        (t.sheet, report.tables[t.id][k].cell) for t in spec.tables for k in t.fields if (t.id, k) not in spec.total_fields
+    }
+    assert {(d.sheet, d.cell) for d in findings if d.code == "V2"} == blank_inputs
+
+
+def test_blank_workbook_is_protected_tinted_validated_and_sums_live(tmp_path: Path) -> None:
+    target = tmp_path / "2021.xlsx"
+    assert init("--year", "2021", "--output", str(target)) == 0
+    wb = load_workbook(target)
+    spec = format_for_year(2021)
+    assert wb.sheetnames[0] == INSTRUCTIONS_SHEET
+    assert "国办公开办函〔2021〕30号" in wb[INSTRUCTIONS_SHEET]["A1"].value
+    assert any("万元" in (c.value or "") for c in wb[INSTRUCTIONS_SHEET]["A"])
+    for name in wb.sheetnames[1:]:
+        ws = wb[name]
+        assert ws.protection.sheet and not ws.protection.password, name
+    for table in spec.tables:
+        ws = wb[table.sheet]
+        validations = [(dv, str(dv.sqref)) for dv in ws.data_validations.dataValidation]
+        for p in table.placed:
+            cell = ws.cell(TABLE_TOP + p.row, 1 + p.col)
+            key = getattr(p.item, "key", None)
+            if key is None:
+                assert cell.protection.locked and cell.value == p.item.text
+                continue
+            assert not cell.protection.locked, (table.id, key)
+            assert cell.fill.fgColor.rgb[-6:] in ("FFF2CC", "E2EFDA"), (table.id, key)
+            (dv, _), = [(dv, s) for dv, s in validations if cell.coordinate in s.split()]
+            assert dv.showInputMessage and CJK.search(dv.prompt or ""), (table.id, key)
+            if p.item.kind.value == "amount":
+                assert "INT(" not in dv.formula1 and "万元" in dv.prompt  # decimals allowed
+            elif p.item.kind.value == "count":
+                assert "INT(" in dv.formula1 and ">=0" in dv.formula1
+            rule = spec.total_fields.get((table.id, key))
+            if rule is not None:
+                info = table.fields
+                parts = {f"{get_column_letter(info[k].col + 1)}{info[k].row + TABLE_TOP}" for k in rule.parts}
+                assert re.fullmatch(r"=SUM\((.*)\)", cell.value), cell.value
+                assert set(cell.value[5:-1].split(",")) == parts
+    merged = {str(r) for r in wb["申请情况"].merged_cells.ranges}
+    top = TABLE_TOP + next(p.row for p in spec.table("requests").placed if getattr(p.item, "text", "") == "三、本年度办理结果")
+    assert f"A{top}:A{top + 21}" in merged
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "2021.xlsx"
+    shutil.copy(INPUTS / "2021.xlsx", target)
+    before = sha(target)
+    assert init("--year", "2021", "--output", str(target)) == 2
+    assert "--force" in capsys.readouterr().err
+    assert sha(target) == before
+    assert init("--year", "2021", "--output", str(target), "--force") == 0
+    assert read(target, 2021).unit.name == ""
+
+
+def test_blank_workbook_opens_in_libreoffice(tmp_path: Path) -> None:
+    target = tmp_path / "2021.xlsx"
+    assert init("--year", "2021", "--output", str(target)) == 0
+    pdf = convert(target, "pdf", tmp_path / "pdf")
+    assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5000
+    resaved = convert(target, "xlsx", tmp_path / "lo")
+    assert meaning(read(resaved, 2021)) == meaning(read(target, 2021))
+
+
+# --- carry-forward ------------------------------------------------------------------------------
+
+
+def test_carry_forward_within_the_2019_format(tmp_path: Path, capsys) -> None:
+    prev = write_prev(
+        tmp_path / "2019.xlsx",
+        seed_as(
+            2019,
+            {
+                "requests:carry_next.natural": 4,
+                "requests:carry_next.legal": 1,
+                "requests:carry_next.total": None,
+                "active:fees.delta": "/",
+            },
+        ),
+    )
+    before = sha(prev)
+    target = tmp_path / "out" / "2020.xlsx"
+    assert init("--year", "2020", "--from", str(prev), "--output", str(target)) == 0
+    messages = capsys.readouterr().err
+    assert sha(prev) == before  # last year's workbook is only read
+    report = read(target, 2020)
+    carried = {k.split(".")[1]: v for k, v in report.tables["requests"].items() if k.startswith("carried.")}
+    assert {c: v.number for c, v in carried.items() if c != "total"} == {
+        "natural": 4, "business": 0, "research": 0, "nonprofit": 0, "legal": 1, "other_org": 0
+    }
+    total = carried["total"]  # the live SUM stays for the clerk; the reader recomputes it
+    assert total.derived and str(total.raw).startswith("=SUM(") and total.number == 5
+    prev_active = read(prev, 2019).tables["active"]
+    active = report.tables["active"]
+    for row in ("license", "other_service", "penalty", "enforcement"):
+        expected = prev_active[f"{row}.prev"].number + prev_active[f"{row}.delta"].number
+        assert active[f"{row}.prev"].number == expected, row
+    assert active["license.prev"].number == 885 - 156
+    assert active["fees.prev"].state is State.BLANK  # last year's 本年增/减 was “/”: not guessed
+    assert "行政事业性收费／上一年项目数量未填写" in messages
+    # Everything else is this year's to fill.
+    others = [k for k, v in active.items() if not k.endswith(".prev")]
+    assert all(active[k].state is State.BLANK for k in others)
+    assert report.tables["requests"]["new.natural"].state is State.BLANK
+    # Unit information carried, year and title moved on, date left for this year.
+    assert report.unit.name == "漳平市人民政府" and report.unit.phone == "0597-7529949"
+    assert report.unit.year == 2020 and report.unit.date is None
+    assert report.unit.title == "漳平市人民政府2020年政府信息公开工作年度报告"
+    # Narrative is offered for reference only: the reader sees none of it.
+    assert all(not s.paragraphs for s in report.sections.values())
+    reference = [c.value for c in load_workbook(target)[REFERENCE_SHEET]["A"] if c.value]
+    last_year = read(prev, 2019).sections["problems"].paragraphs
+    assert [p.text for p in last_year] and all(p.text in reference for p in last_year)
+
+
+def _cwd_with_previous(tmp_path: Path, monkeypatch, make: Callable[[Path], object]) -> Path:
+    (tmp_path / "inputs").mkdir()
+    make(tmp_path / "inputs" / "2020.xlsx")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path / "inputs"
+
+
+def test_carry_forward_is_automatic_and_crosses_to_2021(tmp_path: Path, monkeypatch, capsys) -> None:
+    prev_report = seed_as(2020, {"requests:carry_next.natural": 4, "requests:carry_next.research": 2, "requests:carry_next.total": None})
+    inputs = _cwd_with_previous(tmp_path, monkeypatch, lambda p: write_prev(p, prev_report))
+    assert init("--year", "2021") == 0
+    assert "格式已从 国办公开办函〔2019〕60号 改为 国办公开办函〔2021〕30号" in capsys.readouterr().err
+    report = read(inputs / "2021.xlsx", 2021)
+    assert report.spec.id == "2021" and report.unit.name == "漳平市人民政府"
+    carried = {k: v.number for k, v in report.tables["requests"].items() if k.startswith("carried.") and k != "carried.total"}
+    assert carried == {f"carried.{c}": n for c, n in [("natural", 4), ("business", 0), ("research", 2), ("nonprofit", 0), ("legal", 0), ("other_org", 0)]}
+    assert all(v.state is State.BLANK for v in report.tables["active"].values())  # nothing in 二 is shared
+    # The cross-year rule agrees: the carried row matches last year's 结转下年度.
+    previous = read(inputs / "2020.xlsx", 2020)
+    assert not [d for d in validate(report, previous) if d.code == "T3-5"]
+
+
+def test_unreadable_previous_workbook_still_gives_a_blank_one(tmp_path: Path, monkeypatch, capsys) -> None:
+    inputs = _cwd_with_previous(tmp_path, monkeypatch, lambda p: p.write_text("not a workbook"))
+    assert init("--year", "2021") == 0
+    assert "没有结转" in capsys.readouterr().err
+    assert read(inputs / "2021.xlsx", 2021).unit.name == ""
+
+
+def test_carry_forward_refuses_a_workbook_of_the_wrong_year(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "2022.xlsx"
+    assert init("--year", "2022", "--from", str(INPUTS / "2020.xlsx"), "--output", str(target)) == 2
+    assert "报告年度是 2020，不是 2021" in capsys.readouterr().err
+    assert not target.exists()
