@@ -12,7 +12,6 @@ from typing import Any, BinaryIO
 from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
@@ -134,38 +133,42 @@ def _text_width_twips(st: dict[str, Any]) -> int:
 
 
 def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
-    nrows = len(view.rows)
-    table = doc.add_table(rows=nrows, cols=view.ncols)
-    table.style = doc.styles["Table Grid"]
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
     total = _text_width_twips(st)
     weights = view.col_widths
     widths = [int(total * w / sum(weights)) for w in weights]
-    oxml.set_table_width(table, sum(widths))
-    oxml.set_grid_widths(table, widths)
-    oxml.set_cell_margins(table, st["table"]["cell_margin_mm"])
-    for r, row in enumerate(table.rows):
-        oxml.cant_split(row)
-        if r < view.header_rows:
-            oxml.repeat_as_header(row)
-        for c, cell in enumerate(row.cells):
-            cell.width = widths[c]
-    cell_style = doc.styles["表格文字"]
-    for row_cells in view.rows:
-        for vc in row_cells:
-            cell = table.cell(vc.row, vc.col)
-            if vc.rowspan > 1 or vc.colspan > 1:
-                cell = cell.merge(table.cell(vc.row + vc.rowspan - 1, vc.col + vc.colspan - 1))
-            para = cell.paragraphs[0]
-            para.style = cell_style
-            run = para.add_run(vc.text)
-            run.font.size = Pt(view.font_pt)
-            if vc.kind in ("title", "col"):
-                run.bold = vc.kind == "title"
-            if vc.kind == "row" and vc.colspan == 1 and len(vc.text) > 8:
-                para.alignment = WD_ALIGN_PARAGRAPH.LEFT
-            oxml.set_cell_vertical_center(cell)
+    cells = [
+        {
+            "row": vc.row,
+            "col": vc.col,
+            "rowspan": vc.rowspan,
+            "colspan": vc.colspan,
+            "text": vc.text,
+            "bold": vc.kind == "title",
+            "left": vc.kind == "row" and vc.colspan == 1 and len(vc.text) > 8,
+        }
+        for row in view.rows
+        for vc in row
+    ]
+    tbl = oxml.table_element(
+        cells,
+        len(view.rows),
+        widths,
+        header_rows=view.header_rows,
+        table_style=doc.styles["Table Grid"].style_id,
+        para_style=doc.styles["表格文字"].style_id,
+        font_half_points=round(view.font_pt * 2),
+        cell_margin_twips=int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM),
+    )
+    doc.element.body.insert_element_before(tbl, "w:sectPr")
+
+
+def _add_paragraph(doc, text: str, style_id: str):
+    """Add a paragraph by style id: looking styles up by name costs a scan per paragraph."""
+    p = doc.add_paragraph()
+    p._p.get_or_add_pPr().style = style_id
+    if text:
+        p.add_run(text)
+    return p
 
 
 def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
@@ -191,19 +194,20 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:
         body._p.getparent().remove(body._p)
+    ids = {name: doc.styles[name].style_id for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "落款")}
     for block in outline.blocks:
         if isinstance(block, Title):
             _add_title(doc, block.text, outline.unit_name, st)
         elif isinstance(block, Heading):
-            doc.add_paragraph(block.text, style=f"Heading {min(block.level, 3)}")
+            _add_paragraph(doc, block.text, ids[f"Heading {min(block.level, 3)}"])
         elif isinstance(block, Para):
-            doc.add_paragraph(block.text, style="Normal")
+            _add_paragraph(doc, block.text, ids["Normal"])
         elif isinstance(block, TableView):
             _add_table(doc, block, st)
         elif isinstance(block, Signature):
             space = Pt(st["body"]["line_pt"] * st["signature"]["space_before_lines"])
             for i, line in enumerate(block.lines):
-                p = doc.add_paragraph(line, style="落款")
+                p = _add_paragraph(doc, line, ids["落款"])
                 if i == 0:
                     p.paragraph_format.space_before = space
     doc.save(out)

@@ -56,59 +56,18 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
     return result
 
 
-def _tr_pr(row):
-    return row._tr.get_or_add_trPr()
 
 
-def repeat_as_header(row) -> None:
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    _tr_pr(row).append(el)
 
 
-def cant_split(row) -> None:
-    el = OxmlElement("w:cantSplit")
-    el.set(qn("w:val"), "true")
-    _tr_pr(row).append(el)
 
 
-def set_cell_margins(table, mm: float) -> None:
-    from docx.shared import Mm
-
-    tbl_pr = table._tbl.tblPr
-    mar = OxmlElement("w:tblCellMar")
-    for side in ("top", "left", "bottom", "right"):
-        el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(Mm(mm).twips)))
-        el.set(qn("w:type"), "dxa")
-        mar.append(el)
-    tbl_pr.append(mar)
 
 
-def set_table_width(table, twips: int) -> None:
-    tbl_pr = table._tbl.tblPr
-    for old in tbl_pr.findall(qn("w:tblW")):
-        tbl_pr.remove(old)
-    w = OxmlElement("w:tblW")
-    w.set(qn("w:w"), str(twips))
-    w.set(qn("w:type"), "dxa")
-    tbl_pr.append(w)
-    layout = OxmlElement("w:tblLayout")
-    layout.set(qn("w:type"), "fixed")
-    tbl_pr.append(layout)
 
 
-def set_cell_vertical_center(cell) -> None:
-    tc_pr = cell._tc.get_or_add_tcPr()
-    v = OxmlElement("w:vAlign")
-    v.set(qn("w:val"), "center")
-    tc_pr.append(v)
 
 
-def set_grid_widths(table, widths_twips: list[int]) -> None:
-    grid = table._tbl.tblGrid
-    for col, w in zip(grid.findall(qn("w:gridCol")), widths_twips):
-        col.set(qn("w:w"), str(w))
 
 
 def set_doc_language(styles_element, lang: str = "zh-CN") -> None:
@@ -143,3 +102,66 @@ def no_snap_to_grid(style_element) -> None:
     el.set(qn("w:val"), "0")
     ppr.insert(0, el)
 
+
+
+def table_element(
+    cells: list[dict],
+    nrows: int,
+    widths: list[int],
+    *,
+    header_rows: int,
+    table_style: str,
+    para_style: str,
+    font_half_points: int,
+    cell_margin_twips: int,
+):
+    """Build a whole w:tbl in one go (python-docx's cell merging is quadratic in table size).
+
+    `cells` are origin cells: dicts with row, col, rowspan, colspan, text, bold, left.
+    Spans become w:gridSpan and w:vMerge restart/continue, as Word writes them.
+    """
+    from xml.sax.saxutils import escape
+
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    covering: dict[tuple[int, int], dict] = {}
+    for cell in cells:
+        for r in range(cell["row"], cell["row"] + cell["rowspan"]):
+            covering[(r, cell["col"])] = cell
+    ncols = len(widths)
+    margins = "".join(f'<w:{s} w:w="{cell_margin_twips}" w:type="dxa"/>' for s in ("top", "left", "bottom", "right"))
+    out = [
+        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"{table_style}\"/>"
+        f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
+        f'<w:tblCellMar>{margins}</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:firstColumn="1"'
+        ' w:lastRow="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
+    ]
+    out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
+    out.append("</w:tblGrid>")
+    size = f'<w:sz w:val="{font_half_points}"/><w:szCs w:val="{font_half_points}"/>'
+    for r in range(nrows):
+        header = '<w:tblHeader w:val="true"/>' if r < header_rows else ""
+        out.append(f'<w:tr><w:trPr><w:cantSplit w:val="true"/>{header}</w:trPr>')
+        c = 0
+        while c < ncols:
+            cell = covering[(r, c)]
+            span = cell["colspan"]
+            width = sum(widths[c : c + span])
+            props = f'<w:tcW w:w="{width}" w:type="dxa"/>'
+            if span > 1:
+                props += f'<w:gridSpan w:val="{span}"/>'
+            first = r == cell["row"]
+            if cell["rowspan"] > 1:
+                props += '<w:vMerge w:val="restart"/>' if first else "<w:vMerge/>"
+            props += '<w:vAlign w:val="center"/>'
+            jc = '<w:jc w:val="left"/>' if cell.get("left") else ""
+            run = ""
+            if first and cell["text"]:
+                bold = "<w:b/>" if cell.get("bold") else ""
+                run = f'<w:r><w:rPr>{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
+            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>')
+            c += span
+        out.append("</w:tr>")
+    out.append("</w:tbl>")
+    return parse_xml("".join(out))
