@@ -399,3 +399,17 @@ def test_every_finding_is_located_and_says_expected_and_actual() -> None:
         assert row["code"] and row["severity"] in ("错误", "警告", "提示") and row["sheet"] and row["message"]
         assert row["expected"] is not None and row["actual"] is not None, d.format()
         assert row["cell"] or row["row_label"] or d.code in ("L2", "F1", "F2", "C4"), d.format()
+
+
+def test_cross_year_rules_skip_another_units_workbook():
+    """inputs/ holds two different example units: comparing them would only produce noise."""
+    from generator.formats import format_for_year
+    from generator.validate import validate
+    from generator.workbook import read_workbook
+
+    from conftest import INPUTS as inputs
+    this, _ = read_workbook(inputs / "2021.xlsx", format_for_year(2021), 2021)
+    last, _ = read_workbook(inputs / "2020.xlsx", format_for_year(2020), 2020)
+    findings = validate(this, last)
+    assert [d.code for d in findings] == ["C0"]
+    assert "漳平市人民政府" in findings[0].message

@@ -29,6 +29,18 @@ def check_previous(ctx: Ctx, previous: Report) -> list[Diagnostic]:
                 actual=previous.year,
             )
         ]
+    mine, theirs = ctx.report.unit.name.strip(), previous.unit.name.strip()
+    if mine and theirs and mine != theirs:
+        return [
+            ctx.at_sheet(
+                "C0",
+                I,
+                "",
+                f"上一年度工作簿的单位是“{theirs}”，与本年“{mine}”不同，跨年核对未进行。",
+                expected=mine,
+                actual=theirs,
+            )
+        ]
     prev = Ctx(previous)
     return [*_carry_over(ctx, prev), *_item_chain(ctx, prev), *_in_force(ctx, prev), *_same_problems(ctx, prev)]
 
