@@ -20,6 +20,7 @@ from pathlib import Path
 from .diagnostics import Diagnostic, InputError, Severity, sort_key
 from .formats import UnsupportedYear, format_for_year
 from .model import Report
+from .oserrors import describe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -61,6 +62,8 @@ def _spec(year: int):
 def _read(path: Path, year: int) -> tuple[Report, list[Diagnostic]]:
     from .workbook import read_workbook
 
+    if path.exists() and not path.is_file():
+        raise UserError(f"输入路径 {path} 不是文件（是文件夹或设备）。请用 --input 指定工作簿文件（.xlsx）。")
     if not path.is_file():
         raise UserError(
             f"找不到输入工作簿：{path}\n"
@@ -119,7 +122,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .output import atomic_write_many, safe_filename
+    from .output import atomic_write_many, contained, safe_filename
     from .render.docx import render_docx
     from .render.html import render_html
     from .render.outline import build_outline
@@ -138,11 +141,15 @@ def cmd_generate(args: argparse.Namespace) -> int:
     render_html(outline, html_buf)
     folder = args.output_dir / str(args.year)
     stem = safe_filename(outline.title)
-    targets = {folder / f"{stem}.docx": docx_buf.getvalue(), folder / f"{stem}.html": html_buf.getvalue()}
+    targets = {contained(folder, f"{stem}.docx"): docx_buf.getvalue(), contained(folder, f"{stem}.html"): html_buf.getvalue()}
     try:
         atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
     except OSError as exc:
-        raise UserError(f"无法写入输出文件夹 {folder}：{exc.strerror or exc}。请检查该文件夹是否存在、是否有写入权限，或文件是否正被 Word/WPS 打开。") from None
+        raise UserError(
+            f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件，原有文件保持不变。"
+            "请检查该文件夹是否存在、是否有写入权限、磁盘是否已满，或文件是否正被 Word/WPS/浏览器打开；"
+            "也可用 --output-dir 换一个文件夹。"
+        ) from None
     for p in targets:
         print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
     return EXIT_OK

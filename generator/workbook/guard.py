@@ -87,24 +87,35 @@ def _ole_is_encrypted(path: Path) -> bool:
     return False
 
 
-def _check_directory(zf: zipfile.ZipFile, file: str) -> list[zipfile.ZipInfo]:
+def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipInfo], dict[str, str]]:
     """Refuse from the archive's central directory alone: nothing is inflated yet."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
         raise _fail(file, "R007", f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。")
+    sheets = _sheet_names(zf)
     total = 0
     for info in infos:
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        too_big = info.file_size > MAX_PART_BYTES
-        if too_big or (info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO):
-            mb = info.file_size / 1024 / 1024
+        mb = info.file_size / 1024 / 1024
+        sheet = sheets.get(info.filename, "")
+        if info.file_size > RATIO_MIN_BYTES and ratio > MAX_RATIO:
             raise _fail(
                 file,
                 "R007",
-                f"工作簿内部文件 {info.filename} 解压后有 {mb:.0f} MB（压缩比 {ratio:.0f}:1），"
-                "远超正常工作簿，可能是损坏或恶意构造的文件（“压缩炸弹”），已拒绝读取。"
+                f"工作簿内部文件 {info.filename} 压缩比 {ratio:.0f}:1，解压后有 {mb:.0f} MB，"
+                "远超正常工作簿，可能是损坏或恶意构造的文件（“压缩炸弹”），已拒绝读取，未解压。"
                 "请确认文件来源；需要时用 generate init 生成标准工作簿重新填写。",
+                sheet,
+            )
+        if info.file_size > MAX_PART_BYTES:
+            where = f"工作表“{sheet}”" if sheet else f"内部文件 {info.filename}"
+            raise _fail(
+                file,
+                "R007",
+                f"工作簿中{where}解压后有 {mb:.0f} MB，远超正常工作簿（通常不到 1 MB），已拒绝读取。"
+                "可能有大量多余的行、列或格式：请删除表格以外多余的行和列后重新保存。",
+                sheet,
             )
     if total > MAX_TOTAL_BYTES:
         raise _fail(file, "R007", f"工作簿解压后共 {total / 1024 / 1024:.0f} MB，远超正常工作簿，已拒绝读取。请删除无关的工作表、图片后重新保存。")
@@ -113,7 +124,7 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> list[zipfile.ZipInfo]:
         raise _fail(file, "R002", "这是 OpenDocument 表格（.ods，WPS/LibreOffice 格式），不是 Excel 工作簿。请“另存为”Excel 工作簿（.xlsx）后再试。")
     if "[Content_Types].xml" not in names or not any(_SHEET_PART.fullmatch(n) for n in names):
         raise _fail(file, "R002", "这个压缩文件不是 Excel 工作簿（缺少工作表）。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。")
-    return infos
+    return infos, sheets
 
 
 class _Refused(Exception):
@@ -222,6 +233,9 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     """Part name (xl/worksheets/sheet3.xml) → sheet name (引言), from workbook.xml and its rels."""
     out: dict[str, str] = {}
     try:
+        for part in ("xl/_rels/workbook.xml.rels", "xl/workbook.xml"):
+            if zf.getinfo(part).file_size > 1024 * 1024:
+                return out  # not inflated: the size check that follows refuses it
         rels: dict[str, str] = {}
         p = expat.ParserCreate()
         p.StartElementHandler = lambda tag, a: rels.__setitem__(a.get("Id", ""), a.get("Target", "")) if tag.endswith("Relationship") else None
@@ -260,8 +274,7 @@ def inspect(path: Path) -> GuardResult:
     result = GuardResult()
     try:
         with zipfile.ZipFile(path) as zf:
-            infos = _check_directory(zf, file)
-            sheets = _sheet_names(zf)
+            infos, sheets = _check_directory(zf, file)
             budget = [MAX_CELLS]
             for info in infos:
                 if not info.filename.endswith((".xml", ".rels")) or info.is_dir():

@@ -242,18 +242,20 @@ def _drop(sheet: str) -> Callable[[openpyxl.Workbook], None]:
     return change
 
 
-def _long_narrative(one_cell: bool) -> Callable[[openpyxl.Workbook], None]:
-    def change(wb: openpyxl.Workbook) -> None:
-        ws = wb["问题及改进"]
-        chunk = "政府信息公开工作持续推进，𠀀𪚥群众满意度不断提升。" * 4  # 104 characters
-        if one_cell:
-            ws["A13"] = (chunk * (200_000 // len(chunk) + 1))[:200_000]
-        else:
-            per_row = 2000
-            for i in range(100):
-                ws.cell(13 + i, 1).value = (chunk * 20)[:per_row]
+LONG_CHUNK = "政府信息公开工作持续推进，𠀀𪚥群众满意度不断提升😀。" * 4  # 104 characters
+LONG_TEXT = (LONG_CHUNK * (200_000 // len(LONG_CHUNK) + 1))[:200_000]
 
-    return change
+
+def _long_rows(wb: openpyxl.Workbook) -> None:
+    """Over 200 000 characters in 97 rows of 2 080 (Excel's own limit is 32 767 per cell)."""
+    ws = wb["问题及改进"]
+    for i in range(97):
+        ws.cell(13 + i, 1).value = LONG_CHUNK * 20
+
+
+def _long_cell() -> bytes:
+    """200 000 characters in one cell: beyond what Excel or openpyxl writes, so written as XML."""
+    return _with_rows(f'<row r="70"><c r="A70" t="inlineStr"><is><t>{LONG_TEXT}</t></is></c></row>')
 
 
 UNIT_NAME_CELL = "B2"
@@ -282,7 +284,9 @@ CASES: tuple[Case, ...] = (
     # sheets that would make the reader walk a million rows
     Case("million_row_stray_value", _raw("stray", lambda: _with_rows('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t> </t></is></c></row>')), "refused", ("stray.xlsx", "引言", "A1048576", "删除")),
     Case("million_row_formatted", _raw("formatted", lambda: _with_rows('<row r="1048576"><c r="C1048576" s="1"/></row>')), "cleaned", ("formatted.xlsx", "引言", "R061", "已忽略")),
-    Case("million_used_rows", _raw("million", lambda: _with_rows("".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>' for r in range(100, 200_100)))), "refused", ("million.xlsx", "引言", "单元格数量超过")),
+    Case("million_used_rows", _raw("million", lambda: _with_rows("".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>' for r in range(100, 1_000_100)))), "refused", ("million.xlsx", "引言", "多余的行")),
+    Case("thirty_thousand_rows", _raw("rows30k", lambda: _with_rows("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 30_100)))), "refused", ("rows30k.xlsx", "引言", "A20001", "删除")),
+    Case("too_many_cells", _raw("cells", lambda: _with_rows("".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "CDEFGHIJKL") + "</row>" for r in range(100, 15_100)))), "refused", ("cells.xlsx", "引言", "单元格数量超过")),
     Case("whole_column_merge", _raw("merge", lambda: rezip(seed_bytes(), {INTRO_PART: _part(INTRO_PART).replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="D1:D1048576"/></mergeCells>')})), "refused", ("merge.xlsx", "引言", "D1:D1048576", "合并单元格")),
     # structure
     Case("renamed_sheet", _edit("renamed", _rename("主动公开", "主动公开情况")), "refused", ("renamed.xlsx", "缺少工作表", "主动公开", "主动公开情况")),
@@ -302,8 +306,8 @@ CASES: tuple[Case, ...] = (
     Case("date_in_count", _edit("date_count", _set(APPLY, "D7", __import__("datetime").datetime(2020, 1, 1))), "refused", ("date_count.xlsx", "申请情况", "D7", "应填写数字")),
     # narrative text
     Case("control_chars", _edit("control", _set("引言", "A5", CONTROL_TEXT)), "cleaned", ("引言!A5", "第 2 段", "控制字符", "U+0007")),
-    Case("narrative_200k_rows", _edit("long_rows", _long_narrative(False)), "cleaned", ("long_rows.xlsx",)),
-    Case("narrative_200k_cell", _edit("long_cell", _long_narrative(True)), "cleaned", ("long_cell.xlsx",)),
+    Case("narrative_200k_rows", _edit("long_rows", _long_rows), "cleaned", ("long_rows.xlsx",)),
+    Case("narrative_200k_cell", _raw("long_cell", _long_cell), "cleaned", ("long_cell.xlsx",)),
 )
 
 
