@@ -56,8 +56,7 @@ ACTIVE: dict[str, Number] = {
 }
 
 # Part 三 per applicant column (自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他);
-# rows not listed are 0 (二、上年结转 too: 0 matches inputs/2020.xlsx's 四、结转下年度, which the
-# CLI compares against automatically). 总计 column and （七）总计 row are computed.
+# rows not listed are 0 (二、上年结转 too: the example unit has no earlier workbook). 总计 column and （七）总计 row are computed.
 REQUESTS: dict[str, tuple[int, int, int, int, int, int]] = {
     "new": (24, 2, 0, 1, 1, 0),
     "public": (12, 1, 0, 0, 0, 0),
