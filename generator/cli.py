@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import io
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -187,6 +188,9 @@ def main(argv: list[str] | None = None) -> int:
         for d in exc.diagnostics:
             print(f"  {d.format()}", file=sys.stderr)
         code = EXIT_INPUT
+    except BrokenPipeError:  # `generate check | head`: the reader went away; stay quiet
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 141
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         code = 130
