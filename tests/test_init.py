@@ -116,6 +116,10 @@ def test_blank_workbook_is_protected_tinted_validated_and_sums_live(tmp_path: Pa
                 parts = {f"{get_column_letter(info[k].col + 1)}{info[k].row + TABLE_TOP}" for k in rule.parts}
                 assert re.fullmatch(r"=SUM\((.*)\)", cell.value), cell.value
                 assert set(cell.value[5:-1].split(",")) == parts
+    unit = wb["单位信息"]
+    rows = {unit.cell(r, 1).value: unit.cell(r, 2).coordinate for r in range(2, unit.max_row + 1)}
+    kinds = {c: dv.type for dv in unit.data_validations.dataValidation for c in str(dv.sqref).split()}
+    assert (kinds[rows["报告年度"]], kinds[rows["单位层级"]], kinds[rows["成文日期"]]) == ("whole", "list", "date")
     merged = {str(r) for r in wb["申请情况"].merged_cells.ranges}
     top = TABLE_TOP + next(p.row for p in spec.table("requests").placed if getattr(p.item, "text", "") == "三、本年度办理结果")
     assert f"A{top}:A{top + 21}" in merged

@@ -104,6 +104,14 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
     levels = DataValidation(type="list", formula1='"' + ",".join(l.value for l in UnitLevel) + '"', allow_blank=True)
     levels.promptTitle, levels.prompt = "单位层级", "从列表中选择：决定法定发布期限。"
     ws.add_data_validation(levels)
+    year_dv = DataValidation(type="whole", operator="between", formula1="2019", formula2="2100", allow_blank=True)
+    year_dv.promptTitle, year_dv.prompt = "报告年度", "填写四位数字年份，如 2021。"
+    year_dv.errorTitle, year_dv.error = "输入有误", "报告年度应为 2019 年以后的四位数字年份。"
+    date_dv = DataValidation(type="date", operator="greaterThan", formula1="43466", allow_blank=True)  # 2019-01-01
+    date_dv.promptTitle, date_dv.prompt = "成文日期", "填写日期，如 2022-01-25。"
+    date_dv.errorTitle, date_dv.error = "输入有误", "成文日期应为日期，如 2022-01-25。"
+    ws.add_data_validation(year_dv)
+    ws.add_data_validation(date_dv)
     for r, f in enumerate(UNIT_FIELDS, start=2):
         label = ws.cell(r, 1, f.label)
         label.font, label.fill, label.border = BOLD, LABEL_FILL, BORDER
@@ -118,6 +126,9 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
         cell.fill, cell.border, cell.protection, cell.alignment = INPUT_FILL, BORDER, UNLOCKED, LEFT
         if f.attr == "date":
             cell.number_format = "yyyy-mm-dd"
+            date_dv.add(cell)
+        if f.attr == "year":
+            year_dv.add(cell)
         if f.attr == "level":
             levels.add(cell)
         hint = ws.cell(r, 3, f.hint + ("" if f.required else "（可选）"))
