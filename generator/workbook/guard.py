@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -290,7 +291,7 @@ def inspect(path: Path) -> GuardResult:
                 if scan.last_any > MAX_ROW and sheet:
                     result.trim_rows[sheet] = max(scan.last_valued[0], 1)
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, NotImplementedError, ValueError, OSError) as exc:
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
         raise _fail(file, "R003", f"工作簿已损坏或不完整（{_zip_problem(exc)}），无法读取。请重新保存或重新下载后再试。") from None
     if "xl/vbaProject.bin" in names or any(n.startswith("xl/activeX/") for n in names):
         result.notes.append(
@@ -305,7 +306,7 @@ def inspect(path: Path) -> GuardResult:
 
 def _zip_problem(exc: BaseException) -> str:
     text = str(exc)
-    if "CRC" in text:
+    if "CRC" in text or isinstance(exc, zlib.error):
         return "压缩数据校验失败"
     if isinstance(exc, NotImplementedError) or "compression" in text:
         return "使用了不支持的压缩方式"
