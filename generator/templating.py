@@ -53,5 +53,5 @@ class Wording:
     def date_cn(self, d: dt.date | None) -> str:
         return self._call("date_cn", d)
 
-    def workbook_note(self, n: int) -> str:
-        return self._call("workbook_note", n)
+    def workbook_note(self, n: int, format_id: str) -> str:
+        return self._call("workbook_note", n, format_id)

@@ -230,3 +230,15 @@ def test_carry_forward_refuses_a_workbook_of_the_wrong_year(tmp_path: Path, caps
     assert init("--year", "2022", "--from", str(INPUTS / "2020.xlsx"), "--output", str(target)) == 2
     assert "报告年度是 2020，不是 2021" in capsys.readouterr().err
     assert not target.exists()
+
+
+def test_each_formats_blank_workbook_explains_its_own_columns(tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.init_workbook import init_workbook
+
+    for year, present, absent in ((2020, "本年增/减", "万元"), (2021, "万元", "本年增/减")):
+        target = tmp_path / f"{year}.xlsx"
+        init_workbook(year, target)
+        note = load_workbook(target)["主动公开"]["A2"].value
+        assert present in note and absent not in note
