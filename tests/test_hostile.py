@@ -28,8 +28,6 @@ def corpus_runs(tmp_path_factory) -> dict[str, tuple[Path, Path, Run]]:
 
     def one(case: Case) -> tuple[str, tuple[Path, Path, Run]]:
         out = work / f"out-{case.name}"
-        # An explicit, absent --previous would be an error; point it at an empty file instead of
-        # letting a neighbour of the input be picked up.
         run = run_cli(["--year", str(case.year), "--input", str(inputs[case.name]), "--output-dir", str(out)])
         return case.name, (inputs[case.name], out, run)
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from ..diagnostics import Diagnostic, InputError, Severity
+from ..oserrors import describe
 
 # Real standardized workbooks are ~30 KB with ~20 parts and ~2 000 cells; the limits leave wide
 # room for pasted narrative and formatting while keeping a run under a few seconds and ~200 MB.
@@ -265,8 +266,6 @@ def inspect(path: Path) -> GuardResult:
         with path.open("rb") as fh:
             head = fh.read(512)
     except OSError as exc:
-        from ..oserrors import describe
-
         raise _fail(file, "R001", f"无法打开文件：{describe(exc)}。") from None
     if not head.startswith(b"PK\x03\x04") and not (size == 22 and head.startswith(b"PK\x05\x06")):
         raise _not_a_zip(path, head, size)
