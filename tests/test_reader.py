@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from conftest import INPUTS
+from workbook_support import insert_blank_row
 from generator.diagnostics import InputError
 from generator.formats import format_for_year
 from generator.model import State
@@ -43,25 +44,11 @@ def test_the_shipped_workbook_holds_the_whole_seed():
     assert report.tables["appeals"]["review.corrected"].number == 1
 
 
-def insert_row_like_excel(ws, idx: int) -> None:
-    """Insert a blank row as Excel/WPS do: merged ranges below move down, ranges across it grow."""
-    ranges = [(r.min_row, r.min_col, r.max_row, r.max_col) for r in ws.merged_cells.ranges]
-    for r in list(ws.merged_cells.ranges):
-        ws.unmerge_cells(str(r))
-    ws.insert_rows(idx)
-    for r1, c1, r2, c2 in ranges:
-        if r1 >= idx:
-            r1, r2 = r1 + 1, r2 + 1
-        elif r2 >= idx:
-            r2 += 1
-        ws.merge_cells(start_row=r1, start_column=c1, end_row=r2, end_column=c2)
-
-
 @pytest.mark.parametrize("before_label", ["二、上年结转政府信息公开申请数量", "2.重复申请", "8.属于行政查询事项"])
 def test_an_inserted_blank_row_shifts_nothing(tmp_path, before_label):
     def insert(wb):
         ws = wb["申请情况"]
-        insert_row_like_excel(ws, _row_of(ws, before_label))
+        insert_blank_row(ws, _row_of(ws, before_label))
 
     before, after = read(INPUTS / "2020.xlsx"), read(_edit(tmp_path, insert))
     for table in SPEC.tables:

@@ -5,7 +5,7 @@ Only the rows of （六）其他处理 differ between versions; callers pass the
 
 from __future__ import annotations
 
-from .spec import BalanceRule, Field, Item, Label, Role, SumRule, TableSpec
+from .spec import BalanceRule, Field, FormatSpec, Item, Label, Role, SumRule, TableSpec
 
 REQUESTS_NOTE = "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"
 
@@ -179,3 +179,26 @@ def appeals_rules(table: TableSpec) -> list[SumRule]:
         SumRule("T4-1", table.id, f"{g}.total", tuple(f"{g}.{r}" for r, _ in APPEAL_RESULTS[:-1]))
         for g, _ in APPEAL_GROUPS
     ]
+
+
+def assemble(
+    format_id: str,
+    document: str,
+    years: tuple[int, int | None],
+    active: TableSpec,
+    other_group: tuple[str, tuple[tuple[str, str], ...]],
+    amount_unit: str = "",
+) -> FormatSpec:
+    """A format version from its own part 二 table and （六） rows, plus the shared parts 三 and 四."""
+    requests, appeals = requests_table(other_group), appeals_table()
+    sums, balances = requests_rules(requests)
+    return FormatSpec(
+        id=format_id,
+        document=document,
+        first_year=years[0],
+        last_year=years[1],
+        tables=(active, requests, appeals),
+        sum_rules=(*sums, *appeals_rules(appeals)),
+        balance_rules=tuple(balances),
+        amount_unit=amount_unit,
+    )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import appeals_rules, appeals_table, requests_rules, requests_table
+from .common import assemble
 from .spec import Field, FormatSpec, Kind, Label, Role, TableSpec
 
 
@@ -49,17 +49,6 @@ ACTIVE = TableSpec(
     font_pt=12,
 )
 
-REQUESTS = requests_table(("（六）其他处理", (("other", ""),)))
-APPEALS = appeals_table()
+OTHER_PROCESSING = ("（六）其他处理", (("other", ""),))
 
-_req_sums, _req_balances = requests_rules(REQUESTS)
-
-FORMAT = FormatSpec(
-    id="2019",
-    document="国办公开办函〔2019〕60号",
-    first_year=2019,
-    last_year=2020,
-    tables=(ACTIVE, REQUESTS, APPEALS),
-    sum_rules=(*_req_sums, *appeals_rules(APPEALS)),
-    balance_rules=tuple(_req_balances),
-)
+FORMAT = assemble("2019", "国办公开办函〔2019〕60号", (2019, 2020), ACTIVE, OTHER_PROCESSING)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from .common import appeals_rules, appeals_table, requests_rules, requests_table
+from .common import assemble
 from .spec import Field, FormatSpec, Item, Kind, Label, Role, TableSpec
 
 DECISIONS = "本年处理决定数量"
@@ -50,27 +50,13 @@ ACTIVE = TableSpec(
     font_pt=12,
 )
 
-REQUESTS = requests_table(
+OTHER_PROCESSING = (
+    "（六）其他处理",
     (
-        "（六）其他处理",
-        (
-            ("other_1", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-            ("other_2", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-            ("other_3", "3.其他"),
-        ),
-    )
+        ("other_1", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
+        ("other_2", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
+        ("other_3", "3.其他"),
+    ),
 )
-APPEALS = appeals_table()
 
-_req_sums, _req_balances = requests_rules(REQUESTS)
-
-FORMAT = FormatSpec(
-    id="2021",
-    document="国办公开办函〔2021〕30号",
-    first_year=2021,
-    last_year=None,
-    tables=(ACTIVE, REQUESTS, APPEALS),
-    sum_rules=(*_req_sums, *appeals_rules(APPEALS)),
-    balance_rules=tuple(_req_balances),
-    amount_unit="万元",
-)
+FORMAT = assemble("2021", "国办公开办函〔2021〕30号", (2021, None), ACTIVE, OTHER_PROCESSING, amount_unit="万元")
