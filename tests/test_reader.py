@@ -113,3 +113,15 @@ def test_a_count_with_its_measure_word_is_read_with_a_warning(tmp_path):
     assert report.tables["appeals"]["review.corrected"].number == 12
     assert [(n.sheet, n.cell) for n in notes] == [("复议诉讼", "B7")]
     assert "件" in notes[0].message
+
+
+def test_a_cell_of_pasted_paragraphs_is_split_and_only_the_dirty_one_is_named(tmp_path):
+    def put(wb):
+        ws = wb["其他事项"]
+        header = next(c.row for c in ws["A"] if c.value == "内容")
+        ws.cell(header + 1, 1).value = "第一段。\n第二段有_x0007_响铃。\n\n第三段。"
+
+    report, notes = read_workbook(_edit(tmp_path, put), SPEC, 2020)
+    assert [p.text for p in report.sections["other"].paragraphs] == ["第一段。", "第二段有响铃。", "第三段。"]
+    assert [(n.code, n.paragraph) for n in notes] == [("R031", 2)]
+    assert "U+0007" in notes[0].message

@@ -172,18 +172,23 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems) -> Section:
         raw, level_raw = (row + (None, None))[:2]
         if raw is None:
             continue
-        text, notes = clean_text(_text(raw))
-        for para in split_paragraphs(text):
+        level_override = None
+        if level_col_ok and level_raw not in (None, ""):
+            lv = normalize(_text(level_raw))
+            if lv in ("0", "1", "2", "3", "4"):
+                level_override = int(lv)
+            else:
+                problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{level_raw}」。", ws.title, f"B{r}")
+        # Split first, then clean: each warning names the paragraph that held the character.
+        for i, piece in enumerate(split_paragraphs(_text(raw))):
+            para, notes = clean_text(piece)
+            para = para.strip()
+            if not para:
+                continue
             number += 1
             for n in notes:
                 problems.note("R031", Severity.WARNING, f"第 {number} 段{n}。", ws.title, f"A{r}", paragraph=number)
-            level = detect_level(para)
-            if level_col_ok and level_raw not in (None, ""):
-                lv = normalize(_text(level_raw))
-                if lv in ("0", "1", "2", "3", "4"):
-                    level = int(lv)
-                else:
-                    problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{level_raw}」。", ws.title, f"B{r}")
+            level = level_override if (i == 0 and level_override is not None) else detect_level(para)
             section.paragraphs.append(Paragraph(para, level, r))
     return section
 
