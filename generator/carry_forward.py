@@ -46,7 +46,9 @@ class Carried:
     messages: list[str]
 
 
-def _find(table: TableSpec | None, row: str, col_path: tuple[str, ...] | None = None, col: str = "") -> FieldInfo | None:
+def _find(
+    table: TableSpec | None, row: str, col_path: tuple[str, ...] | None = None, col: str = ""
+) -> FieldInfo | None:
     if table is None:
         return None
     for info in table.fields.values():
@@ -84,7 +86,9 @@ def _unreadable(values: list[Value | None]) -> str:
     return "、".join(shown)
 
 
-def _row_carry(rule: RowCarry, spec: FormatSpec, previous: Report, out: dict[str, dict[str, Value]], messages: list[str]) -> None:
+def _row_carry(
+    rule: RowCarry, spec: FormatSpec, previous: Report, out: dict[str, dict[str, Value]], messages: list[str]
+) -> None:
     table, before = _table(spec, rule.table), _table(previous.spec, rule.table)
     if table is None or before is None:
         return
@@ -107,7 +111,9 @@ def _row_carry(rule: RowCarry, spec: FormatSpec, previous: Report, out: dict[str
         messages.append(f"“{rule.to_row}”以下各列上年没有数字，未填写，请自行核实填写：{'，'.join(skipped)}。")
 
 
-def _chain_carry(rule: ChainCarry, spec: FormatSpec, previous: Report, out: dict[str, dict[str, Value]], messages: list[str]) -> None:
+def _chain_carry(
+    rule: ChainCarry, spec: FormatSpec, previous: Report, out: dict[str, dict[str, Value]], messages: list[str]
+) -> None:
     table, before = _table(spec, rule.table), _table(previous.spec, rule.table)
     if table is None or before is None:
         return

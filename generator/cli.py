@@ -32,7 +32,9 @@ class UserError(Exception):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # argparse's own messages are English
-        raise UserError(f"命令参数有误：{message}\n用法示例：generate --year 2020；generate check --year 2020；generate init --year 2021")
+        raise UserError(
+            f"命令参数有误：{message}\n用法示例：generate --year 2020；generate check --year 2020；generate init --year 2021"
+        )
 
 
 def _parser(command: str) -> argparse.ArgumentParser:
@@ -142,7 +144,10 @@ def cmd_generate(args: argparse.Namespace) -> int:
     render_html(outline, html_buf)
     folder = args.output_dir / str(args.year)
     stem = safe_filename(outline.title)
-    targets = {contained(folder, f"{stem}.docx"): docx_buf.getvalue(), contained(folder, f"{stem}.html"): html_buf.getvalue()}
+    targets = {
+        contained(folder, f"{stem}.docx"): docx_buf.getvalue(),
+        contained(folder, f"{stem}.html"): html_buf.getvalue(),
+    }
     try:
         atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
     except OSError as exc:

@@ -12,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 # Characters Windows forbids in names, as their full-width look-alikes: “××局/办公室” stays readable.
-_FULL_WIDTH = str.maketrans({"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞", "|": "｜"})
+_FULL_WIDTH = str.maketrans(
+    {"/": "／", "\\": "＼", ":": "：", "*": "＊", "?": "？", '"': "＂", "<": "＜", ">": "＞", "|": "｜"}
+)
 # Control, format (zero-width, bidi overrides) and unassigned/surrogate characters: never in a name.
 _INVISIBLE = ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp")
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}

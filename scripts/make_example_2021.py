@@ -19,7 +19,16 @@ sys.path.insert(0, str(ROOT))
 
 from generator.formats import format_for_year  # noqa: E402
 from generator.formats.common import APPLICANT_COLUMNS  # noqa: E402
-from generator.model import Number, Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value  # noqa: E402
+from generator.model import (  # noqa: E402
+    Number,
+    Paragraph,
+    Report,
+    Section,
+    State,
+    UnitInfo,
+    UnitLevel,
+    Value,
+)
 from generator.narrative import detect_level  # noqa: E402
 from generator.workbook.layout import NARRATIVE_SHEETS  # noqa: E402
 from generator.workbook.writer import write_workbook  # noqa: E402

@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from generator.formats import format_for_year  # noqa: E402
-from generator.formats.spec import Field, Label  # noqa: E402
+from generator.formats.spec import Label  # noqa: E402
 from generator.model import Paragraph, Report, Section, UnitInfo, UnitLevel  # noqa: E402
 from generator.narrative import detect_level  # noqa: E402
 from generator.workbook.cells import normalize, parse_cell  # noqa: E402

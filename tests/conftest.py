@@ -44,7 +44,9 @@ def generated(tmp_path_factory) -> dict[int, Generated]:
     out: dict[int, Generated] = {}
     for year in examples():
         folder = tmp_path_factory.mktemp(f"out{year}")
-        code = generate_main(["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(folder)])
+        code = generate_main(
+            ["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(folder)]
+        )
         assert code == 0, f"generate --year {year} exited {code}"
         files = sorted((folder / str(year)).iterdir())
         docx = next(p for p in files if p.suffix == ".docx")

@@ -7,7 +7,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, require_tool
 
 WIDTHS = {"desktop": 1280, "phone": 375}
@@ -77,9 +76,9 @@ def test_page_fits_the_screen_and_every_number_is_visible(browser, generated, de
             if device == "phone":
                 # Wide tables scroll inside their own box, not the page.
                 wraps = page.locator(".table-wrap")
-                assert any(
-                    wraps.nth(i).evaluate("w => w.scrollWidth > w.clientWidth") for i in range(wraps.count())
-                ), "expected the wide tables to scroll inside their box on a phone"
+                assert any(wraps.nth(i).evaluate("w => w.scrollWidth > w.clientWidth") for i in range(wraps.count())), (
+                    "expected the wide tables to scroll inside their box on a phone"
+                )
             page.screenshot(path=str(SCREENSHOTS / f"{year}-{device}.png"), full_page=True)
         finally:
             page.close()

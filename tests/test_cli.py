@@ -37,7 +37,10 @@ def test_generate_in_a_project_folder_writes_recognisable_files_and_leaves_the_i
     r = run(["--year", "2020"], tmp_path)
     assert r.returncode == 0, r.stderr
     names = sorted(p.name for p in (tmp_path / "outputs" / "2020").iterdir())
-    assert names == ["漳平市人民政府2020年政府信息公开工作年度报告.docx", "漳平市人民政府2020年政府信息公开工作年度报告.html"]
+    assert names == [
+        "漳平市人民政府2020年政府信息公开工作年度报告.docx",
+        "漳平市人民政府2020年政府信息公开工作年度报告.html",
+    ]
     assert (hashlib.sha256(workbook.read_bytes()).hexdigest(), workbook.stat().st_mtime_ns) == before
     # The findings are printed linter-style with a summary, and the run still succeeds.
     assert "申请情况!D28: T3-2 错误" in r.stdout
@@ -46,7 +49,10 @@ def test_generate_in_a_project_folder_writes_recognisable_files_and_leaves_the_i
 
 
 def test_strict_refuses_to_write_when_errors_exist(tmp_path):
-    r = run(["--year", "2020", "--input", str(INPUTS / "2020.xlsx"), "--output-dir", str(tmp_path / "o"), "--strict"], tmp_path)
+    r = run(
+        ["--year", "2020", "--input", str(INPUTS / "2020.xlsx"), "--output-dir", str(tmp_path / "o"), "--strict"],
+        tmp_path,
+    )
     assert r.returncode == 1
     assert not (tmp_path / "o").exists()
     assert "--strict" in r.stderr

@@ -20,7 +20,10 @@ def east_asia(style) -> str | None:
 
 def test_a4_page_with_gbt9704_margins(generated):
     s = _doc(generated).sections[0]
-    got = [round(x.mm, 1) for x in (s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)]
+    got = [
+        round(x.mm, 1)
+        for x in (s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)
+    ]
     assert got == [210, 297, 37, 35, 28, 26]
     assert s.orientation == 0  # portrait
 
@@ -85,5 +88,7 @@ def test_tables_repeat_headers_do_not_split_rows_and_fit_the_text_block(generate
             assert (tr_pr.find(qn("w:tblHeader")) is not None) == (i < header_rows)
         grid = [int(c.get(qn("w:w"))) for c in table._tbl.tblGrid.findall(qn("w:gridCol"))]
         assert sum(grid) <= text_width
-        sizes = {r.font.size.pt for row in table.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.font.size}
+        sizes = {
+            r.font.size.pt for row in table.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.font.size
+        }
         assert max(sizes) <= 12, "table text is smaller than the 3号 body"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-
 from extract import drop_page_repeat, norm, read_docx, read_html, read_seed
 
 READERS = {"docx": read_docx, "html": read_html}
@@ -31,7 +30,11 @@ def test_each_table_reads_like_the_seed(generated, kind):
 def test_tables_sit_under_their_part_headings(generated, kind):
     doc = READERS[kind](getattr(generated[2020], kind))
     before = [doc.order[doc.order.index(t) - 1] for t in doc.tables]
-    assert before == [norm("二、主动公开政府信息情况"), norm("三、收到和处理政府信息公开申请情况"), norm("四、政府信息公开行政复议、行政诉讼情况")]
+    assert before == [
+        norm("二、主动公开政府信息情况"),
+        norm("三、收到和处理政府信息公开申请情况"),
+        norm("四、政府信息公开行政复议、行政诉讼情况"),
+    ]
 
 
 def test_the_seed_parser_sees_what_a_reader_sees():

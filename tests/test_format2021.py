@@ -12,12 +12,12 @@ import pytest
 from docx import Document
 from docx.oxml.ns import qn
 from openpyxl import load_workbook
+from workbook_support import INPUTS, read
 
 from generator.cli import main as generate_main
 from generator.formats import UnsupportedYear, format_for_year
 from generator.formats.spec import Kind, Label
 from generator.validate import validate
-from workbook_support import INPUTS, read
 
 # The active table as the regulation prints it (format-2021.md, 表一): the logical grid, one
 # string per position, spans repeated. Written here independently of generator/formats.
@@ -48,7 +48,9 @@ def logical_grid(table) -> list[list[str]]:
     return [[p.item.text if isinstance(p.item, Label) else "#" for p in row] for row in table.grid]
 
 
-@pytest.mark.parametrize(("year", "spec_id"), [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2022, "2021"), (2035, "2021")])
+@pytest.mark.parametrize(
+    ("year", "spec_id"), [(2019, "2019"), (2020, "2019"), (2021, "2021"), (2022, "2021"), (2035, "2021")]
+)
 def test_year_chooses_format(year: int, spec_id: str) -> None:
     assert format_for_year(year).id == spec_id
 
@@ -141,7 +143,12 @@ def test_generate_2021_end_to_end(tmp_path: Path, monkeypatch, capsys) -> None:
     # HTML: the 22-row 办理结果 label and the colspan-3 single-value cells with their numbers.
     assert re.search(r'<t[hd][^>]*rowspan="22"[^>]*>\s*三、本年度办理结果\s*<', html)
     report = read(INPUTS / "2021.xlsx", 2021)
-    singles = {"行政许可": "license.decisions", "行政处罚": "penalty.decisions", "行政强制": "enforcement.decisions", "行政事业性收费": "fees.amount"}
+    singles = {
+        "行政许可": "license.decisions",
+        "行政处罚": "penalty.decisions",
+        "行政强制": "enforcement.decisions",
+        "行政事业性收费": "fees.amount",
+    }
     for label, key in singles.items():
         shown = report.value("active", key).display()
         assert re.search(rf'>\s*{label}\s*</t[hd]>\s*<td[^>]*colspan="3"[^>]*>\s*{re.escape(shown)}\s*<', html), label
@@ -156,11 +163,11 @@ def test_generate_2021_end_to_end(tmp_path: Path, monkeypatch, capsys) -> None:
             texts = ["".join(t.text or "" for t in tc.iter(qn("w:t"))) for tc in tcs]
             rows.setdefault(texts[0], []).append((tcs, texts, table))
     for label, key in singles.items():
-        (tcs, texts, _), = rows[label]
+        ((tcs, texts, _),) = rows[label]
         span = tcs[1].tcPr.find(qn("w:gridSpan"))
         assert span is not None and span.get(qn("w:val")) == "3", label
         assert texts[1] == report.value("active", key).display()
-    (tcs, _, table), = rows["三、本年度办理结果"]
+    ((tcs, _, table),) = rows["三、本年度办理结果"]
     start = table._tbl.tr_lst.index(tcs[0].getparent())
     assert tcs[0].tcPr.find(qn("w:vMerge")).get(qn("w:val")) == "restart"
     continued = 0

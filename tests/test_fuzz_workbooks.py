@@ -14,17 +14,16 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from hostile.corpus import SEED, rezip, seed_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.cli import main
-from hostile.corpus import SEED, rezip, seed_bytes
 
 SEED_BYTES = seed_bytes()
 with zipfile.ZipFile(SEED) as _zf:
     PARTS = {n: _zf.read(n) for n in _zf.namelist() if n.endswith((".xml", ".rels"))}
 FUZZ = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-
 
 
 def _run(argv: list[str]) -> tuple[int, str]:
@@ -48,7 +47,9 @@ def _assert_clean_exit(data: bytes, generate: bool = False) -> None:
         assert src.read_bytes() == data
 
 
-mutation = st.tuples(st.sampled_from(["flip", "zero", "insert", "delete", "truncate"]), st.floats(0, 1), st.integers(0, 255))
+mutation = st.tuples(
+    st.sampled_from(["flip", "zero", "insert", "delete", "truncate"]), st.floats(0, 1), st.integers(0, 255)
+)
 
 
 def _mutate(data: bytes, ops: list[tuple[str, float, int]]) -> bytes:
@@ -83,15 +84,40 @@ def test_xml_part_bytes(part, ops) -> None:
 
 
 # Cells a clerk types into: unit info, narrative text and title, and table fields.
-TARGETS = [
-    ("单位信息", c) for c in ("B2", "B3", "B4", "B5", "B7", "B10", "B13")
-] + [("引言", "A4"), ("引言", "A5"), ("引言", "B5"), ("问题及改进", "B2"), ("主动公开", "C10"), ("申请情况", "D7"), ("申请情况", "J7"), ("申请情况", "E12"), ("复议诉讼", "A7")]
+TARGETS = [("单位信息", c) for c in ("B2", "B3", "B4", "B5", "B7", "B10", "B13")] + [
+    ("引言", "A4"),
+    ("引言", "A5"),
+    ("引言", "B5"),
+    ("问题及改进", "B2"),
+    ("主动公开", "C10"),
+    ("申请情况", "D7"),
+    ("申请情况", "J7"),
+    ("申请情况", "E12"),
+    ("复议诉讼", "A7"),
+]
 _OPENPYXL_ILLEGAL = {chr(c) for c in [*range(0, 9), 11, 12, *range(14, 32)]}
 text = st.text(st.characters(blacklist_categories=("Cs",)).filter(lambda c: c not in _OPENPYXL_ILLEGAL), max_size=40)
 value = st.one_of(
     st.none(),
     text,
-    st.sampled_from(["12件", "１２", "-3", "12.5", "/", "#DIV/0!", "=1/0", "=SUM(A1:A3)", "1e400", "−8", "{{ 7*7 }}", "<b>x</b>", "_x0007_", "2021年1月29日"]),
+    st.sampled_from(
+        [
+            "12件",
+            "１２",
+            "-3",
+            "12.5",
+            "/",
+            "#DIV/0!",
+            "=1/0",
+            "=SUM(A1:A3)",
+            "1e400",
+            "−8",
+            "{{ 7*7 }}",
+            "<b>x</b>",
+            "_x0007_",
+            "2021年1月29日",
+        ]
+    ),
     st.integers(-(10**20), 10**20),
     st.floats(allow_nan=True, allow_infinity=True),
     st.booleans(),

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 from docx import Document
-
 from hostile.corpus import CASES, LONG_TEXT, Case
 from hostile.run import MEMORY_LIMIT_MB, TIME_LIMIT_S, Run, run_cli
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile.corpus import SEED
 
 from generator import output
 from generator.cli import main
-from hostile.corpus import SEED
 
 
 def _files(folder: Path) -> dict[str, bytes]:
@@ -91,7 +91,10 @@ def test_input_is_never_written_even_when_read_only(tmp_path) -> None:
     shutil.copy(SEED, src)
     os.chmod(src, stat.S_IRUSR | stat.S_IRGRP)
     data, mtime = src.read_bytes(), src.stat().st_mtime_ns
-    for argv in (["check", "--year", "2020", "--input", str(src)], ["--year", "2020", "--input", str(src), "--output-dir", str(tmp_path / "o")]):
+    for argv in (
+        ["check", "--year", "2020", "--input", str(src)],
+        ["--year", "2020", "--input", str(src), "--output-dir", str(tmp_path / "o")],
+    ):
         assert main(argv) in (0, 1)
     assert src.read_bytes() == data
     assert src.stat().st_mtime_ns == mtime

@@ -13,9 +13,9 @@ from pathlib import Path
 import openpyxl
 import pytest
 from docx import Document
+from hostile.corpus import SEED, _put_everywhere
 
 from generator.cli import main
-from hostile.corpus import SEED, _put_everywhere
 
 PAYLOADS = (
     "<script>alert(1)</script>",

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from workbook_support import INPUTS, convert, meaning, read
 
 from generator.cli import main as generate_main
 from generator.formats import format_for_year
@@ -19,7 +20,6 @@ from generator.model import Report, State, Value
 from generator.validate import validate
 from generator.workbook.layout import INSTRUCTIONS_SHEET, REFERENCE_SHEET
 from generator.workbook.writer import TABLE_TOP, write_workbook
-from workbook_support import INPUTS, convert, meaning, read
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -77,7 +77,10 @@ def test_blank_workbook_reads_back_empty(tmp_path: Path, year: int) -> None:
     allowed = {"V1", "V2", "L2"} | ({"F2"} if spec.id == "2021" else set())
     assert {d.code for d in findings} <= allowed
     blank_inputs = {
-        (t.sheet, report.tables[t.id][k].cell) for t in spec.tables for k in t.fields if (t.id, k) not in spec.total_fields
+        (t.sheet, report.tables[t.id][k].cell)
+        for t in spec.tables
+        for k in t.fields
+        if (t.id, k) not in spec.total_fields
     }
     assert {(d.sheet, d.cell) for d in findings if d.code == "V2"} == blank_inputs
 
@@ -104,7 +107,7 @@ def test_blank_workbook_is_protected_tinted_validated_and_sums_live(tmp_path: Pa
                 continue
             assert not cell.protection.locked, (table.id, key)
             assert cell.fill.fgColor.rgb[-6:] in ("FFF2CC", "E2EFDA"), (table.id, key)
-            (dv, _), = [(dv, s) for dv, s in validations if cell.coordinate in s.split()]
+            ((dv, _),) = [(dv, s) for dv, s in validations if cell.coordinate in s.split()]
             assert dv.showInputMessage and CJK.search(dv.prompt or ""), (table.id, key)
             if p.item.kind.value == "amount":
                 assert "INT(" not in dv.formula1 and "万元" in dv.prompt  # decimals allowed
@@ -121,7 +124,9 @@ def test_blank_workbook_is_protected_tinted_validated_and_sums_live(tmp_path: Pa
     kinds = {c: dv.type for dv in unit.data_validations.dataValidation for c in str(dv.sqref).split()}
     assert (kinds[rows["报告年度"]], kinds[rows["单位层级"]], kinds[rows["成文日期"]]) == ("whole", "list", "date")
     merged = {str(r) for r in wb["申请情况"].merged_cells.ranges}
-    top = TABLE_TOP + next(p.row for p in spec.table("requests").placed if getattr(p.item, "text", "") == "三、本年度办理结果")
+    top = TABLE_TOP + next(
+        p.row for p in spec.table("requests").placed if getattr(p.item, "text", "") == "三、本年度办理结果"
+    )
     assert f"A{top}:A{top + 21}" in merged
 
 
@@ -169,7 +174,12 @@ def test_carry_forward_within_the_2019_format(tmp_path: Path, capsys) -> None:
     report = read(target, 2020)
     carried = {k.split(".")[1]: v for k, v in report.tables["requests"].items() if k.startswith("carried.")}
     assert {c: v.number for c, v in carried.items() if c != "total"} == {
-        "natural": 4, "business": 0, "research": 0, "nonprofit": 0, "legal": 1, "other_org": 0
+        "natural": 4,
+        "business": 0,
+        "research": 0,
+        "nonprofit": 0,
+        "legal": 1,
+        "other_org": 0,
     }
     total = carried["total"]  # the live SUM stays for the clerk; the reader recomputes it
     assert total.derived and str(total.raw).startswith("=SUM(") and total.number == 5
@@ -204,14 +214,21 @@ def _cwd_with_previous(tmp_path: Path, monkeypatch, make: Callable[[Path], objec
 
 
 def test_carry_forward_is_automatic_and_crosses_to_2021(tmp_path: Path, monkeypatch, capsys) -> None:
-    prev_report = seed_as(2020, {"requests:carry_next.natural": 4, "requests:carry_next.research": 2, "requests:carry_next.total": None})
+    prev_report = seed_as(
+        2020, {"requests:carry_next.natural": 4, "requests:carry_next.research": 2, "requests:carry_next.total": None}
+    )
     inputs = _cwd_with_previous(tmp_path, monkeypatch, lambda p: write_prev(p, prev_report))
     assert init("--year", "2021") == 0
     assert "格式已从 国办公开办函〔2019〕60号 改为 国办公开办函〔2021〕30号" in capsys.readouterr().err
     report = read(inputs / "2021.xlsx", 2021)
     assert report.spec.id == "2021" and report.unit.name == "漳平市人民政府"
-    carried = {k: v.number for k, v in report.tables["requests"].items() if k.startswith("carried.") and k != "carried.total"}
-    assert carried == {f"carried.{c}": n for c, n in [("natural", 4), ("business", 0), ("research", 2), ("nonprofit", 0), ("legal", 0), ("other_org", 0)]}
+    carried = {
+        k: v.number for k, v in report.tables["requests"].items() if k.startswith("carried.") and k != "carried.total"
+    }
+    assert carried == {
+        f"carried.{c}": n
+        for c, n in [("natural", 4), ("business", 0), ("research", 2), ("nonprofit", 0), ("legal", 0), ("other_org", 0)]
+    }
     assert all(v.state is State.BLANK for v in report.tables["active"].values())  # nothing in 二 is shared
     # The cross-year rule agrees: the carried row matches last year's 结转下年度.
     previous = read(inputs / "2020.xlsx", 2020)

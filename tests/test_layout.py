@@ -8,8 +8,8 @@ and the HTML tables expand to the same logical grid.
 from __future__ import annotations
 
 import pytest
-
 from extract import norm, read_docx, read_html
+
 from generator.formats import format_for_year
 from generator.formats.spec import Label
 
@@ -67,7 +67,11 @@ def test_every_span_follows_the_format_spec(generated, kind):
             want = {(p.row, p.col): (p.rowspan, p.colspan) for p in table.placed}
             assert mine.spans() == want, f"{year} {table.id}"
             labels = [norm(p.item.text) for p in table.placed if isinstance(p.item, Label)]
-            got = [norm(c.text) for c in mine.cells if (c.row, c.col) in {(p.row, p.col) for p in table.placed if isinstance(p.item, Label)}]
+            got = [
+                norm(c.text)
+                for c in mine.cells
+                if (c.row, c.col) in {(p.row, p.col) for p in table.placed if isinstance(p.item, Label)}
+            ]
             assert got == labels, f"{year} {table.id}: labels not verbatim"
 
 

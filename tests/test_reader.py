@@ -5,10 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from openpyxl import load_workbook
-
 from conftest import INPUTS
+from openpyxl import load_workbook
 from workbook_support import insert_blank_row
+
 from generator.diagnostics import InputError
 from generator.formats import format_for_year
 from generator.model import State
@@ -83,7 +83,13 @@ def test_a_deleted_row_is_refused(tmp_path):
 
 @pytest.mark.parametrize(
     ("typed", "state", "number"),
-    [(None, State.BLANK, None), (0, State.NUMBER, 0), ("/", State.SLASH, None), ("０", State.NUMBER, 0), ("7", State.NUMBER, 7)],
+    [
+        (None, State.BLANK, None),
+        (0, State.NUMBER, 0),
+        ("/", State.SLASH, None),
+        ("０", State.NUMBER, 0),
+        ("7", State.NUMBER, 7),
+    ],
 )
 def test_blank_zero_and_slash_are_told_apart(tmp_path, typed, state, number):
     def put(wb):

@@ -15,12 +15,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 from openpyxl.utils.cell import coordinate_from_string
+from workbook_support import INPUTS, convert, insert_blank_row, meaning, read
 
 from generator.cli import main as generate_main
 from generator.formats import format_for_year
 from generator.model import Report, State, Value
 from generator.workbook.writer import TABLE_TOP, write_workbook
-from workbook_support import INPUTS, convert, insert_blank_row, meaning, read
 
 
 def _blank_2021(tmp_path: Path) -> Path:
@@ -161,4 +161,6 @@ def test_item_chain_rule_between_2019_format_years(tmp_path: Path, monkeypatch, 
     write_workbook(tmp_path / "inputs" / "2019.xlsx", format_for_year(2019), 2019, prev)
     monkeypatch.chdir(tmp_path)
     c1 = [d for d in _check(capsys, 2020) if d["code"] == "C1"]
-    assert [(d["row_label"], d["expected"], d["actual"]) for d in c1 if "行政许可" in d["row_label"]] == [("行政许可", 880, 885)]
+    assert [(d["row_label"], d["expected"], d["actual"]) for d in c1 if "行政许可" in d["row_label"]] == [
+        ("行政许可", 880, 885)
+    ]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from openpyxl import load_workbook
-
 from conftest import INPUTS
 from extract import norm, read_docx, read_html
+from openpyxl import load_workbook
+
 from generator.cli import main as generate_main
 
 

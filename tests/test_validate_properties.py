@@ -89,7 +89,29 @@ def test_decimal_amounts_are_never_mistaken_for_counts(data: st.DataObject) -> N
     assert [d.code for d in validate(report) if d.code.startswith("V")] == []
 
 
-_WORDS = ["其中", "占比", "共", "全年", "累计", "收到", "申请", "已答复", "予以公开", "行政复议", "件", "个", "条", "%", "，", "。", "；", "“", "”", "××", "2020年"]
+_WORDS = [
+    "其中",
+    "占比",
+    "共",
+    "全年",
+    "累计",
+    "收到",
+    "申请",
+    "已答复",
+    "予以公开",
+    "行政复议",
+    "件",
+    "个",
+    "条",
+    "%",
+    "，",
+    "。",
+    "；",
+    "“",
+    "”",
+    "××",
+    "2020年",
+]
 
 
 @pytest.mark.parametrize("spec_id", sorted(SPECS))
@@ -103,12 +125,20 @@ def test_validation_never_fails_whatever_the_cells_and_text_hold(spec_id: str, d
     report = consistent_report(data, spec)
     for table_id, key in data.draw(st.lists(st.sampled_from(rule_fields(spec)), max_size=8), label="cells"):
         state = data.draw(st.sampled_from(list(State)))
-        number = data.draw(st.one_of(st.integers(-5, 5), st.decimals(-5, 5, places=1, allow_nan=False))) if state is State.NUMBER else None
+        number = (
+            data.draw(st.one_of(st.integers(-5, 5), st.decimals(-5, 5, places=1, allow_nan=False)))
+            if state is State.NUMBER
+            else None
+        )
         cell = report.tables[table_id][key].cell
         report.tables[table_id][key] = Value(state, number, raw="#REF!" if state is State.ERROR else None, cell=cell)
     pieces = st.lists(st.one_of(st.sampled_from(_WORDS), st.integers(0, 100000).map(str)), max_size=30).map("".join)
-    report.sections["overview"].paragraphs = [Paragraph(t, row=5 + i) for i, t in enumerate(data.draw(st.lists(pieces, max_size=4)))]
-    previous = make_report(spec, consistent_numbers(spec, lambda _t, _k, kind: _draw_number(data, kind)), report.year - 1)
+    report.sections["overview"].paragraphs = [
+        Paragraph(t, row=5 + i) for i, t in enumerate(data.draw(st.lists(pieces, max_size=4)))
+    ]
+    previous = make_report(
+        spec, consistent_numbers(spec, lambda _t, _k, kind: _draw_number(data, kind)), report.year - 1
+    )
     previous.sections["problems"] = report.sections["problems"]
     for d in validate(report, previous):
         assert d.code and d.message

@@ -7,7 +7,14 @@ from copy import deepcopy
 from decimal import Decimal
 
 import pytest
-from test_validate_support import SPECS, V2021, clean_report, findings_at, key_at, with_number
+from test_validate_support import (
+    SPECS,
+    V2021,
+    clean_report,
+    findings_at,
+    key_at,
+    with_number,
+)
 
 from generator.diagnostics import Severity
 from generator.model import Paragraph, Report, State, UnitLevel, Value
@@ -63,7 +70,9 @@ def test_excel_error_and_formula_without_value_are_reported() -> None:
 
 
 def test_recomputed_total_formula_is_not_reported_itself() -> None:
-    report = set_value(clean_report(), "requests", "total.natural", Value(State.FORMULA, raw="=SUM(D9:D27)", derived=True))
+    report = set_value(
+        clean_report(), "requests", "total.natural", Value(State.FORMULA, raw="=SUM(D9:D27)", derived=True)
+    )
     assert validate(report) == []
 
 
@@ -215,7 +224,11 @@ def test_answered_count_against_total_row() -> None:
 def test_result_categories() -> None:
     base = clean_report()
     public = table_total(base, "public.total")
-    deny = sum(table_total(base, f"{k.split('.')[0]}.total") for k in base.tables["requests"] if k.startswith("deny_") and k.endswith(".natural"))
+    deny = sum(
+        table_total(base, f"{k.split('.')[0]}.total")
+        for k in base.tables["requests"]
+        if k.startswith("deny_") and k.endswith(".natural")
+    )
     ok = f"其中“予以公开”{public}件，不予公开{deny}件。"
     assert codes(overview(ok, base=base)) == []
     found = validate(overview(f"其中“予以公开”答复{public + 1}件。", base=base))
@@ -312,7 +325,9 @@ def linked_years(spec_prev: str = "2019", spec_now: str = "2019") -> tuple[Repor
             k = {c: key_at(table, row, c) for c in ("现行有效件数", "本年制发件数", "本年废止件数")}
             now = current.tables["active"]
             now[k["现行有效件数"]].number = (
-                previous.tables["active"][k["现行有效件数"]].number + now[k["本年制发件数"]].number - now[k["本年废止件数"]].number
+                previous.tables["active"][k["现行有效件数"]].number
+                + now[k["本年制发件数"]].number
+                - now[k["本年废止件数"]].number
             )
     if spec_prev == spec_now == "2019":
         for key, v in current.tables["active"].items():
@@ -329,7 +344,9 @@ def test_linked_years_are_clean() -> None:
 
 def test_carry_over_from_last_year_per_column() -> None:
     previous, current = linked_years()
-    previous = with_number(previous, "requests", "carry_next.legal", previous.tables["requests"]["carry_next.legal"].number + 1)
+    previous = with_number(
+        previous, "requests", "carry_next.legal", previous.tables["requests"]["carry_next.legal"].number + 1
+    )
     found = [(d.code, d.sheet, d.cell, d.severity) for d in validate(current, previous)]
     assert found == [("T3-5", REQ, "H8", Severity.WARNING)]
 
@@ -372,10 +389,14 @@ def test_problems_repeated_from_last_year() -> None:
         "1.加强队伍建设，指定专人负责，定期组织业务培训，增强工作人员的业务水平。",
     ]
     previous = set_text(previous, "problems", *text)
-    same = set_text(current, "problems", *text[:-1], "1.加强队伍建设，指定专人负责，每季度组织业务培训，增强工作人员的业务水平。")
+    same = set_text(
+        current, "problems", *text[:-1], "1.加强队伍建设，指定专人负责，每季度组织业务培训，增强工作人员的业务水平。"
+    )
     found = validate(same, previous)
     assert [(d.code, d.severity) for d in found] == [("C4", Severity.WARNING)]
-    different = set_text(current, "problems", "（一）存在的主要问题", "1.依申请公开答复文书格式不统一，部分告知书未载明救济途径。")
+    different = set_text(
+        current, "problems", "（一）存在的主要问题", "1.依申请公开答复文书格式不统一，部分告知书未载明救济途径。"
+    )
     assert validate(different, previous) == []
 
 
@@ -390,7 +411,9 @@ def test_every_finding_is_located_and_says_expected_and_actual() -> None:
     """Whatever goes wrong, the clerk gets a code, a place and both values."""
     broken = set_value(clean_report(), "requests", "public.natural", Value(State.BLANK))
     broken = with_number(broken, "appeals", "review.total", 50)
-    broken = set_text(broken, "overview", "××", "全年共办结200件，网上办理151件，占比60%。", "其中网站公开9件，部门公开8件。")
+    broken = set_text(
+        broken, "overview", "××", "全年共办结200件，网上办理151件，占比60%。", "其中网站公开9件，部门公开8件。"
+    )
     broken.unit.date, broken.unit.name = None, ""
     found = validate(broken)
     assert {d.code for d in found} >= {"V1", "V2", "T4-1", "L1", "N5"}
@@ -403,11 +426,12 @@ def test_every_finding_is_located_and_says_expected_and_actual() -> None:
 
 def test_cross_year_rules_skip_another_units_workbook():
     """inputs/ holds two different example units: comparing them would only produce noise."""
+    from conftest import INPUTS as inputs
+
     from generator.formats import format_for_year
     from generator.validate import validate
     from generator.workbook import read_workbook
 
-    from conftest import INPUTS as inputs
     this, _ = read_workbook(inputs / "2021.xlsx", format_for_year(2021), 2021)
     last, _ = read_workbook(inputs / "2020.xlsx", format_for_year(2020), 2020)
     findings = validate(this, last)

@@ -1,8 +1,4 @@
-"""Builders for validation tests: consistent reports made from a format spec, nothing retyped.
-
-A 2021 spec stand-in is used until generator/formats/v2021.py exists; tests find its fields by
-their labels, so they run unchanged against the real module.
-"""
+"""Builders for validation tests: consistent reports made from a format spec, nothing retyped."""
 
 from __future__ import annotations
 
@@ -15,62 +11,22 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from generator.formats.common import appeals_rules, appeals_table, requests_rules, requests_table
-from generator.formats.spec import Field, FormatSpec, Kind, Label, Role, TableSpec
-from generator.formats.v2019 import FORMAT as V2019
-from generator.model import Number, Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
+from generator.formats import V2019, V2021
+from generator.formats.spec import FormatSpec, Kind, TableSpec
+from generator.model import (
+    Number,
+    Paragraph,
+    Report,
+    Section,
+    State,
+    UnitInfo,
+    UnitLevel,
+    Value,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "inputs" / "2020.xlsx"
 
-
-def _stand_in_2021() -> FormatSpec:
-    title = lambda t: (Label(t, Role.TITLE, colspan=4),)  # noqa: E731
-    one = lambda label, key, kind=Kind.COUNT: (Label(label), Field(key, kind, colspan=3))  # noqa: E731
-    active = TableSpec(
-        id="active",
-        part=2,
-        sheet="主动公开",
-        ncols=4,
-        rows=(
-            title("第二十条第（一）项"),
-            tuple(Label(t, Role.COL) for t in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")),
-            (Label("规章"), Field("rules.made"), Field("rules.repealed"), Field("rules.in_force")),
-            (Label("行政规范性文件"), Field("normative.made"), Field("normative.repealed"), Field("normative.in_force")),
-            title("第二十条第（五）项"),
-            (Label("信息内容", Role.COL), Label("本年处理决定数量", Role.COL, colspan=3)),
-            one("行政许可", "license.decisions"),
-            title("第二十条第（八）项"),
-            (Label("信息内容", Role.COL), Label("本年收费金额（单位：万元）", Role.COL, colspan=3)),
-            one("行政事业性收费", "fees.amount", Kind.AMOUNT),
-        ),
-    )
-    other = (
-        "（六）其他处理",
-        (
-            ("other_1", "1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"),
-            ("other_2", "2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"),
-            ("other_3", "3.其他"),
-        ),
-    )
-    requests, appeals = requests_table(other), appeals_table()
-    sums, balances = requests_rules(requests)
-    return FormatSpec(
-        id="2021",
-        document="国办公开办函〔2021〕30号",
-        first_year=2021,
-        last_year=None,
-        tables=(active, requests, appeals),
-        sum_rules=(*sums, *appeals_rules(appeals)),
-        balance_rules=tuple(balances),
-        amount_unit="万元",
-    )
-
-
-try:
-    from generator.formats.v2021 import FORMAT as V2021  # type: ignore[import-not-found]
-except ImportError:
-    V2021 = _stand_in_2021()
 
 SPECS = {"2019": V2019, "2021": V2021}
 

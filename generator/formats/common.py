@@ -142,8 +142,7 @@ def requests_rules(table: TableSpec) -> tuple[list[SumRule], list[BalanceRule]]:
     for row in row_keys:
         sums.append(SumRule("T3-3", table.id, f"{row}.total", tuple(f"{row}.{c}" for c in cols[:-1])))
     balances = [
-        BalanceRule("T3-1", table.id, (f"new.{c}", f"carried.{c}"), (f"total.{c}", f"carry_next.{c}"))
-        for c in cols
+        BalanceRule("T3-1", table.id, (f"new.{c}", f"carried.{c}"), (f"total.{c}", f"carry_next.{c}")) for c in cols
     ]
     return sums, balances
 

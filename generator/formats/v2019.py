@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .common import assemble
-from .spec import Field, FormatSpec, Kind, Label, Role, TableSpec
+from .spec import Field, Kind, Label, Role, TableSpec
 
 
 def _title(text: str) -> tuple[Label]:

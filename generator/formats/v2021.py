@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .common import assemble
-from .spec import Field, FormatSpec, Item, Kind, Label, Role, TableSpec
+from .spec import Field, Item, Kind, Label, Role, TableSpec
 
 DECISIONS = "本年处理决定数量"
 

@@ -114,7 +114,10 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
     doc.settings.odd_and_even_pages_header_footer = True
     dash = st["page_number"]["dash"]
     one_char = Pt(st["page_number"]["size_pt"])
-    for footer, align in ((section.footer, WD_ALIGN_PARAGRAPH.RIGHT), (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT)):
+    for footer, align in (
+        (section.footer, WD_ALIGN_PARAGRAPH.RIGHT),
+        (section.even_page_footer, WD_ALIGN_PARAGRAPH.LEFT),
+    ):
         para = footer.paragraphs[0]
         para.style = doc.styles["页码"]
         para.alignment = align
@@ -174,7 +177,9 @@ def _add_paragraph(doc, text: str, style_id: str):
 def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
     """A long title breaks after the unit's name rather than mid-word."""
     p = doc.add_paragraph(style="报告标题")
-    width_chars = (st["page"]["width_mm"] - st["page"]["left_mm"] - st["page"]["right_mm"]) / (st["title"]["size_pt"] * 25.4 / 72)
+    width_chars = (st["page"]["width_mm"] - st["page"]["left_mm"] - st["page"]["right_mm"]) / (
+        st["title"]["size_pt"] * 25.4 / 72
+    )
     if unit_name and text.startswith(unit_name) and len(text) > width_chars and len(text) > len(unit_name):
         p.add_run(unit_name).add_break()
         p.add_run(text[len(unit_name) :])

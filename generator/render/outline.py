@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..formats.spec import Field, Label, Role, TableSpec
+from ..formats.spec import Field, Label, TableSpec
 from ..model import Paragraph, Report, Value
 from ..templating import Wording
 

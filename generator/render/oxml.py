@@ -56,20 +56,6 @@ def add_field(paragraph, instruction: str, placeholder: str = "1"):
     return result
 
 
-
-
-
-
-
-
-
-
-
-
-
-
-
-
 def set_doc_language(styles_element, lang: str = "zh-CN") -> None:
     """Default run language so Word picks Chinese line breaking and fonts."""
     rpr_default = styles_element.find(qn("w:docDefaults"))
@@ -103,7 +89,6 @@ def no_snap_to_grid(style_element) -> None:
     ppr.insert(0, el)
 
 
-
 def table_element(
     cells: list[dict],
     nrows: int,
@@ -132,7 +117,7 @@ def table_element(
     ncols = len(widths)
     margins = "".join(f'<w:{s} w:w="{cell_margin_twips}" w:type="dxa"/>' for s in ("top", "left", "bottom", "right"))
     out = [
-        f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblStyle w:val=\"{table_style}\"/>"
+        f'<w:tbl {nsdecls("w")}><w:tblPr><w:tblStyle w:val="{table_style}"/>'
         f'<w:tblW w:w="{sum(widths)}" w:type="dxa"/><w:jc w:val="center"/><w:tblLayout w:type="fixed"/>'
         f'<w:tblCellMar>{margins}</w:tblCellMar><w:tblLook w:val="04A0" w:firstRow="1" w:firstColumn="1"'
         ' w:lastRow="0" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>'
@@ -160,7 +145,9 @@ def table_element(
             if first and cell["text"]:
                 bold = "<w:b/>" if cell.get("bold") else ""
                 run = f'<w:r><w:rPr>{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
-            out.append(f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>')
+            out.append(
+                f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>'
+            )
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")

@@ -14,7 +14,13 @@ from .arithmetic import check_active, check_balances, check_sums
 from .context import Ctx
 from .crossyear import check_previous
 from .inputs import check_tables, check_unit, check_year_and_date
-from .text import check_2021_text, check_breakdowns, check_claims, check_leftovers, check_percentages
+from .text import (
+    check_2021_text,
+    check_breakdowns,
+    check_claims,
+    check_leftovers,
+    check_percentages,
+)
 
 __all__ = ["validate"]
 

@@ -50,7 +50,11 @@ def check_unit(ctx: Ctx) -> list[Diagnostic]:
     for f in UNIT_FIELDS:
         value = getattr(ctx.report.unit, f.attr)
         if f.required and value in (None, ""):
-            out.append(ctx.at_sheet("V1", E, UNIT_SHEET, f"“{f.label}”未填写。{f.hint}".rstrip("。") + "。", f.label, "必填", "空白"))
+            out.append(
+                ctx.at_sheet(
+                    "V1", E, UNIT_SHEET, f"“{f.label}”未填写。{f.hint}".rstrip("。") + "。", f.label, "必填", "空白"
+                )
+            )
     return out
 
 
@@ -62,7 +66,16 @@ def check_tables(ctx: Ctx) -> list[Diagnostic]:
     for table in spec.tables:
         values = ctx.values(table.id)
         if table.id not in ctx.report.tables:
-            out.append(ctx.at_sheet("V1", E, table.sheet, f"整张表“{table.sheet}”缺失：各项数据应报尽报。", expected="完整表格", actual="缺失"))
+            out.append(
+                ctx.at_sheet(
+                    "V1",
+                    E,
+                    table.sheet,
+                    f"整张表“{table.sheet}”缺失：各项数据应报尽报。",
+                    expected="完整表格",
+                    actual="缺失",
+                )
+            )
             continue
         for key, info in table.fields.items():
             v = values.get(key)
@@ -88,7 +101,13 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
         )
     if v.state is State.ERROR:
         return ctx.at_field(
-            "V4", E, table_id, key, f"单元格是 Excel 错误值「{v.raw}」，不会当作 0。请修正公式或直接填写数字。", "数字", str(v.raw)
+            "V4",
+            E,
+            table_id,
+            key,
+            f"单元格是 Excel 错误值「{v.raw}」，不会当作 0。请修正公式或直接填写数字。",
+            "数字",
+            str(v.raw),
         )
     if v.state is State.FORMULA:
         if v.derived:
@@ -114,7 +133,13 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
         return ctx.at_field("V6", E, table_id, key, f"金额不能为负数，实际为 {shown}。", "非负数", shown)
     if kind is Kind.AMOUNT_TEXT and not v.unit and ctx.report.spec.id == "2019":
         return ctx.at_field(
-            "V7", W, table_id, key, f"采购总金额 {shown} 没有写单位。格式未规定单位，请写明，如“{shown}元”或“{shown}万元”。", "带单位的金额", shown
+            "V7",
+            W,
+            table_id,
+            key,
+            f"采购总金额 {shown} 没有写单位。格式未规定单位，请写明，如“{shown}元”或“{shown}万元”。",
+            "带单位的金额",
+            shown,
         )
     if kind is Kind.AMOUNT and ctx.report.spec.id == "2021":
         limit = WANYUAN_LIMIT.get(ctx.report.unit.level, WANYUAN_LIMIT[None])

@@ -22,7 +22,12 @@ from .context import TOTAL_COL, Ctx, fmt
 
 E, W = Severity.ERROR, Severity.WARNING
 
-SECTION_NAMES = {"intro": "引言", "overview": "一、总体情况", "problems": "五、存在的主要问题及改进情况", "other": "六、其他需要报告的事项"}
+SECTION_NAMES = {
+    "intro": "引言",
+    "overview": "一、总体情况",
+    "problems": "五、存在的主要问题及改进情况",
+    "other": "六、其他需要报告的事项",
+}
 REQUIRED_SECTIONS = ("overview", "problems", "other")
 
 # Work on NFKC text: full-width commas, colons, parentheses and % become ASCII.
@@ -91,7 +96,9 @@ class Claim:
     also: tuple[str, ...] = ()  # an alternative reading also accepted (受理 = 一 + 二)
 
 
-def _claim(code: str, head: str, table: str, keys: tuple[str, ...], what: str, unit: str = "件", via: str = "") -> Claim:
+def _claim(
+    code: str, head: str, table: str, keys: tuple[str, ...], what: str, unit: str = "件", via: str = ""
+) -> Claim:
     middle = f"{_GAP}{{0,12}}?{via}{_GAP}{{0,4}}?" if via else f"{_GAP}{{0,10}}?"
     return Claim(code, re.compile(rf"{head}{middle}(\d+)(?:{unit})"), table, keys, what)
 
@@ -108,11 +115,25 @@ def _claims(ctx: Ctx) -> list[Claim]:
             "一、本年新收政府信息公开申请数量",
             also=(f"new.{t}", f"carried.{t}"),
         ),
-        _claim("N1", "(?:已答复|答复|已办结|办结|办理完毕|办理完结)", "requests", (f"total.{t}",), "三、本年度办理结果（七）总计", via="申请"),
+        _claim(
+            "N1",
+            "(?:已答复|答复|已办结|办结|办理完毕|办理完结)",
+            "requests",
+            (f"total.{t}",),
+            "三、本年度办理结果（七）总计",
+            via="申请",
+        ),
         _claim("N1", "上年结转", "requests", (f"carried.{t}",), "二、上年结转政府信息公开申请数量"),
         _claim("N1", "结转(?:至|到)?下一?年度?", "requests", (f"carry_next.{t}",), "四、结转下年度继续办理"),
         _claim("N3", "行政复议", "appeals", (f"review.{t}",), "行政复议 总计", unit="件|起"),
-        _claim("N3", "行政诉讼", "appeals", (f"direct.{t}", f"after.{t}"), "行政诉讼 总计（直接起诉与复议后起诉之和）", unit="件|起"),
+        _claim(
+            "N3",
+            "行政诉讼",
+            "appeals",
+            (f"direct.{t}", f"after.{t}"),
+            "行政诉讼 总计（直接起诉与复议后起诉之和）",
+            unit="件|起",
+        ),
     ]
     table = ctx.table("requests")
     if table is None:
@@ -137,7 +158,9 @@ def check_claims(ctx: Ctx) -> list[Diagnostic]:
     for section, i, text in _paragraphs(ctx):
         for claim in claims:
             for m in claim.pattern.finditer(text):
-                if CUMULATIVE.search(text, _clause_start(text, m.start()), m.end()) or _other_year(text, m.start(), ctx.report.year):
+                if CUMULATIVE.search(text, _clause_start(text, m.start()), m.end()) or _other_year(
+                    text, m.start(), ctx.report.year
+                ):
                     continue
                 said = int(m.group(1))
                 table_value = ctx.numbers(claim.table, claim.keys)
@@ -153,7 +176,9 @@ def check_claims(ctx: Ctx) -> list[Diagnostic]:
     return out
 
 
-def _claim_finding(ctx: Ctx, section: Section, i: int, claim: Claim, phrase: str, said: int, expected: Number) -> Diagnostic:
+def _claim_finding(
+    ctx: Ctx, section: Section, i: int, claim: Claim, phrase: str, said: int, expected: Number
+) -> Diagnostic:
     table = ctx.table(claim.table)
     cells = "、".join(ctx.values(claim.table)[k].cell for k in claim.keys if ctx.values(claim.table)[k].cell)
     where = f"（{table.sheet}!{cells}）" if table and cells else ""
@@ -254,7 +279,11 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             if not parts:
                 continue
             part = parts[-1]
-            bases = [t for t in before if t.unit == part.unit and t.start < part.start and t.value > 0 and _marked_total(text, t)]
+            bases = [
+                t
+                for t in before
+                if t.unit == part.unit and t.start < part.start and t.value > 0 and _marked_total(text, t)
+            ]
             if not bases:
                 continue
             decimals = max(-stated.as_tuple().exponent, 0)  # type: ignore[operator]
@@ -289,22 +318,40 @@ def check_leftovers(ctx: Ctx) -> list[Diagnostic]:
         m = PLACEHOLDER.search(text)
         if m:
             out.append(
-                ctx.at_paragraph("L1", E, section, i, f"第 {i + 1} 段含模板占位文字“{m.group(0)}”，请替换为实际内容。", "实际内容", m.group(0))
+                ctx.at_paragraph(
+                    "L1",
+                    E,
+                    section,
+                    i,
+                    f"第 {i + 1} 段含模板占位文字“{m.group(0)}”，请替换为实际内容。",
+                    "实际内容",
+                    m.group(0),
+                )
             )
     for section in ctx.report.sections.values():
         m = PLACEHOLDER.search(section.title)
         if m:
-            out.append(ctx.at_paragraph("L1", E, section, None, f"本部分标题含模板占位文字“{m.group(0)}”。", "实际内容", m.group(0)))
+            out.append(
+                ctx.at_paragraph(
+                    "L1", E, section, None, f"本部分标题含模板占位文字“{m.group(0)}”。", "实际内容", m.group(0)
+                )
+            )
     for f in UNIT_FIELDS:
         value = getattr(ctx.report.unit, f.attr)
         m = PLACEHOLDER.search(value) if isinstance(value, str) else None
         if m:
-            out.append(ctx.at_sheet("L1", E, UNIT_SHEET, f"“{f.label}”含模板占位文字“{m.group(0)}”。", f.label, "实际内容", value))
+            out.append(
+                ctx.at_sheet(
+                    "L1", E, UNIT_SHEET, f"“{f.label}”含模板占位文字“{m.group(0)}”。", f.label, "实际内容", value
+                )
+            )
     for key in REQUIRED_SECTIONS:
         section = ctx.report.sections.get(key)
         if section is None or not section.paragraphs:
             sheet = section.sheet if section else ""
-            msg = f"“{SECTION_NAMES[key]}”没有内容。这是规定必须报告的部分" + ("；没有需要报告的事项可写“无。”" if key == "other" else "。")
+            msg = f"“{SECTION_NAMES[key]}”没有内容。这是规定必须报告的部分" + (
+                "；没有需要报告的事项可写“无。”" if key == "other" else "。"
+            )
             out.append(ctx.at_sheet("L2", E, sheet, msg, expected="正文", actual="空白"))
     problems = ctx.report.sections.get("problems")
     if problems is not None and problems.paragraphs:
@@ -335,7 +382,12 @@ def check_2021_text(ctx: Ctx) -> list[Diagnostic]:
         if length > 1000:
             out.append(
                 ctx.at_sheet(
-                    "F1", W, overview.sheet, f"“一、总体情况”共 {length} 字，超过“篇幅原则上不超过一千字”的要求。", expected="≤ 1000", actual=length
+                    "F1",
+                    W,
+                    overview.sheet,
+                    f"“一、总体情况”共 {length} 字，超过“篇幅原则上不超过一千字”的要求。",
+                    expected="≤ 1000",
+                    actual=length,
                 )
             )
     other = ctx.report.sections.get("other")

@@ -44,7 +44,10 @@ def _to_number(text: str) -> int | Decimal:
 
 
 def _too_large(raw: object) -> Parsed:
-    return Parsed(None, problem=f"数字过大或位数过多（{raw}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写")
+    return Parsed(
+        None,
+        problem=f"数字过大或位数过多（{raw}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写",
+    )
 
 
 def _sane(parsed: Parsed) -> Parsed:

@@ -51,7 +51,11 @@ def _fail(file: str, code: str, message: str, sheet: str = "", cell: str = "") -
 def _not_a_zip(path: Path, head: bytes, size: int) -> InputError:
     file = str(path)
     if size == 0:
-        return _fail(file, "R002", "文件是空的（0 字节），可能是保存或复制时出了问题。请在 Excel/WPS 中重新保存工作簿（.xlsx）后再试。")
+        return _fail(
+            file,
+            "R002",
+            "文件是空的（0 字节），可能是保存或复制时出了问题。请在 Excel/WPS 中重新保存工作簿（.xlsx）后再试。",
+        )
     if head.startswith(OLE_MAGIC):
         if _ole_is_encrypted(path):
             return _fail(
@@ -93,7 +97,11 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
     """Refuse from the archive's central directory alone: nothing is inflated yet."""
     infos = zf.infolist()
     if len(infos) > MAX_ENTRIES:
-        raise _fail(file, "R007", f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。")
+        raise _fail(
+            file,
+            "R007",
+            f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。",
+        )
     sheets = _sheet_names(zf)
     total = 0
     for info in infos:
@@ -120,12 +128,24 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
                 sheet,
             )
     if total > MAX_TOTAL_BYTES:
-        raise _fail(file, "R007", f"工作簿解压后共 {total / 1024 / 1024:.0f} MB，远超正常工作簿，已拒绝读取。请删除无关的工作表、图片后重新保存。")
+        raise _fail(
+            file,
+            "R007",
+            f"工作簿解压后共 {total / 1024 / 1024:.0f} MB，远超正常工作簿，已拒绝读取。请删除无关的工作表、图片后重新保存。",
+        )
     names = {i.filename for i in infos}
     if "mimetype" in names and "content.xml" in names:
-        raise _fail(file, "R002", "这是 OpenDocument 表格（.ods，WPS/LibreOffice 格式），不是 Excel 工作簿。请“另存为”Excel 工作簿（.xlsx）后再试。")
+        raise _fail(
+            file,
+            "R002",
+            "这是 OpenDocument 表格（.ods，WPS/LibreOffice 格式），不是 Excel 工作簿。请“另存为”Excel 工作簿（.xlsx）后再试。",
+        )
     if "[Content_Types].xml" not in names or not any(_SHEET_PART.fullmatch(n) for n in names):
-        raise _fail(file, "R002", "这个压缩文件不是 Excel 工作簿（缺少工作表）。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。")
+        raise _fail(
+            file,
+            "R002",
+            "这个压缩文件不是 Excel 工作簿（缺少工作表）。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。",
+        )
     return infos, sheets
 
 
@@ -153,7 +173,10 @@ def _scan_part(zf: zipfile.ZipFile, name: str, budget: list[int]) -> _SheetScan:
     state = {"row": 0, "cell": (0, "")}
 
     def doctype(*_: object) -> None:
-        raise _Refused("R008", f"工作簿内部文件 {name} 含有 XML 实体定义（DOCTYPE/ENTITY），正常的 Excel 文件不会有，可能是恶意构造的文件，已拒绝读取。")
+        raise _Refused(
+            "R008",
+            f"工作簿内部文件 {name} 含有 XML 实体定义（DOCTYPE/ENTITY），正常的 Excel 文件不会有，可能是恶意构造的文件，已拒绝读取。",
+        )
 
     parser.StartDoctypeDeclHandler = doctype
     parser.EntityDeclHandler = doctype
@@ -240,7 +263,9 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
                 return out  # not inflated: the size check that follows refuses it
         rels: dict[str, str] = {}
         p = expat.ParserCreate()
-        p.StartElementHandler = lambda tag, a: rels.__setitem__(a.get("Id", ""), a.get("Target", "")) if tag.endswith("Relationship") else None
+        p.StartElementHandler = lambda tag, a: (
+            rels.__setitem__(a.get("Id", ""), a.get("Target", "")) if tag.endswith("Relationship") else None
+        )
         p.Parse(zf.read("xl/_rels/workbook.xml.rels"), True)
         q = expat.ParserCreate()
 
@@ -248,7 +273,9 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
             if tag.rpartition(":")[2] == "sheet":
                 rid = next((v for k, v in a.items() if k.endswith("id") and k != "sheetId"), "")
                 target = rels.get(rid, "")
-                part = target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                part = (
+                    target.lstrip("/") if target.startswith("/") else posixpath.normpath(posixpath.join("xl", target))
+                )
                 out[part] = a.get("name", "")
 
         q.StartElementHandler = sheet
@@ -270,7 +297,11 @@ def inspect(path: Path) -> GuardResult:
     if not head.startswith(b"PK\x03\x04") and not (size == 22 and head.startswith(b"PK\x05\x06")):
         raise _not_a_zip(path, head, size)
     if size > MAX_FILE_BYTES:
-        raise _fail(file, "R007", f"文件有 {size / 1024 / 1024:.0f} MB，远超正常工作簿（通常不到 1 MB），已拒绝读取。请删除无关的工作表、图片后重新保存。")
+        raise _fail(
+            file,
+            "R007",
+            f"文件有 {size / 1024 / 1024:.0f} MB，远超正常工作簿（通常不到 1 MB），已拒绝读取。请删除无关的工作表、图片后重新保存。",
+        )
     result = GuardResult()
     try:
         with zipfile.ZipFile(path) as zf:
@@ -286,15 +317,35 @@ def inspect(path: Path) -> GuardResult:
                     raise _fail(file, exc.code, exc.message, sheet, exc.cell) from None
                 except expat.ExpatError as exc:
                     where = f"工作表“{sheet}”" if sheet else f"内部文件 {info.filename}"
-                    raise _fail(file, "R003", f"工作簿已损坏：{where}的内容不完整或格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。", sheet) from None
+                    raise _fail(
+                        file,
+                        "R003",
+                        f"工作簿已损坏：{where}的内容不完整或格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
+                        sheet,
+                    ) from None
                 if scan.last_any > MAX_ROW and sheet:
                     result.trim_rows[sheet] = max(scan.last_valued[0], 1)
             names = {i.filename for i in infos}
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, EOFError, NotImplementedError, ValueError, OSError) as exc:
-        raise _fail(file, "R003", f"工作簿已损坏或不完整（{_zip_problem(exc)}），无法读取。请重新保存或重新下载后再试。") from None
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
+        raise _fail(
+            file, "R003", f"工作簿已损坏或不完整（{_zip_problem(exc)}），无法读取。请重新保存或重新下载后再试。"
+        ) from None
     if "xl/vbaProject.bin" in names or any(n.startswith("xl/activeX/") for n in names):
         result.notes.append(
-            Diagnostic("R060", Severity.WARNING, "工作簿含有宏（VBA）或控件。程序从不运行宏，只读取单元格中的值；宏已忽略。建议另存为不含宏的 .xlsx。", file)
+            Diagnostic(
+                "R060",
+                Severity.WARNING,
+                "工作簿含有宏（VBA）或控件。程序从不运行宏，只读取单元格中的值；宏已忽略。建议另存为不含宏的 .xlsx。",
+                file,
+            )
         )
     for sheet, last in result.trim_rows.items():
         result.notes.append(

@@ -44,9 +44,15 @@ class NarrativeSheet:
 
 
 NARRATIVE_SHEETS: tuple[NarrativeSheet, ...] = (
-    NarrativeSheet("intro", "引言", None, "报告开头的说明文字（可留空）。联系方式等标准段落由程序根据“单位信息”自动生成。"),
-    NarrativeSheet("overview", "总体情况", 1, "“一、总体情况”的内容：主动公开、依申请公开、政府信息管理、平台建设、监督保障等。"),
-    NarrativeSheet("problems", "问题及改进", 5, "“五、存在的主要问题及改进情况”：问题要具体，改进要有实效，不得与往年雷同。"),
+    NarrativeSheet(
+        "intro", "引言", None, "报告开头的说明文字（可留空）。联系方式等标准段落由程序根据“单位信息”自动生成。"
+    ),
+    NarrativeSheet(
+        "overview", "总体情况", 1, "“一、总体情况”的内容：主动公开、依申请公开、政府信息管理、平台建设、监督保障等。"
+    ),
+    NarrativeSheet(
+        "problems", "问题及改进", 5, "“五、存在的主要问题及改进情况”：问题要具体，改进要有实效，不得与往年雷同。"
+    ),
     NarrativeSheet("other", "其他事项", 6, "“六、其他需要报告的事项”。没有可写“无。”"),
 )
 

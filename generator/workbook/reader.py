@@ -64,7 +64,14 @@ def open_workbook(path: Path, data_only: bool = False, notes: list[Diagnostic] |
             wb = load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 — only openpyxl parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
-            [Diagnostic("R003", Severity.ERROR, f"工作簿已损坏或结构不完整，无法读取（{type(exc).__name__}）。请在 Excel/WPS 中打开并重新保存后再试。", file=str(path))]
+            [
+                Diagnostic(
+                    "R003",
+                    Severity.ERROR,
+                    f"工作簿已损坏或结构不完整，无法读取（{type(exc).__name__}）。请在 Excel/WPS 中打开并重新保存后再试。",
+                    file=str(path),
+                )
+            ]
         ) from None
     for sheet, last in result.trim_rows.items():
         if sheet in wb.sheetnames:
@@ -97,7 +104,11 @@ def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
 
 def _read_unit(ws: Worksheet, problems: _Problems) -> UnitInfo:
     unit = UnitInfo()
-    rows = {normalize(_text(a)): (r, b) for r, (a, b) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), 1) if a}
+    rows = {
+        normalize(_text(a)): (r, b)
+        for r, (a, b) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), 1)
+        if a
+    }
     for f in UNIT_FIELDS:
         hit = rows.get(normalize(f.label))
         if hit is None:
@@ -112,11 +123,13 @@ def _read_unit(ws: Worksheet, problems: _Problems) -> UnitInfo:
         elif f.attr == "level":
             text = _text(raw)
             if text:
-                levels = {normalize(l.value): l for l in UnitLevel}
+                levels = {normalize(lv.value): lv for lv in UnitLevel}
                 level = levels.get(normalize(text))
                 if level is None:
-                    choices = "、".join(l.value for l in UnitLevel)
-                    problems.fail("R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell)
+                    choices = "、".join(lv.value for lv in UnitLevel)
+                    problems.fail(
+                        "R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
+                    )
                 unit.level = level
         else:
             text, notes = clean_text(_text(raw))
@@ -221,10 +234,14 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
         by_row.setdefault(p.row, []).append(p)
     for spec_row in range(len(table.rows)):
         # Skip rows a clerk inserted: entirely empty within the table's columns.
-        while sheet_row <= ws.max_row and all(
-            c.value is None or (isinstance(c.value, str) and not c.value.strip())
-            for c in _row_cells(ws, sheet_row, c0, table.ncols)
-        ) and spec_row > 0:
+        while (
+            sheet_row <= ws.max_row
+            and all(
+                c.value is None or (isinstance(c.value, str) and not c.value.strip())
+                for c in _row_cells(ws, sheet_row, c0, table.ncols)
+            )
+            and spec_row > 0
+        ):
             sheet_row += 1
         if sheet_row > ws.max_row:
             label = next((p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)), "")

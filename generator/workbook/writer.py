@@ -20,11 +20,11 @@ from ..model import Report, State, UnitLevel, Value, format_number
 from ..templating import Wording
 from .layout import (
     INSTRUCTIONS_SHEET,
-    REFERENCE_SHEET,
     NARRATIVE_LEVEL_HEADER,
     NARRATIVE_SHEETS,
     NARRATIVE_TEXT_HEADER,
     NARRATIVE_TITLE_LABEL,
+    REFERENCE_SHEET,
     UNIT_FIELDS,
     UNIT_SHEET,
 )
@@ -79,7 +79,8 @@ def _write_instructions(wb: Workbook, spec: FormatSpec, year: int, has_reference
         "",
         "1. 依次填写“单位信息”、各部分正文和三张表格。带底色的单元格可以填写，灰色的规定文字不要修改（工作表已保护，无密码）。",
         "2. 正文每段占一行，粘贴在 A 列；以“一、（一）1.（1）”开头的段落自动识别为各级标题，也可在“级别”列填 0–4 指定。",
-        "3. 表格中没有发生的事项填 0，不适用的填“/”，不要留空；" + _unit_rule(spec)
+        "3. 表格中没有发生的事项填 0，不适用的填“/”，不要留空；"
+        + _unit_rule(spec)
         + ("“本年增/减”减少用负数表示，如 -8。" if deltas else ""),
         "4. 绿色的合计单元格已设好求和公式，可以保留；生成报告时程序会按各项重新计算合计，不采用单元格中保存的结果。",
         "5. 需要加行时可以插入空行，程序会跳过空行；不要删除或调换表格的行。",
@@ -101,7 +102,7 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
     for col, text in enumerate(("项目", "内容", "说明"), start=1):
         c = ws.cell(1, col, text)
         c.font, c.fill, c.border, c.alignment = BOLD, LABEL_FILL, BORDER, CENTER
-    levels = DataValidation(type="list", formula1='"' + ",".join(l.value for l in UnitLevel) + '"', allow_blank=True)
+    levels = DataValidation(type="list", formula1='"' + ",".join(lv.value for lv in UnitLevel) + '"', allow_blank=True)
     levels.promptTitle, levels.prompt = "单位层级", "从列表中选择：决定法定发布期限。"
     ws.add_data_validation(levels)
     year_dv = DataValidation(type="whole", operator="between", formula1="2019", formula2="2100", allow_blank=True)
@@ -151,7 +152,11 @@ def _write_narrative(wb: Workbook, report: Report | None, wording: Wording) -> N
             lab.font, lab.fill, lab.border = BOLD, LABEL_FILL, BORDER
             t = ws.cell(2, 2, section.title if section and section.title else None)
             t.fill, t.border, t.protection = INPUT_FILL, BORDER, UNLOCKED
-            ws.cell(2, 3, "可留空：使用规定标题“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。")
+            ws.cell(
+                2,
+                3,
+                "可留空：使用规定标题“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。",
+            )
             r = 3
         r += 1
         for col, text in enumerate((NARRATIVE_TEXT_HEADER, NARRATIVE_LEVEL_HEADER + "（可留空，自动识别）"), start=1):
@@ -259,7 +264,9 @@ def _write_reference(wb: Workbook, previous: Report, wording: Wording) -> None:
     """Last year's narrative, read-only, for the clerk to consult while writing this year's."""
     ws = wb.create_sheet(REFERENCE_SHEET)
     head = ws.cell(
-        1, 1, f"{previous.year}年度报告正文（仅供参考）：程序不会读取本表，也不会把这些文字写入本年度报告。请按本年度实际情况重新撰写，不得年年雷同。"
+        1,
+        1,
+        f"{previous.year}年度报告正文（仅供参考）：程序不会读取本表，也不会把这些文字写入本年度报告。请按本年度实际情况重新撰写，不得年年雷同。",
     )
     head.font, head.alignment = BOLD, LEFT
     r = 3

@@ -119,7 +119,10 @@ def ole_file(streams: list[str]) -> bytes:
 def _bomb(megabytes: int = 300) -> bytes:
     """A sheet that inflates to hundreds of MB from a few hundred KB, declared in the directory."""
     buf = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(seed_bytes())) as zin, zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout:
+    with (
+        zipfile.ZipFile(io.BytesIO(seed_bytes())) as zin,
+        zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zout,
+    ):
         for info in zin.infolist():
             if info.filename != INTRO_PART:
                 zout.writestr(info, zin.read(info.filename))
@@ -154,7 +157,17 @@ def _put_everywhere(wb: openpyxl.Workbook, text: str) -> None:
     """text in every field a clerk types: unit info, a section title override, a narrative line."""
     unit = wb["单位信息"]
     for r in range(2, unit.max_row + 1):
-        if unit.cell(r, 1).value in ("单位名称", "报告标题", "网站名称", "网站网址", "联系单位", "通讯地址", "联系电话", "传真", "落款单位"):
+        if unit.cell(r, 1).value in (
+            "单位名称",
+            "报告标题",
+            "网站名称",
+            "网站网址",
+            "联系单位",
+            "通讯地址",
+            "联系电话",
+            "传真",
+            "落款单位",
+        ):
             unit.cell(r, 2).value = f"{text}{unit.cell(r, 1).value}"
     for sheet in ("总体情况", "问题及改进", "其他事项"):
         wb[sheet]["B2"] = f"标题{text}"
@@ -187,9 +200,11 @@ def _many_entries() -> bytes:
 
 
 def _entity_bomb() -> bytes:
-    lol = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lololololol">' + "".join(
-        f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10)
-    ) + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
+    lol = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lololololol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
+        + ']><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&lol9;</t></si></sst>'
+    )
     return rezip(seed_bytes(), add={"xl/sharedStrings.xml": lol.encode()})
 
 
@@ -206,13 +221,17 @@ def _macro() -> bytes:
         b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
         b"application/vnd.ms-excel.sheet.macroEnabled.main+xml",
     )
-    types = types.replace(b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>')
+    types = types.replace(
+        b"</Types>", b'<Default Extension="bin" ContentType="application/vnd.ms-office.vbaProject"/></Types>'
+    )
     rels = _part("xl/_rels/workbook.xml.rels").replace(
         b"</Relationships>",
         b'<Relationship Id="rIdVBA" Type="http://schemas.microsoft.com/office/2006/relationships/vbaProject" Target="vbaProject.bin"/></Relationships>',
     )
     vba = ole_file(["VBA", "dir", "ThisWorkbook", "PROJECT"])
-    return rezip(seed_bytes(), {"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels}, {"xl/vbaProject.bin": vba})
+    return rezip(
+        seed_bytes(), {"[Content_Types].xml": types, "xl/_rels/workbook.xml.rels": rels}, {"xl/vbaProject.bin": vba}
+    )
 
 
 def _ods() -> bytes:
@@ -267,45 +286,165 @@ CONTROL_TEXT = "各部门_x0007_认真落实_x001B_公开要求\x9b。\u202e反�
 CASES: tuple[Case, ...] = (
     # the file is not a workbook at all
     Case("empty", _raw("empty", lambda: b""), "refused", ("empty.xlsx", "文件是空的")),
-    Case("not_zip", _raw("not_zip", lambda: "单位名称,漳平市人民政府\n".encode("gbk")), "refused", ("not_zip.xlsx", "不是 Excel 工作簿", "另存为")),
-    Case("html_saved", _raw("html_saved", lambda: b"<html><body><table><tr><td>1</td></tr></table></body></html>", ".xls"), "refused", ("html_saved.xls", "网页")),
+    Case(
+        "not_zip",
+        _raw("not_zip", lambda: "单位名称,漳平市人民政府\n".encode("gbk")),
+        "refused",
+        ("not_zip.xlsx", "不是 Excel 工作簿", "另存为"),
+    ),
+    Case(
+        "html_saved",
+        _raw("html_saved", lambda: b"<html><body><table><tr><td>1</td></tr></table></body></html>", ".xls"),
+        "refused",
+        ("html_saved.xls", "网页"),
+    ),
     Case("truncated", _raw("truncated", _truncated), "refused", ("truncated.xlsx", "损坏")),
-    Case("legacy_xls", _raw("legacy", lambda: ole_file(["Workbook", "\x05SummaryInformation"]), ".xls"), "refused", ("legacy.xls", ".xls", "另存为", ".xlsx")),
-    Case("encrypted", _raw("encrypted", lambda: ole_file(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])), "refused", ("encrypted.xlsx", "密码", "清空密码")),
+    Case(
+        "legacy_xls",
+        _raw("legacy", lambda: ole_file(["Workbook", "\x05SummaryInformation"]), ".xls"),
+        "refused",
+        ("legacy.xls", ".xls", "另存为", ".xlsx"),
+    ),
+    Case(
+        "encrypted",
+        _raw("encrypted", lambda: ole_file(["EncryptionInfo", "EncryptedPackage", "\x06DataSpaces"])),
+        "refused",
+        ("encrypted.xlsx", "密码", "清空密码"),
+    ),
     Case("ods", _raw("ods", _ods, ".ods"), "refused", ("ods.ods", "OpenDocument", ".xlsx")),
     Case("huge_file", _sparse_huge, "refused", ("huge_file.xlsx", "60 MB")),
     # the archive is hostile
     Case("zip_bomb", _raw("zip_bomb", _bomb), "refused", ("zip_bomb.xlsx", INTRO_PART, "300 MB", "压缩炸弹")),
     Case("lying_zip_bomb", _raw("lying_zip_bomb", _lying_bomb), "refused", ("lying_zip_bomb.xlsx", "损坏")),
     Case("many_entries", _raw("many_entries", _many_entries), "refused", ("many_entries.xlsx", "3017 个文件")),
-    Case("entity_bomb", _raw("entity_bomb", _entity_bomb), "refused", ("entity_bomb.xlsx", "xl/sharedStrings.xml", "实体")),
-    Case("broken_sheet_xml", _raw("broken_sheet_xml", _broken_sheet_xml), "refused", ("broken_sheet_xml.xlsx", "引言", "损坏")),
+    Case(
+        "entity_bomb",
+        _raw("entity_bomb", _entity_bomb),
+        "refused",
+        ("entity_bomb.xlsx", "xl/sharedStrings.xml", "实体"),
+    ),
+    Case(
+        "broken_sheet_xml",
+        _raw("broken_sheet_xml", _broken_sheet_xml),
+        "refused",
+        ("broken_sheet_xml.xlsx", "引言", "损坏"),
+    ),
     Case("macro_xlsm", _raw("macro", _macro, ".xlsm"), "cleaned", ("macro.xlsm", "R060", "从不运行宏", "已忽略")),
     # sheets that would make the reader walk a million rows
-    Case("million_row_stray_value", _raw("stray", lambda: _with_rows('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t> </t></is></c></row>')), "refused", ("stray.xlsx", "引言", "A1048576", "删除")),
-    Case("million_row_formatted", _raw("formatted", lambda: _with_rows('<row r="1048576"><c r="C1048576" s="1"/></row>')), "cleaned", ("formatted.xlsx", "引言", "R061", "已忽略")),
-    Case("million_used_rows", _raw("million", lambda: _with_rows("".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>' for r in range(100, 1_000_100)))), "refused", ("million.xlsx", "引言", "多余的行")),
-    Case("thirty_thousand_rows", _raw("rows30k", lambda: _with_rows("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 30_100)))), "refused", ("rows30k.xlsx", "引言", "A20001", "删除")),
-    Case("too_many_cells", _raw("cells", lambda: _with_rows("".join(f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "CDEFGHIJKL") + "</row>" for r in range(100, 15_100)))), "refused", ("cells.xlsx", "引言", "单元格数量超过")),
-    Case("whole_column_merge", _raw("merge", lambda: rezip(seed_bytes(), {INTRO_PART: _part(INTRO_PART).replace(b"</sheetData>", b'</sheetData><mergeCells count="1"><mergeCell ref="D1:D1048576"/></mergeCells>')})), "refused", ("merge.xlsx", "引言", "D1:D1048576", "合并单元格")),
+    Case(
+        "million_row_stray_value",
+        _raw("stray", lambda: _with_rows('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t> </t></is></c></row>')),
+        "refused",
+        ("stray.xlsx", "引言", "A1048576", "删除"),
+    ),
+    Case(
+        "million_row_formatted",
+        _raw("formatted", lambda: _with_rows('<row r="1048576"><c r="C1048576" s="1"/></row>')),
+        "cleaned",
+        ("formatted.xlsx", "引言", "R061", "已忽略"),
+    ),
+    Case(
+        "million_used_rows",
+        _raw(
+            "million",
+            lambda: _with_rows("".join(f'<row r="{r}"><c r="B{r}"><v>1</v></c></row>' for r in range(100, 1_000_100))),
+        ),
+        "refused",
+        ("million.xlsx", "引言", "多余的行"),
+    ),
+    Case(
+        "thirty_thousand_rows",
+        _raw(
+            "rows30k",
+            lambda: _with_rows("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 30_100))),
+        ),
+        "refused",
+        ("rows30k.xlsx", "引言", "A20001", "删除"),
+    ),
+    Case(
+        "too_many_cells",
+        _raw(
+            "cells",
+            lambda: _with_rows(
+                "".join(
+                    f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>1</v></c>' for c in "CDEFGHIJKL") + "</row>"
+                    for r in range(100, 15_100)
+                )
+            ),
+        ),
+        "refused",
+        ("cells.xlsx", "引言", "单元格数量超过"),
+    ),
+    Case(
+        "whole_column_merge",
+        _raw(
+            "merge",
+            lambda: rezip(
+                seed_bytes(),
+                {
+                    INTRO_PART: _part(INTRO_PART).replace(
+                        b"</sheetData>",
+                        b'</sheetData><mergeCells count="1"><mergeCell ref="D1:D1048576"/></mergeCells>',
+                    )
+                },
+            ),
+        ),
+        "refused",
+        ("merge.xlsx", "引言", "D1:D1048576", "合并单元格"),
+    ),
     # structure
-    Case("renamed_sheet", _edit("renamed", _rename("主动公开", "主动公开情况")), "refused", ("renamed.xlsx", "缺少工作表", "主动公开", "主动公开情况")),
+    Case(
+        "renamed_sheet",
+        _edit("renamed", _rename("主动公开", "主动公开情况")),
+        "refused",
+        ("renamed.xlsx", "缺少工作表", "主动公开", "主动公开情况"),
+    ),
     Case("missing_sheet", _edit("missing", _drop("复议诉讼")), "refused", ("missing.xlsx", "缺少工作表", "复议诉讼")),
     Case("other_format_version", _other_format, "refused", ("other_format.xlsx", "申请情况")),
-    Case("wrong_year_for_format", lambda work: shutil.copy(SEED, work / "as2021.xlsx") and work / "as2021.xlsx", "refused", ("as2021.xlsx",), year=2021),
+    Case(
+        "wrong_year_for_format",
+        lambda work: shutil.copy(SEED, work / "as2021.xlsx") and work / "as2021.xlsx",
+        "refused",
+        ("as2021.xlsx",),
+        year=2021,
+    ),
     # cell values
     Case("formula_error", _edit("formula_error", _set(APPLY, "D7", "#DIV/0!")), "flagged", ("申请情况!D7", "#DIV/0!")),
-    Case("number_as_text", _edit("number_as_text", _set(APPLY, "D7", "20")), "cleaned", ("申请情况!D7", "以文本形式填写的数字")),
+    Case(
+        "number_as_text",
+        _edit("number_as_text", _set(APPLY, "D7", "20")),
+        "cleaned",
+        ("申请情况!D7", "以文本形式填写的数字"),
+    ),
     Case("full_width_digits", _edit("full_width", _set(APPLY, "D7", "２０")), "cleaned", ("申请情况!D7", "全角")),
     Case("count_with_unit", _edit("with_unit", _set(APPLY, "D7", "20件")), "cleaned", ("申请情况!D7", "“件”")),
-    Case("fractional_count", _edit("fraction", _set(APPLY, "D7", 12.5)), "flagged", ("申请情况!D7", "12.5", "非负整数")),
+    Case(
+        "fractional_count", _edit("fraction", _set(APPLY, "D7", 12.5)), "flagged", ("申请情况!D7", "12.5", "非负整数")
+    ),
     Case("negative_count", _edit("negative", _set(APPLY, "D7", -3)), "flagged", ("申请情况!D7", "-3", "非负整数")),
     Case("unicode_minus_delta", _edit("minus", _set("主动公开", "C10", "−156")), "cleaned", ("主动公开!C10", "负号")),
-    Case("absurd_number", _edit("absurd", _set(APPLY, "D7", 1e20)), "refused", ("absurd.xlsx", "申请情况", "D7", "过大")),
-    Case("absurd_text_number", _edit("absurd_text", _set(APPLY, "E7", "123456789012345678901234567890")), "refused", ("absurd_text.xlsx", "申请情况", "E7", "过大")),
-    Case("date_in_count", _edit("date_count", _set(APPLY, "D7", __import__("datetime").datetime(2020, 1, 1))), "refused", ("date_count.xlsx", "申请情况", "D7", "应填写数字")),
+    Case(
+        "absurd_number", _edit("absurd", _set(APPLY, "D7", 1e20)), "refused", ("absurd.xlsx", "申请情况", "D7", "过大")
+    ),
+    Case(
+        "absurd_text_number",
+        _edit("absurd_text", _set(APPLY, "E7", "123456789012345678901234567890")),
+        "refused",
+        ("absurd_text.xlsx", "申请情况", "E7", "过大"),
+    ),
+    Case(
+        "date_in_count",
+        _edit("date_count", _set(APPLY, "D7", __import__("datetime").datetime(2020, 1, 1))),
+        "refused",
+        ("date_count.xlsx", "申请情况", "D7", "应填写数字"),
+    ),
     # narrative text
-    Case("control_chars", _edit("control", _set("引言", "A5", CONTROL_TEXT)), "cleaned", ("引言!A5", "第 2 段", "控制字符", "U+0007")),
+    Case(
+        "control_chars",
+        _edit("control", _set("引言", "A5", CONTROL_TEXT)),
+        "cleaned",
+        ("引言!A5", "第 2 段", "控制字符", "U+0007"),
+    ),
     Case("narrative_200k_rows", _edit("long_rows", _long_rows), "cleaned", ("long_rows.xlsx",)),
     Case("narrative_200k_cell", _raw("long_cell", _long_cell), "cleaned", ("long_cell.xlsx",)),
 )
