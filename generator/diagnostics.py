@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from enum import Enum
 
@@ -55,6 +56,10 @@ class Diagnostic:
         return d
 
 
+class UserError(Exception):
+    """A problem the clerk can fix; the message says how."""
+
+
 class InputError(Exception):
     """The workbook cannot be read as a report: each diagnostic says where and why."""
 
@@ -63,5 +68,17 @@ class InputError(Exception):
         self.diagnostics = diagnostics
 
 
+def _cell_position(cell: str) -> tuple[int, str]:
+    """"D28" → (28, "D"): findings read top to bottom, left to right, as the clerk scrolls."""
+    m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
+    return (int(m.group(2)), m.group(1).rjust(3)) if m else (0, "")
+
+
 def sort_key(d: Diagnostic) -> tuple:
-    return (SEVERITY_ORDER[d.severity], d.sheet, d.code)
+    """Errors first; then by sheet, by cell, and by rule code (T3-2 before the T3-1 it implies)."""
+    return (SEVERITY_ORDER[d.severity], d.sheet, _cell_position(d.cell), _code_rank(d.code))
+
+
+def _code_rank(code: str) -> tuple:
+    """Sum rules (T3-2, T3-3) come before the balance they feed (T3-1) at the same cell."""
+    return (code.startswith("T3-1"), code)

@@ -30,6 +30,25 @@ def require_tool(name: str) -> str:
     return path
 
 
+def require_seed() -> Path:
+    """The published seed report beside the project (../shared); CI always has it."""
+    seed = ROOT.parent / "shared" / "seed" / "zhangping-2020-report.txt"
+    if not seed.is_file():
+        if os.environ.get("NIANBAO_REQUIRE_TOOLS") == "1":
+            pytest.fail(f"the seed report is required (NIANBAO_REQUIRE_TOOLS=1) but {seed} is missing")
+        pytest.skip(f"seed report not found at {seed}")
+    return seed
+
+
+def require_module(name: str):
+    """Import a test-only module; skip without it, unless CI demands every tool."""
+    if os.environ.get("NIANBAO_REQUIRE_TOOLS") == "1":
+        import importlib
+
+        return importlib.import_module(name)
+    return pytest.importorskip(name)
+
+
 @dataclass
 class Generated:
     year: int

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require_tool
+from conftest import ROOT, require_module, require_tool
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
@@ -26,7 +26,7 @@ CHROMIUM_ARGS = [
 @pytest.fixture(scope="module")
 def browser():
     chromium = require_tool("chromium")
-    sync_api = pytest.importorskip("playwright.sync_api")
+    sync_api = require_module("playwright.sync_api")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
         yield b

@@ -66,3 +66,12 @@ def test_a_year_without_a_format_gets_a_clear_message(tmp_path):
 def test_wrong_arguments_are_explained_in_chinese(tmp_path):
     r = run(["--yaer", "2020"], tmp_path)
     assert r.returncode == 2 and "命令参数有误" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_findings_read_top_to_bottom_with_a_total_before_the_balance_it_breaks(tmp_path):
+    r = run(["check", "--year", "2020", "--input", str(INPUTS / "2020.xlsx")], tmp_path)
+    assert r.returncode == 1
+    places = [line.split(": ", 1)[1].split(" ")[0] for line in r.stdout.splitlines() if "!" in line.split(": ")[0]]
+    cells = [line.split(": ", 1)[0].rsplit("!", 1)[1] for line in r.stdout.splitlines() if ": " in line and "!" in line]
+    assert cells == ["D28", "D28", "J28", "J28", "A20", "A29"]
+    assert places == ["T3-2", "T3-1", "T3-2", "T3-1", "N5", "N1"]

@@ -2,14 +2,23 @@
 
 from __future__ import annotations
 
+import pytest
+from conftest import examples
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
+YEARS = examples()
 
-def _doc(generated):
-    return Document(str(generated[2020].docx))
+
+@pytest.fixture(params=YEARS, ids=[str(y) for y in YEARS])
+def year(request) -> int:
+    return request.param
+
+
+def _doc(generated, year: int = 2020):
+    return Document(str(generated[year].docx))
 
 
 def east_asia(style) -> str | None:
@@ -18,8 +27,8 @@ def east_asia(style) -> str | None:
     return fonts.get(qn("w:eastAsia"))
 
 
-def test_a4_page_with_gbt9704_margins(generated):
-    s = _doc(generated).sections[0]
+def test_a4_page_with_gbt9704_margins(generated, year):
+    s = _doc(generated, year).sections[0]
     got = [
         round(x.mm, 1)
         for x in (s.page_width, s.page_height, s.top_margin, s.bottom_margin, s.left_margin, s.right_margin)
@@ -28,8 +37,8 @@ def test_a4_page_with_gbt9704_margins(generated):
     assert s.orientation == 0  # portrait
 
 
-def test_fonts_sit_in_the_east_asia_slot(generated):
-    styles = _doc(generated).styles
+def test_fonts_sit_in_the_east_asia_slot(generated, year):
+    styles = _doc(generated, year).styles
     assert east_asia(styles["报告标题"]) == "方正小标宋简体"
     assert styles["报告标题"].font.size == Pt(22)
     assert east_asia(styles["Normal"]) == "仿宋_GB2312"
@@ -39,8 +48,8 @@ def test_fonts_sit_in_the_east_asia_slot(generated):
     assert east_asia(styles["表格文字"]) == "仿宋_GB2312"
 
 
-def test_body_has_fixed_line_spacing_and_two_character_indent(generated):
-    normal = _doc(generated).styles["Normal"]
+def test_body_has_fixed_line_spacing_and_two_character_indent(generated, year):
+    normal = _doc(generated, year).styles["Normal"]
     pf = normal.paragraph_format
     assert pf.line_spacing_rule == WD_LINE_SPACING.EXACTLY
     assert abs(pf.line_spacing.pt - 28.95) < 0.1
@@ -57,8 +66,8 @@ def test_headings_and_body_paragraphs_use_their_styles(generated):
     assert doc.paragraphs[0].style.name == "报告标题"
 
 
-def test_page_numbers_odd_right_even_left(generated):
-    doc = _doc(generated)
+def test_page_numbers_odd_right_even_left(generated, year):
+    doc = _doc(generated, year)
     settings = doc.settings.element
     assert settings.find(qn("w:evenAndOddHeaders")) is not None
     s = doc.sections[0]
@@ -77,8 +86,8 @@ def test_signature_and_date_close_the_document_right_aligned(generated):
     assert all(p.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.RIGHT for p in last)
 
 
-def test_tables_repeat_headers_do_not_split_rows_and_fit_the_text_block(generated):
-    doc = _doc(generated)
+def test_tables_repeat_headers_do_not_split_rows_and_fit_the_text_block(generated, year):
+    doc = _doc(generated, year)
     text_width = Mm(210 - 28 - 26).twips
     for table, header_rows in zip(doc.tables, (0, 3, 3)):
         rows = table._tbl.findall(qn("w:tr"))
@@ -92,3 +101,17 @@ def test_tables_repeat_headers_do_not_split_rows_and_fit_the_text_block(generate
             r.font.size.pt for row in table.rows for c in row.cells for p in c.paragraphs for r in p.runs if r.font.size
         }
         assert max(sizes) <= 12, "table text is smaller than the 3号 body"
+
+
+def test_every_run_names_its_east_asian_font(generated, year):
+    """Fonts sit in the runs too, not only in styles: text pasted elsewhere keeps its font."""
+    doc = _doc(generated, year)
+    body = doc.element.body
+    runs = [r for r in body.iter(qn("w:r")) if "".join(t.text or "" for t in r.iter(qn("w:t"))).strip()]
+    assert runs
+    for r in runs:
+        fonts = r.find(qn("w:rPr") + "/" + qn("w:rFonts"))
+        assert fonts is not None and fonts.get(qn("w:eastAsia")), "a run without an East Asian font"
+        assert fonts.get(qn("w:eastAsiaTheme")) is None
+    faces = {r.find(qn("w:rPr") + "/" + qn("w:rFonts")).get(qn("w:eastAsia")) for r in runs}
+    assert faces == {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"}

@@ -53,20 +53,38 @@ def test_seed_report_opens_and_has_a_plausible_length(pdfs):
     assert 10 <= pages(pdfs[2020]) <= 16
 
 
-def test_every_table_number_is_in_the_pdf_text(pdfs, generated):
+def _segments(text: str, headings: list[str]) -> list[str]:
+    """The PDF text from each table part's heading to the next part's numeral."""
+
+    def find(h: str, start: int = 0) -> int:
+        m = re.compile(r"\s*".join(map(re.escape, h))).search(text, start)
+        assert m, f"{h} not in the PDF"
+        return m.start()
+
+    starts = [find(h) for h in headings]
+    starts.append(find("五、", starts[-1]))
+    return [text[a:b] for a, b in zip(starts, starts[1:])]
+
+
+def test_every_table_number_is_in_the_pdf_in_reading_order(pdfs):
+    """Each table's values, row by row, appear in that order in its part of the PDF."""
+    from generator.templating import Wording
     from generator.workbook import read_workbook
 
+    w = Wording()
     for year, pdf in pdfs.items():
         text = subprocess.run(
-            [require_tool("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+            [require_tool("pdftotext"), "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
-        flat = re.sub(r"\s+", "", text)
         report, _ = read_workbook(INPUTS / f"{year}.xlsx", format_for_year(year), year)
-        for table in report.spec.tables:
-            for key, value in report.tables[table.id].items():
-                shown = value.display()
-                if shown:
-                    assert shown in flat, f"{year} {table.id}.{key} = {shown} missing from PDF"
+        segments = _segments(text, [w.part_heading(n) for n in (2, 3, 4)])
+        for table, segment in zip(report.spec.tables, segments):
+            tokens = re.findall(r"-?\d+(?:\.\d+)?(?:\s*元|\s*万元)?", segment)
+            tokens = [re.sub(r"\s+", "", t) for t in tokens]
+            wanted = [report.tables[table.id][f.key].display() for f in table.fields.values()]
+            it = iter(tokens)
+            missing = [v for v in wanted if v and not any(v == t for t in it)]
+            assert missing == [], f"{year} {table.id}: values missing or out of order in the PDF"
 
 
 def test_page_numbers_and_text_stay_inside_the_page_block(pdfs):

@@ -125,9 +125,10 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
             para.paragraph_format.right_indent = one_char
         else:
             para.paragraph_format.left_indent = one_char
-        para.add_run(f"{dash} ")
-        oxml.add_field(para, "PAGE")
-        para.add_run(f" {dash}")
+        font = st["page_number"]["font"]
+        _run(para, f"{dash} ", font)
+        oxml.set_fonts(oxml.add_field(para, "PAGE")._r, font)
+        _run(para, f" {dash}", font)
 
 
 def _text_width_twips(st: dict[str, Any]) -> int:
@@ -160,31 +161,40 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
         table_style=doc.styles["Table Grid"].style_id,
         para_style=doc.styles["表格文字"].style_id,
         font_half_points=round(view.font_pt * 2),
+        fonts=(st["table"]["font"], st["body"].get("fallback") or st["table"]["font"]),
         cell_margin_twips=int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM),
     )
     doc.element.body.insert_element_before(tbl, "w:sectPr")
 
 
-def _add_paragraph(doc, text: str, style_id: str):
+def _run(paragraph, text: str, east_asia: str, latin: str | None = None):
+    """A run with its fonts named in the run too, so text pasted into another document keeps them."""
+    run = paragraph.add_run(text)
+    oxml.set_fonts(run._r, east_asia, latin)
+    return run
+
+
+def _add_paragraph(doc, text: str, style_id: str, fonts: tuple[str, str | None]):
     """Add a paragraph by style id: looking styles up by name costs a scan per paragraph."""
     p = doc.add_paragraph()
     p._p.get_or_add_pPr().style = style_id
     if text:
-        p.add_run(text)
+        _run(p, text, *fonts)
     return p
 
 
 def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
     """A long title breaks after the unit's name rather than mid-word."""
     p = doc.add_paragraph(style="报告标题")
+    fonts = (st["title"]["font"], st["title"].get("fallback"))
     width_chars = (st["page"]["width_mm"] - st["page"]["left_mm"] - st["page"]["right_mm"]) / (
         st["title"]["size_pt"] * 25.4 / 72
     )
     if unit_name and text.startswith(unit_name) and len(text) > width_chars and len(text) > len(unit_name):
-        p.add_run(unit_name).add_break()
-        p.add_run(text[len(unit_name) :])
+        _run(p, unit_name, *fonts).add_break()
+        _run(p, text[len(unit_name) :], *fonts)
     else:
-        p.add_run(text)
+        _run(p, text, *fonts)
 
 
 def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None) -> None:
@@ -200,19 +210,23 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
     if body is not None:
         body._p.getparent().remove(body._p)
     ids = {name: doc.styles[name].style_id for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "落款")}
+    latin = st["body"].get("fallback")
+    body_fonts = (st["body"]["font"], latin)
+    heading_fonts = {level: (st[f"heading{level}"]["font"], latin) for level in (1, 2, 3)}
     for block in outline.blocks:
         if isinstance(block, Title):
             _add_title(doc, block.text, outline.unit_name, st)
         elif isinstance(block, Heading):
-            _add_paragraph(doc, block.text, ids[f"Heading {min(block.level, 3)}"])
+            level = min(block.level, 3)
+            _add_paragraph(doc, block.text, ids[f"Heading {level}"], heading_fonts[level])
         elif isinstance(block, Para):
-            _add_paragraph(doc, block.text, ids["Normal"])
+            _add_paragraph(doc, block.text, ids["Normal"], body_fonts)
         elif isinstance(block, TableView):
             _add_table(doc, block, st)
         elif isinstance(block, Signature):
             space = Pt(st["body"]["line_pt"] * st["signature"]["space_before_lines"])
             for i, line in enumerate(block.lines):
-                p = _add_paragraph(doc, line, ids["落款"])
+                p = _add_paragraph(doc, line, ids["落款"], body_fonts)
                 if i == 0:
                     p.paragraph_format.space_before = space
     doc.save(out)

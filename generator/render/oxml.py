@@ -99,6 +99,7 @@ def table_element(
     para_style: str,
     font_half_points: int,
     cell_margin_twips: int,
+    fonts: tuple[str, str],
 ):
     """Build a whole w:tbl in one go (python-docx's cell merging is quadratic in table size).
 
@@ -124,6 +125,8 @@ def table_element(
     ]
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
+    east_asia, latin = (escape(f, {'"': "&quot;"}) for f in fonts)
+    run_fonts = f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asia}" w:hint="eastAsia"/>'
     size = f'<w:sz w:val="{font_half_points}"/><w:szCs w:val="{font_half_points}"/>'
     for r in range(nrows):
         header = '<w:tblHeader w:val="true"/>' if r < header_rows else ""
@@ -144,7 +147,7 @@ def table_element(
             run = ""
             if first and cell["text"]:
                 bold = "<w:b/>" if cell.get("bold") else ""
-                run = f'<w:r><w:rPr>{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
+                run = f'<w:r><w:rPr>{run_fonts}{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
             out.append(
                 f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>'
             )
