@@ -402,9 +402,28 @@ def test_problems_repeated_from_last_year() -> None:
 
 def test_previous_report_of_a_wrong_year_is_not_compared() -> None:
     previous, current = linked_years()
-    previous.year = current.year - 2
+    previous.year = previous.unit.year = current.year - 2
     previous = with_number(previous, "requests", "carry_next.total", 999)
     assert [(d.code, d.severity) for d in validate(current, previous)] == [("C0", Severity.INFO)]
+
+
+def test_wrong_year_is_what_last_years_workbook_says() -> None:
+    """The CLI labels the file it reads as year − 1; the workbook's own 报告年度 tells a wrong file."""
+    previous, current = linked_years()
+    assert previous.year == current.year - 1
+    previous.unit.year = current.year - 2
+    previous = with_number(previous, "requests", "carry_next.total", 999)
+    found = validate(current, previous)
+    assert [(d.code, d.expected, d.actual) for d in found] == [("C0", current.year - 1, current.year - 2)]
+    assert f"{current.year - 2} 年度" in found[0].message
+
+
+def test_previous_without_a_stated_year_is_taken_as_labelled() -> None:
+    previous, current = linked_years()
+    previous.unit.year = None
+    assert validate(current, previous) == []
+    previous.year = current.year - 2
+    assert [d.code for d in validate(current, previous)] == ["C0"]
 
 
 def test_every_finding_is_located_and_says_expected_and_actual() -> None:
