@@ -18,16 +18,14 @@ import os
 import sys
 from pathlib import Path
 
-from .diagnostics import Diagnostic, InputError, Severity, sort_key
+# UserError lives in diagnostics (so that `python -m generator.cli` and library callers raise the
+# same class); importing it from here still works.
+from .diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
 from .formats import UnsupportedYear, format_for_year
 from .model import Report
 from .oserrors import describe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
-
-
-class UserError(Exception):
-    """A problem the clerk can fix; the message says how."""
 
 
 class _Parser(argparse.ArgumentParser):

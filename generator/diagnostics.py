@@ -69,7 +69,7 @@ class InputError(Exception):
 
 
 def _cell_position(cell: str) -> tuple[int, str]:
-    """"D28" → (28, "D"): findings read top to bottom, left to right, as the clerk scrolls."""
+    """ "D28" → (28, "D"): findings read top to bottom, left to right, as the clerk scrolls."""
     m = re.fullmatch(r"([A-Z]+)(\d+)", cell or "")
     return (int(m.group(2)), m.group(1).rjust(3)) if m else (0, "")
 

@@ -12,11 +12,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from .carry_forward import carry_forward
-from .cli import UserError
-from .diagnostics import InputError
+from .diagnostics import InputError, UserError
 from .formats import FORMATS, UnsupportedYear, format_for_year
 from .formats.spec import FormatSpec
 from .model import Report
+from .oserrors import describe
 from .workbook.layout import REFERENCE_SHEET
 from .workbook.reader import read_workbook
 from .workbook.writer import write_workbook
@@ -47,6 +47,18 @@ def _read_previous(path: Path, year: int) -> Report:
     raise UserError(f"上一年度工作簿无法读取，未生成任何文件：{details}")
 
 
+def _write(target: Path, spec: FormatSpec, year: int, report: Report | None = None, **kw: Report) -> None:
+    """write_workbook, with an unwritable target told in words the clerk can act on."""
+    try:
+        write_workbook(target, spec, year, report, **kw)
+    except OSError as exc:
+        raise UserError(
+            f"无法写入工作簿 {target}：{describe(exc)}。没有写出任何文件，原有文件保持不变。"
+            "请检查该文件夹是否存在、是否有写入权限、磁盘是否已满，或同名文件是否正被 Excel/WPS 打开；"
+            "也可用 --output 换一个位置。"
+        ) from None
+
+
 def init_workbook(year: int, target: Path, source: Path | None = None, force: bool = False) -> list[str]:
     """Write the workbook for `year` at `target`; returns messages for the clerk."""
     try:
@@ -72,11 +84,11 @@ def init_workbook(year: int, target: Path, source: Path | None = None, force: bo
             except UserError as exc:  # a bad old workbook must not block a blank new one
                 messages.append(f"发现 {automatic}，但没有结转：{exc}")
     if previous is None:
-        write_workbook(target, spec, year)
+        _write(target, spec, year)
         messages.insert(0, f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 generate --year {year}。")
         return messages
     carried = carry_forward(previous, spec, year)
-    write_workbook(target, spec, year, carried.report, reference=previous)
+    _write(target, spec, year, carried.report, reference=previous)
     messages.append(f"已生成工作簿：{target}（{spec.document} 格式），以下内容从 {source} 结转：")
     messages.extend(f"  · {m}" for m in carried.messages)
     messages.append(

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from workbook_support import INPUTS, convert, meaning, read
@@ -259,3 +263,41 @@ def test_each_formats_blank_workbook_explains_its_own_columns(tmp_path):
         init_workbook(year, target)
         note = load_workbook(target)["主动公开"]["A2"].value
         assert present in note and absent not in note
+
+
+def _init_as_module(*args: str) -> subprocess.CompletedProcess:
+    """`python -m generator.cli init …`: the way the hostile corpus and clerks' scripts run it."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    cmd = [sys.executable, "-m", "generator.cli", "init", *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=120, env=env, cwd=ROOT)
+
+
+def test_init_errors_under_python_m_are_the_clerks_not_internal(tmp_path: Path) -> None:
+    target = tmp_path / "2021.xlsx"
+    target.write_bytes(b"filled in already")
+    r = _init_as_module("--year", "2021", "--output", str(target))
+    assert r.returncode == 2, r.stderr
+    assert "已经存在" in r.stderr and "程序内部错误" not in r.stderr
+
+
+def test_user_error_is_one_class_wherever_it_is_imported_from() -> None:
+    from generator import cli, diagnostics, init_workbook
+
+    assert cli.UserError is diagnostics.UserError
+    assert "UserError" not in vars(init_workbook) or init_workbook.UserError is diagnostics.UserError
+
+
+@pytest.mark.parametrize("where", ["sysfs", "file_as_folder"])
+def test_init_to_an_unwritable_place_says_so_in_chinese(tmp_path: Path, where: str) -> None:
+    if where == "sysfs":
+        target = Path("/sys/nianbao-test/2023.xlsx")  # sysfs refuses new files, even to root
+        if not Path("/sys").is_dir():
+            pytest.skip("no /sys on this system")
+    else:
+        (tmp_path / "afile").write_text("not a folder")
+        target = tmp_path / "afile" / "2023.xlsx"
+    r = _init_as_module("--year", "2023", "--output", str(target))
+    assert r.returncode == 2, r.stderr
+    assert f"无法写入工作簿 {target}" in r.stderr
+    assert "程序内部错误" not in r.stderr and "PermissionError" not in r.stderr and "FileExistsError" not in r.stderr
+    assert not target.exists()
