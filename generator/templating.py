@@ -16,7 +16,9 @@ def templates_dir() -> Path:
     override = os.environ.get("NIANBAO_TEMPLATES")
     if override:
         return Path(override)
-    return Path(__file__).resolve().parent.parent / "templates"
+    here = Path(__file__).resolve().parent
+    source = here.parent / "templates"  # a checkout (or an editable install)
+    return source if (source / "wording.j2").is_file() else here / "templates"  # an installed wheel
 
 
 @lru_cache(maxsize=4)

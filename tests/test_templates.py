@@ -53,3 +53,16 @@ def test_clerk_text_that_looks_like_code_appears_literally(tmp_path):
     assert "<script>" not in raw
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in raw
     assert "&lt;b&gt;" in raw  # the unit name in the title is escaped too
+
+
+def test_an_installed_wheel_carries_every_template():
+    """templates/ sits outside the package; pyproject maps it in. A new kind of file must be listed."""
+    import fnmatch
+    import tomllib
+
+    root = Path(__file__).resolve().parent.parent
+    setup = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["setuptools"]
+    assert setup["package-dir"]["generator.templates"] == "templates"
+    patterns = setup["package-data"]["generator.templates"]
+    for f in (root / "templates").iterdir():
+        assert any(fnmatch.fnmatch(f.name, p) for p in patterns), f"{f.name} would be left out of the wheel"
