@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 _LEVELS = (
     (1, re.compile(r"[一二三四五六七八九十]+、")),
@@ -59,6 +58,3 @@ def split_paragraphs(text: str) -> list[str]:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return [line.strip().strip("\u3000").strip() for line in text.split("\n") if line.strip().strip("\u3000")]
 
-
-def nfkc(text: str) -> str:
-    return unicodedata.normalize("NFKC", text)

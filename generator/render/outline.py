@@ -45,10 +45,6 @@ class ViewCell:
     id: str
     headers: tuple[str, ...] = ()
 
-    @property
-    def is_header(self) -> bool:
-        return self.kind != "data"
-
 
 @dataclass(frozen=True)
 class TableView:
