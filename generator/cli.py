@@ -26,6 +26,15 @@ from .model import Report
 from .oserrors import describe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# The code a refusal that is not about a cell (missing file, bad arguments) carries in JSON output.
+USER_ERROR_CODE = "E000"
+
+
+class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """argparse's headings are English; the clerk reads Chinese."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:  # noqa: ANN001 — argparse's signature
+        super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -35,21 +44,48 @@ class _Parser(argparse.ArgumentParser):
         )
 
 
+_EPILOG = """命令：
+  generate --year 2020           校验并生成 outputs/2020/ 下的 Word 和网页文件
+  generate check --year 2020     只校验，不生成文件
+  generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
+
+退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
+
+
 def _parser(command: str) -> argparse.ArgumentParser:
     prog = "generate" if command == "generate" else f"generate {command}"
-    p = _Parser(prog=prog, description="政府信息公开工作年度报告生成器")
-    p.add_argument("--year", type=int, required=True, help="报告年度，如 2020")
+    p = _Parser(
+        prog=prog,
+        description="政府信息公开工作年度报告生成器",
+        epilog=_EPILOG,
+        formatter_class=_HelpFormatter,
+        add_help=False,
+    )
+    o = p.add_argument_group("选项")
+    o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    o.add_argument("--year", type=int, required=True, metavar="YYYY", help="报告年度，如 2020")
     if command in ("generate", "check"):
-        p.add_argument("--input", type=Path, help="工作簿路径（默认 inputs/<年度>.xlsx）")
-        p.add_argument("--previous", type=Path, help="上一年度工作簿（默认 inputs/<年度-1>.xlsx，存在时自动使用）")
-        p.add_argument("--format", choices=("text", "json"), default="text", help="校验结果的输出格式")
+        o.add_argument("--input", type=Path, metavar="XLSX", help="工作簿路径（默认 inputs/<年度>.xlsx）")
+        o.add_argument(
+            "--previous",
+            type=Path,
+            metavar="XLSX",
+            help="上一年度工作簿（默认 inputs/<年度-1>.xlsx，存在时自动使用）",
+        )
+        o.add_argument(
+            "--format", choices=("text", "json"), default="text", help="校验结果的输出格式：text 文字，json 供程序读取"
+        )
     if command == "generate":
-        p.add_argument("--output-dir", type=Path, default=Path("outputs"), help="输出文件夹（默认 outputs）")
-        p.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
+        o.add_argument(
+            "--output-dir", type=Path, default=Path("outputs"), metavar="DIR", help="输出文件夹（默认 outputs）"
+        )
+        o.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
     if command == "init":
-        p.add_argument("--from", dest="source", type=Path, help="上一年度工作簿，用于结转单位信息和上年数据")
-        p.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
-        p.add_argument("--output", type=Path, help="写到哪里（默认 inputs/<年度>.xlsx）")
+        o.add_argument(
+            "--from", dest="source", type=Path, metavar="XLSX", help="上一年度工作簿，用于结转单位信息和上年数据"
+        )
+        o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
+        o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
     return p
 
 
@@ -113,12 +149,18 @@ def _has_errors(findings: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in findings)
 
 
-def cmd_check(args: argparse.Namespace) -> int:
+def _checked(args: argparse.Namespace) -> tuple[Report, list[Diagnostic]]:
+    """Read this year's workbook (and last year's, if any), validate, print the findings."""
     path = args.input or Path(f"inputs/{args.year}.xlsx")
     report, notes = _read(path, args.year)
     previous, prev_notes = _previous(args)
     findings = _findings(report, [*notes, *prev_notes], previous)
     _print_findings(findings, args.format)
+    return report, findings
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _, findings = _checked(args)
     return EXIT_FINDINGS if _has_errors(findings) else EXIT_OK
 
 
@@ -128,11 +170,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
     from .render.html import render_html
     from .render.outline import build_outline
 
-    path = args.input or Path(f"inputs/{args.year}.xlsx")
-    report, notes = _read(path, args.year)
-    previous, prev_notes = _previous(args)
-    findings = _findings(report, [*notes, *prev_notes], previous)
-    _print_findings(findings, args.format)
+    report, findings = _checked(args)
     if args.strict and _has_errors(findings):
         print("存在“错误”级问题，按 --strict 要求未生成任何文件。请改正后重试。", file=sys.stderr)
         return EXIT_FINDINGS
@@ -179,10 +217,31 @@ def run(argv: list[str]) -> int:
     return COMMANDS[command](args)
 
 
+def _wants_json(argv: list[str]) -> bool:
+    """--format json, judged from the words alone: a refusal may come before argparse has finished."""
+    if argv and argv[0] == "init":
+        return False
+    return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
+
+
+def _print_refusal_json(exc: UserError | InputError) -> None:
+    """A refused run still answers a program on stdout: the same array shape as the findings."""
+    if isinstance(exc, InputError):
+        findings = exc.diagnostics
+    else:
+        findings = [Diagnostic(USER_ERROR_CODE, Severity.ERROR, str(exc))]
+    _print_findings(findings, "json")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     try:
-        code = run(argv)
+        try:
+            code = run(argv)
+        except (UserError, InputError) as exc:
+            if _wants_json(argv):
+                _print_refusal_json(exc)
+            raise
     except UserError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         code = EXIT_INPUT

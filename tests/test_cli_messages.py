@@ -1,0 +1,69 @@
+"""The command's own words: Chinese help, JSON answers on refusal, one path for check and generate."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import INPUTS
+
+from generator import cli
+
+
+def test_help_headings_are_chinese(capsys) -> None:
+    for argv in (["--help"], ["check", "--help"], ["init", "--help"]):
+        assert cli.main(argv) == 0
+        out = capsys.readouterr().out
+        assert out.startswith("用法：generate")
+        assert "选项" in out and "显示本帮助并退出" in out
+        assert "usage:" not in out and "options:" not in out and "show this help" not in out
+
+
+def _json_refusal(argv: list[str], capsys) -> list[dict]:
+    assert cli.main(argv) == cli.EXIT_INPUT
+    captured = capsys.readouterr()
+    assert "错误" in captured.err  # people still get the sentence on stderr
+    return json.loads(captured.out)
+
+
+def test_json_output_answers_a_refused_workbook(tmp_path: Path, capsys) -> None:
+    bad = tmp_path / "2020.xlsx"
+    bad.write_text("not a workbook")
+    findings = _json_refusal(["check", "--year", "2020", "--input", str(bad), "--format", "json"], capsys)
+    assert findings and all(f["severity"] == "错误" for f in findings)
+    assert findings[0]["code"] == "R002" and findings[0]["file"] == str(bad)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--year", "2020", "--input", "nowhere/2020.xlsx", "--format", "json"],
+        ["check", "--year", "2018", "--format=json"],
+    ],
+)
+def test_json_output_answers_a_user_error_as_one_finding(argv: list[str], capsys) -> None:
+    (finding,) = _json_refusal(argv, capsys)
+    assert finding["code"] == cli.USER_ERROR_CODE and finding["severity"] == "错误"
+    assert finding["message"] and set(finding) >= {"file", "sheet", "cell"}
+
+
+def test_text_output_keeps_stdout_empty_on_refusal(capsys) -> None:
+    assert cli.main(["check", "--year", "2020", "--input", "nowhere/2020.xlsx"]) == cli.EXIT_INPUT
+    assert capsys.readouterr().out == ""
+
+
+def test_check_and_generate_share_one_read_and_validate(tmp_path: Path, monkeypatch, capsys) -> None:
+    calls: list[str] = []
+    real = cli._checked
+
+    def spy(args):
+        calls.append(args.input.name)
+        return real(args)
+
+    monkeypatch.setattr(cli, "_checked", spy)
+    source = INPUTS / "2020.xlsx"
+    assert cli.main(["check", "--year", "2020", "--input", str(source)]) == cli.EXIT_FINDINGS
+    assert cli.main(["--year", "2020", "--input", str(source), "--output-dir", str(tmp_path), "--strict"]) == 1
+    assert calls == ["2020.xlsx", "2020.xlsx"]
+    capsys.readouterr()
