@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from ..diagnostics import Severity
 from ..formats.spec import Kind
 from ..model import State, Value
 
@@ -22,6 +23,7 @@ _MINUS = str.maketrans({"\u2212": "-", "\u2012": "-", "\u2013": "-", "\u2014": "
 # amount and is refused rather than printed as a 20-digit number in a public report.
 MAX_DIGITS = 15
 MAX_MAGNITUDE = 10**MAX_DIGITS
+TEXT_NUMBER_NOTE = "以文本形式填写的数字已按数字读取"
 EXCEL_ERRORS = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 
 
@@ -30,6 +32,15 @@ class Parsed:
     value: Value | None  # None when the cell cannot be read as a number
     note: str = ""  # what was cleaned (text-number, full-width digits, thousands separators)
     problem: str = ""  # why the cell cannot be read
+    # How much the note matters: a number merely stored as text is a 提示; anything that was
+    # rewritten (full-width digits, separators, a dropped unit) is a 警告 the clerk should see.
+    severity: Severity = Severity.WARNING
+
+
+def _cleaned(value: Value, notes: list[str]) -> Parsed:
+    """A number read from text, with what was done to it and how much that matters."""
+    severity = Severity.INFO if notes == [TEXT_NUMBER_NOTE] else Severity.WARNING
+    return Parsed(value, note="，".join(notes), severity=severity)
 
 
 def normalize(text: str) -> str:
@@ -37,10 +48,15 @@ def normalize(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def _to_number(text: str) -> int | Decimal:
-    if "." in text:
-        return Decimal(text)
-    return int(text)
+def _to_number(text: str, kind: Kind) -> int | Decimal:
+    if "." not in text:
+        return int(text)
+    number = Decimal(text)
+    # “12.0” in a count is exactly 12: an int, as a float 12.0 already is. 12.5 stays Decimal
+    # and the validator refuses it as a count.
+    if kind in (Kind.COUNT, Kind.DELTA) and number == number.to_integral_value():
+        return int(number)
+    return number
 
 
 def _too_large(raw: object) -> Parsed:
@@ -83,7 +99,8 @@ def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
             return Parsed(Value(State.NUMBER, int(raw), raw=raw))
         return Parsed(Value(State.NUMBER, Decimal(repr(raw)), raw=raw))
     if isinstance(raw, Decimal):
-        return Parsed(Value(State.NUMBER, raw, raw=raw))
+        integral = kind in (Kind.COUNT, Kind.DELTA) and raw.is_finite() and raw == raw.to_integral_value()
+        return Parsed(Value(State.NUMBER, int(raw) if integral else raw, raw=raw))
     text = str(raw)
     norm = unicodedata.normalize("NFKC", text).strip()
     notes = []
@@ -98,20 +115,20 @@ def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
         norm = norm.replace(",", "")
         notes.append("千位分隔符已去掉")
     if _NUMBER.fullmatch(norm):
-        notes.insert(0, "以文本形式填写的数字已按数字读取")
+        notes.insert(0, TEXT_NUMBER_NOTE)
         try:
-            return Parsed(Value(State.NUMBER, _to_number(norm), raw=raw), note="，".join(notes))
+            return _cleaned(Value(State.NUMBER, _to_number(norm, kind), raw=raw), notes)
         except (InvalidOperation, ValueError):
             pass
     if kind in (Kind.COUNT, Kind.DELTA):
         m = _COUNT_UNIT.fullmatch(norm)
         if m:
             notes.append(f"已去掉单位“{m.group(2)}”，按数字 {m.group(1)} 读取（单元格中只填数字即可）")
-            return Parsed(Value(State.NUMBER, int(m.group(1)), raw=raw), note="，".join(notes))
+            return _cleaned(Value(State.NUMBER, int(m.group(1)), raw=raw), notes)
     if kind is Kind.AMOUNT_TEXT:
         m = _AMOUNT_UNIT.fullmatch(norm)
         if m:
-            return Parsed(Value(State.NUMBER, _to_number(m.group(1)), raw=raw, unit=m.group(2)))
+            return Parsed(Value(State.NUMBER, _to_number(m.group(1), kind), raw=raw, unit=m.group(2)))
     hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
     if kind is Kind.AMOUNT_TEXT:
         hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"

@@ -285,8 +285,9 @@ def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, pro
         problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
         return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
     if parsed.note:
-        severity = Severity.INFO if parsed.note.startswith("以文本") and "，" not in parsed.note else Severity.WARNING
-        problems.note("R051", severity, f"「{cell.value}」：{parsed.note}。", table.sheet, cell.coordinate, **where)
+        problems.note(
+            "R051", parsed.severity, f"「{cell.value}」：{parsed.note}。", table.sheet, cell.coordinate, **where
+        )
     parsed.value.cell = cell.coordinate
     return parsed.value
 
