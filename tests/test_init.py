@@ -301,3 +301,18 @@ def test_init_to_an_unwritable_place_says_so_in_chinese(tmp_path: Path, where: s
     assert f"无法写入工作簿 {target}" in r.stderr
     assert "程序内部错误" not in r.stderr and "PermissionError" not in r.stderr and "FileExistsError" not in r.stderr
     assert not target.exists()
+
+
+def test_blank_workbook_rows_fit_long_labels_and_print_one_page_wide(tmp_path):
+    from openpyxl import load_workbook
+
+    from generator.init_workbook import init_workbook
+
+    target = tmp_path / "2021.xlsx"
+    init_workbook(2021, target)
+    ws = load_workbook(target)["申请情况"]
+    row_of = {c.value: c.row for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    long_row = row_of["1.申请人无正当理由逾期不补正、行政机关不再处理其政府信息公开申请"]
+    short_row = row_of["2.重复申请"]
+    assert ws.row_dimensions[long_row].height >= 2 * ws.row_dimensions[short_row].height
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage

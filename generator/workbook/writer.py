@@ -58,6 +58,11 @@ def _protect(ws: Worksheet) -> None:
     ws.protection.formatColumns = False
     ws.protection.formatRows = False
     ws.protection.formatCells = False
+    # Printed for a colleague to check: one page wide, as many pages tall as needed.
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
 
 
 def _unit_rule(spec: FormatSpec) -> str:
@@ -230,11 +235,23 @@ def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Repor
             for cc in range(c, c + p.colspan):
                 ws.cell(rr, cc).border = BORDER
     unit = 4.2 if table.ncols <= 4 else 3.6
-    for i, w in enumerate(table.col_widths or (1,) * table.ncols):
-        ws.column_dimensions[get_column_letter(i + 1)].width = max(8, w * unit * (2 if table.ncols <= 4 else 1.6))
-    for i in range(len(table.rows)):
-        ws.row_dimensions[TABLE_TOP + i].height = 30
+    widths = [max(8, w * unit * (2 if table.ncols <= 4 else 1.6)) for w in table.col_widths or (1,) * table.ncols]
+    for i, width in enumerate(widths):
+        ws.column_dimensions[get_column_letter(i + 1)].width = width
+    for i, height in enumerate(_row_heights(table, widths)):
+        ws.row_dimensions[TABLE_TOP + i].height = height
     _protect(ws)
+
+
+def _row_heights(table: TableSpec, widths: list[float]) -> list[float]:
+    """Tall enough for each single-row label to wrap fully (a CJK character is ~2 width units)."""
+    heights = [30.0] * len(table.rows)
+    for p in table.placed:
+        if isinstance(p.item, Label) and p.rowspan == 1:
+            per_line = max(1, int(sum(widths[p.col : p.col + p.colspan]) / 2.1))
+            lines = -(-len(p.item.text) // per_line)
+            heights[p.row] = max(heights[p.row], lines * 15.0 + 8)
+    return heights
 
 
 def _validation(kind: Kind, coord: str, unit: str = "") -> DataValidation | None:
