@@ -9,7 +9,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FormatSpec, Kind
 from ..model import State, UnitLevel, Value
 from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET
-from .context import Ctx, fmt
+from .context import Ctx, fmt, short_label
 
 E, W = Severity.ERROR, Severity.WARNING
 
@@ -111,7 +111,7 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
         )
     if v.state is State.FORMULA:
         if v.derived:
-            return None  # a total whose parts are flagged themselves
+            return _unresolved_total(ctx, table_id, key)
         return ctx.at_field(
             "V5",
             E,
@@ -156,6 +156,75 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
                 shown,
             )
     return None
+
+
+STATE_TEXT: dict[State, str] = {
+    State.BLANK: "空白",
+    State.SLASH: "“/”",
+    State.ERROR: "错误值",
+    State.FORMULA: "没有计算结果的公式",
+}
+
+
+def _blockers(ctx: Ctx, table_id: str, key: str, seen: set[str]) -> list[str]:
+    """The fields that keep a formula total from being computed, traced through totals of totals."""
+    out: list[str] = []
+    values = ctx.values(table_id)
+    rules = [r for r in ctx.report.spec.sum_rules if r.table == table_id and r.total == key]
+    for rule in rules:
+        for part in rule.parts:
+            v = values.get(part)
+            if part in seen or (v is not None and v.is_number):
+                continue
+            seen.add(part)
+            if v is not None and v.state is State.FORMULA and v.derived:
+                out += _blockers(ctx, table_id, part, seen)
+            else:
+                out.append(part)
+        if out:
+            break  # the first rule that cannot be computed explains the blank
+    return out
+
+
+def _field_name(ctx: Ctx, table_id: str, key: str) -> str:
+    """“（一）予以公开 自然人（D9）”: the labels a clerk looks for, and the cell."""
+    table = ctx.table(table_id)
+    info = table.fields.get(key) if table else None
+    v = ctx.values(table_id).get(key)
+    cell = f"（{v.cell}）" if v is not None and v.cell else ""
+    if info is None:
+        return f"{key}{cell}"
+    labels = [short_label(info, "row")] if info.row_path else []
+    labels.append(short_label(info, "col") if info.row_path else info.col_label)
+    return " ".join(x for x in labels if x) + cell
+
+
+def _unresolved_total(ctx: Ctx, table_id: str, key: str) -> Diagnostic | None:
+    """V8: a total kept as a formula (the reader recomputes it) that a “/” part keeps blank.
+
+    A blank, missing or broken part is an error of its own (V1, V2, V4, V5), which already
+    stops publication; a “/” part is only a warning (V3), so without this the total would
+    print blank in the published table while `--strict` lets it through.
+    """
+    blockers = _blockers(ctx, table_id, key, {key})
+    values = ctx.values(table_id)
+    if not any(values[p].state is State.SLASH for p in blockers if p in values):
+        return None  # computable, or every cause is already an error at its own cell
+    by_state: dict[str, list[str]] = {}
+    for part in blockers:
+        v = values.get(part)
+        state = STATE_TEXT.get(v.state, "缺失") if v is not None else "缺失"
+        by_state.setdefault(state, []).append(_field_name(ctx, table_id, part))
+    causes = "；".join(f"{'、'.join(names)}为{state}" for state, names in by_state.items())
+    return ctx.at_field(
+        "V8",
+        E,
+        table_id,
+        key,
+        f"合计无法计算：{causes}，报告中该合计将留空。请在上述单元格填写数字（没有数据填 0）。",
+        "各项均为数字",
+        "、".join(by_state),
+    )
 
 
 def check_year_and_date(ctx: Ctx) -> list[Diagnostic]:
