@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import warnings
 from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.cell import coordinate_to_tuple
+from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Diagnostic, InputError, Severity
@@ -50,18 +53,24 @@ class _Problems:
             raise InputError(self.fatal)
 
 
-def open_workbook(path: Path, data_only: bool = False, notes: list[Diagnostic] | None = None):
+def open_workbook(
+    path: Path, data_only: bool = False, notes: list[Diagnostic] | None = None
+) -> tuple[Workbook, list[str]]:
     """Open in memory after the guard's checks; the file on disk is never written.
 
     notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
+    Returns the workbook and what openpyxl warned about while loading it (English, for
+    _report_load_warnings to translate or drop: it must never reach the clerk's terminal).
     """
     result = guard.inspect(path)
     if notes is not None:
         notes.extend(result.notes)
     try:
-        # A file object, not a path: openpyxl would refuse a valid workbook named .XLSX or .tmp.
-        with path.open("rb") as fh:
-            wb = load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            # A file object, not a path: openpyxl would refuse a valid workbook named .XLSX or .tmp.
+            with path.open("rb") as fh:
+                wb = load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 — only openpyxl parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
             [
@@ -76,7 +85,57 @@ def open_workbook(path: Path, data_only: bool = False, notes: list[Diagnostic] |
     for sheet, last in result.trim_rows.items():
         if sheet in wb.sheetnames:
             _trim_empty_rows(wb[sheet], last)
-    return wb
+    return wb, [str(w.message) for w in caught]
+
+
+# openpyxl warns in English about what it drops while loading. Most of it is look or behaviour
+# that never reaches a report (data validation and conditional formatting extensions, styles,
+# print areas, defined names, comments on merged cells, headers and footers, images); a sheet it
+# drops is reported as missing by the reader. Two warnings touch content and are translated.
+_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3}\d+) is marked as a date but the serial value (\S+) is outside")
+_SHAPES_LOST = "Shapes and drawings will be lost"
+
+
+def _report_load_warnings(
+    wb: Workbook, warned: list[str], sheets: list[str], problems: _Problems, tables: frozenset[str] = frozenset()
+) -> None:
+    """Turn openpyxl's load warnings about cells the reader reads into located Chinese findings.
+
+    tables: sheets laid out as mandated tables, where a refused cell is left as it is (emptied,
+    it could make its row look like one the clerk inserted).
+    """
+    shapes_noted = False
+    for message in warned:
+        m = _DATE_OUT_OF_RANGE.search(message)
+        if m:
+            _refuse_date_out_of_range(wb, m.group(1), m.group(2), sheets, problems, tables)
+        elif _SHAPES_LOST in message and not shapes_noted:
+            shapes_noted = True
+            problems.note(
+                "R063",
+                Severity.WARNING,
+                "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
+            )
+
+
+def _refuse_date_out_of_range(
+    wb: Workbook, coord: str, serial: str, sheets: list[str], problems: _Problems, tables: frozenset[str]
+) -> None:
+    """openpyxl turned the cell into #VALUE!; the warning names no sheet, so find the cell it made."""
+    key = coordinate_to_tuple(coord)
+    for name in sheets:
+        cell = wb[name]._cells.get(key)  # noqa: SLF001 — looking must not create the cell
+        if cell is None or cell.data_type != "e":
+            continue
+        problems.fail(
+            "R062",
+            f"单元格设置了日期格式，但其中的数值 {serial} 超出了日期范围（Excel 中显示为 ####），无法读取。"
+            "请填写正确的日期；要填数字的单元格，请把单元格格式改为“常规”或“数值”。",
+            name,
+            coord,
+        )
+        if name not in tables:
+            cell.value = None  # this finding speaks for the cell; later checks would only repeat it
 
 
 def _trim_empty_rows(ws: Worksheet, last: int) -> None:
@@ -306,7 +365,8 @@ def _resolve_formulas(report: Report, path: Path, problems: _Problems) -> None:
         if rule is not None:
             continue
         if cached_wb is None:
-            cached_wb = open_workbook(path, data_only=True)
+            cached_wb, warned = open_workbook(path, data_only=True)
+            _report_load_warnings(cached_wb, warned, [t.sheet for t in spec.tables], problems)
         table = spec.table(tid)
         raw = cached_wb[table.sheet][v.cell].value
         info = table.fields[key]
@@ -331,7 +391,7 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     """Read the workbook; raise InputError when it cannot be read as a report of this format."""
     file = str(path)
     problems = _Problems(file)
-    wb = open_workbook(path, notes=problems.notes)
+    wb, warned = open_workbook(path, notes=problems.notes)
     needed = [UNIT_SHEET, *(n.sheet for n in NARRATIVE_SHEETS), *(t.sheet for t in spec.tables)]
     missing = [s for s in needed if s not in wb.sheetnames]
     if missing:
@@ -341,10 +401,12 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
             f"缺少工作表：{'、'.join(missing)}（现有：{present}）。请使用 generate init --year {year} 生成的标准工作簿，不要改工作表名称。",
         )
         problems.raise_if_any()
+    _report_load_warnings(wb, warned, needed, problems, frozenset(t.sheet for t in spec.tables))
     unit = _read_unit(wb[UNIT_SHEET], problems)
     sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems) for n in NARRATIVE_SHEETS}
     tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}
     problems.raise_if_any()
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
     _resolve_formulas(report, path, problems)
+    problems.raise_if_any()
     return report, problems.notes

@@ -1,0 +1,72 @@
+"""The reader neither leaks openpyxl's English nor loses or rewrites what a clerk put in a cell."""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+import pytest
+from conftest import INPUTS
+from hostile.corpus import INTRO_PART, rezip, seed_bytes
+from openpyxl import load_workbook
+
+from generator.diagnostics import InputError, Severity
+from generator.formats import format_for_year
+from generator.workbook import read_workbook
+
+SPEC = format_for_year(2020)
+
+
+def _read(path: Path):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # any warning that escapes the reader fails the test
+        return read_workbook(path, SPEC, 2020)
+
+
+def _edit(tmp_path: Path, change, name: str = "edited.xlsx") -> Path:
+    wb = load_workbook(INPUTS / "2020.xlsx")
+    change(wb)
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _row_of(ws, text: str) -> int:
+    return next(c.row for row in ws.iter_rows() for c in row if c.value == text)
+
+
+# ── item: openpyxl warnings ────────────────────────────────────────────────────────────────
+
+
+def test_a_date_cell_holding_an_impossible_serial_is_refused_in_chinese(tmp_path: Path) -> None:
+    def change(wb):
+        unit = wb["单位信息"]
+        cell = unit.cell(_row_of(unit, "成文日期"), 2)
+        cell.value, cell.number_format = 99999999, "yyyy-mm-dd"
+        apply = wb["申请情况"]["D7"]
+        apply.value, apply.number_format = 3000000, "yyyy-mm-dd"
+
+    with pytest.raises(InputError) as err:
+        _read(_edit(tmp_path, change))
+    found = {(d.code, d.sheet, d.cell) for d in err.value.diagnostics}
+    assert found == {("R062", "单位信息", "B14"), ("R062", "申请情况", "D7")}
+    assert all("日期" in d.message and "99999999" in d.message for d in err.value.diagnostics if d.cell == "B14")
+
+
+def test_unsupported_extensions_are_dropped_quietly(tmp_path: Path) -> None:
+    with zipfile.ZipFile(INPUTS / "2020.xlsx") as zf:
+        sheet = zf.read(INTRO_PART).decode()
+    ext = (
+        '<extLst><ext uri="{CCE6A557-97BC-4b89-ADB6-D9C93CAAB3DF}" '
+        'xmlns:x14="http://schemas.microsoft.com/office/spreadsheetml/2009/9/main">'
+        '<x14:dataValidations count="0"/></ext></extLst>'
+    )
+    path = tmp_path / "ext.xlsx"
+    path.write_bytes(rezip(seed_bytes(), {INTRO_PART: sheet.replace("</worksheet>", ext + "</worksheet>").encode()}))
+    with warnings.catch_warnings(record=True) as raw:
+        warnings.simplefilter("always")
+        load_workbook(path)
+    assert any("extension is not supported" in str(w.message) for w in raw)  # openpyxl does warn
+    report, notes = _read(path)
+    assert report.unit.name == "漳平市人民政府" and not [n for n in notes if n.severity is Severity.ERROR]
