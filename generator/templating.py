@@ -6,9 +6,12 @@ import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+if TYPE_CHECKING:
+    from .formats.spec import FormatSpec
 
 
 def templates_dir() -> Path:
@@ -55,5 +58,5 @@ class Wording:
     def date_cn(self, d: dt.date | None) -> str:
         return self._call("date_cn", d)
 
-    def workbook_note(self, n: int, format_id: str) -> str:
-        return self._call("workbook_note", n, format_id)
+    def workbook_note(self, n: int, spec: FormatSpec) -> str:
+        return self._call("workbook_note", n, spec)

@@ -121,7 +121,7 @@ def default_sections(spec: FormatSpec) -> dict[str, Section]:
             "（二）改进情况",
             "1.建立信息发布提醒机制，按月通报栏目更新情况。",
         ],
-        "other": ["本年度未收取信息处理费。" if spec.id == "2021" else "无。"],
+        "other": ["本年度未收取信息处理费。" if spec.fee_report_required else "无。"],
     }
     sheets = {"intro": "引言", "overview": "总体情况", "problems": "问题及改进", "other": "其他事项"}
     return {

@@ -72,6 +72,11 @@ APPEAL_RESULTS: tuple[tuple[str, str], ...] = (
 )
 
 
+def title_row(text: str, colspan: int = 4) -> tuple[Label]:
+    """A block title across a part 二 table: 第二十条第（一）项."""
+    return (Label(text, Role.TITLE, colspan=colspan),)
+
+
 def _data_fields(row_key: str) -> list[Item]:
     return [Field(f"{row_key}.{col}") for col, _ in APPLICANT_COLUMNS]
 
@@ -186,9 +191,13 @@ def assemble(
     years: tuple[int, int | None],
     active: TableSpec,
     other_group: tuple[str, tuple[tuple[str, str], ...]],
+    *,
     amount_unit: str = "",
+    overview_max_chars: int | None = None,
+    fee_report_required: bool = False,
+    states_counting_basis: bool = False,
 ) -> FormatSpec:
-    """A format version from its own part 二 table and （六） rows, plus the shared parts 三 and 四."""
+    """A format version from its own part 二 table, （六） rows and instructions, plus the shared parts 三 and 四."""
     requests, appeals = requests_table(other_group), appeals_table()
     sums, balances = requests_rules(requests)
     return FormatSpec(
@@ -200,4 +209,7 @@ def assemble(
         sum_rules=(*sums, *appeals_rules(appeals)),
         balance_rules=tuple(balances),
         amount_unit=amount_unit,
+        overview_max_chars=overview_max_chars,
+        fee_report_required=fee_report_required,
+        states_counting_basis=states_counting_basis,
     )

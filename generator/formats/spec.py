@@ -7,7 +7,7 @@ Labels are regulation text; fields are the numbers a clerk fills in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from functools import cached_property
 
@@ -185,9 +185,6 @@ class TableSpec:
                 return [cell]
         return []
 
-    def row_is_data(self, r: int) -> bool:
-        return any(isinstance(p.item, Field) for p in self.placed if p.row == r)
-
 
 @dataclass(frozen=True)
 class SumRule:
@@ -221,7 +218,20 @@ class FormatSpec:
     sum_rules: tuple[SumRule, ...] = ()
     balance_rules: tuple[BalanceRule, ...] = ()
     amount_unit: str = ""  # the unit the format fixes for Kind.AMOUNT fields
-    extras: dict[str, object] = field(default_factory=dict)
+    # What the format's instructions require beyond its tables; rules and wording read these,
+    # never the version id.
+    overview_max_chars: int | None = None  # “一、总体情况”篇幅上限 (F1)
+    fee_report_required: bool = False  # 六 must report 信息处理费 (F2)
+    states_counting_basis: bool = False  # part 二 counted as at 31 December, decisions incl. unpublished
+
+    @cached_property
+    def kinds(self) -> frozenset[Kind]:
+        """Every kind of field the format's tables hold."""
+        return frozenset(info.kind for t in self.tables for info in t.fields.values())
+
+    def has_kind(self, kind: Kind | str) -> bool:
+        """For templates, which name a kind by its value: spec.has_kind("delta")."""
+        return Kind(kind) in self.kinds
 
     def table(self, table_id: str) -> TableSpec:
         for t in self.tables:

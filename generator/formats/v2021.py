@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-from .common import assemble
+from .common import assemble, title_row
 from .spec import Field, Item, Kind, Label, Role, TableSpec
 
 DECISIONS = "本年处理决定数量"
-
-
-def _title(text: str) -> tuple[Label]:
-    return (Label(text, Role.TITLE, colspan=4),)
 
 
 def _single_head(text: str) -> tuple[Label, Label]:
@@ -31,18 +27,18 @@ ACTIVE = TableSpec(
     sheet="主动公开",
     ncols=4,
     rows=(
-        _title("第二十条第（一）项"),
+        title_row("第二十条第（一）项"),
         tuple(Label(t, Role.COL) for t in ("信息内容", "本年制发件数", "本年废止件数", "现行有效件数")),
         _documents("规章", "rules"),
         _documents("行政规范性文件", "normative"),
-        _title("第二十条第（五）项"),
+        title_row("第二十条第（五）项"),
         _single_head(DECISIONS),
         _single("行政许可", "license.decisions"),
-        _title("第二十条第（六）项"),
+        title_row("第二十条第（六）项"),
         _single_head(DECISIONS),
         _single("行政处罚", "penalty.decisions"),
         _single("行政强制", "enforcement.decisions"),
-        _title("第二十条第（八）项"),
+        title_row("第二十条第（八）项"),
         _single_head("本年收费金额（单位：万元）"),
         _single("行政事业性收费", "fees.amount", Kind.AMOUNT),
     ),
@@ -59,4 +55,14 @@ OTHER_PROCESSING = (
     ),
 )
 
-FORMAT = assemble("2021", "国办公开办函〔2021〕30号", (2021, None), ACTIVE, OTHER_PROCESSING, amount_unit="万元")
+FORMAT = assemble(
+    "2021",
+    "国办公开办函〔2021〕30号",
+    (2021, None),
+    ACTIVE,
+    OTHER_PROCESSING,
+    amount_unit="万元",
+    overview_max_chars=1000,  # “篇幅原则上不超过一千字”
+    fee_report_required=True,  # “收取信息处理费的情况，在此处专门报告”
+    states_counting_basis=True,
+)

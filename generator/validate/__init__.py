@@ -15,9 +15,9 @@ from .context import Ctx
 from .crossyear import check_previous
 from .inputs import check_tables, check_unit, check_year_and_date
 from .text import (
-    check_2021_text,
     check_breakdowns,
     check_claims,
+    check_format_text,
     check_leftovers,
     check_percentages,
 )
@@ -39,7 +39,7 @@ def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]
         *check_breakdowns(ctx),
         *check_percentages(ctx),
         *check_leftovers(ctx),
-        *check_2021_text(ctx),
+        *check_format_text(ctx),
     ]
     if previous is not None:
         findings += check_previous(ctx, previous)

@@ -23,7 +23,7 @@ DEADLINES: dict[UnitLevel, tuple[int, int]] = {
     UnitLevel.PROVINCE: (3, 31),
 }
 
-# 2021 收费金额 is in 万元; above these a figure in 元 was most likely typed (F3).
+# Where the format fixes amounts in 万元 (2021 收费金额), above these a figure in 元 was most likely typed (F3).
 WANYUAN_LIMIT: dict[UnitLevel | None, int] = {
     UnitLevel.DEPARTMENT: 100_000,
     UnitLevel.TOWNSHIP: 100_000,
@@ -131,7 +131,7 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
         return ctx.at_field("V6", E, table_id, key, f"本年增/减应为整数（减少填负数），实际为 {shown}。", "整数", shown)
     if kind in (Kind.AMOUNT, Kind.AMOUNT_TEXT) and n < 0:
         return ctx.at_field("V6", E, table_id, key, f"金额不能为负数，实际为 {shown}。", "非负数", shown)
-    if kind is Kind.AMOUNT_TEXT and not v.unit and ctx.report.spec.id == "2019":
+    if kind is Kind.AMOUNT_TEXT and not v.unit:  # the format fixes no unit for such a field
         return ctx.at_field(
             "V7",
             W,
@@ -141,7 +141,7 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
             "带单位的金额",
             shown,
         )
-    if kind is Kind.AMOUNT and ctx.report.spec.id == "2021":
+    if kind is Kind.AMOUNT and ctx.report.spec.amount_unit == "万元":
         limit = WANYUAN_LIMIT.get(ctx.report.unit.level, WANYUAN_LIMIT[None])
         if n > limit:
             yuan = Decimal(n) / 10000

@@ -371,33 +371,33 @@ def check_leftovers(ctx: Ctx) -> list[Diagnostic]:
     return out
 
 
-def check_2021_text(ctx: Ctx) -> list[Diagnostic]:
-    """F1 总体情况 ≤ 1000 字; F2 六 reports 信息处理费 (国办公开办函〔2021〕30号)."""
-    if ctx.report.spec.id != "2021":
-        return []
+def check_format_text(ctx: Ctx) -> list[Diagnostic]:
+    """F1 总体情况 within the format's length; F2 六 reports 信息处理费 where the format requires it."""
+    spec = ctx.report.spec
     out = []
     overview = ctx.report.sections.get("overview")
-    if overview is not None:
+    limit = spec.overview_max_chars
+    if overview is not None and limit is not None:
         length = len(re.sub(r"\s", "", overview.text))
-        if length > 1000:
+        if length > limit:
             out.append(
                 ctx.at_sheet(
                     "F1",
                     W,
                     overview.sheet,
-                    f"“一、总体情况”共 {length} 字，超过“篇幅原则上不超过一千字”的要求。",
-                    expected="≤ 1000",
+                    f"“一、总体情况”共 {length} 字，超过{spec.document}规定的篇幅（原则上不超过 {limit} 字）。",
+                    expected=f"≤ {limit}",
                     actual=length,
                 )
             )
     other = ctx.report.sections.get("other")
-    if other is not None and "信息处理费" not in other.text:
+    if spec.fee_report_required and other is not None and "信息处理费" not in other.text:
         out.append(
             ctx.at_sheet(
                 "F2",
                 E,
                 other.sheet,
-                "“六、其他需要报告的事项”没有报告信息处理费的收取情况。2021 版格式要求在此专门报告，未收取也要写明，如“本年度未收取信息处理费。”",
+                f"“六、其他需要报告的事项”没有报告信息处理费的收取情况。{spec.document}要求在此专门报告，未收取也要写明，如“本年度未收取信息处理费。”",
                 expected="含“信息处理费”",
                 actual="未提及",
             )

@@ -194,7 +194,7 @@ def _cell_value(v: Value | None, field: Field) -> object:
 def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Report | None, wording: Wording) -> None:
     ws = wb.create_sheet(table.sheet)
     ws.cell(1, 1, wording.part_heading(table.part)).font = Font(name="黑体", size=14, bold=True)
-    ws.cell(2, 1, wording.workbook_note(table.part, spec.id)).font = Font(name="宋体", size=10, color="595959")
+    ws.cell(2, 1, wording.workbook_note(table.part, spec)).font = Font(name="宋体", size=10, color="595959")
     coords: dict[str, str] = {}
     for p in table.placed:
         coords_r, coords_c = TABLE_TOP + p.row, 1 + p.col
