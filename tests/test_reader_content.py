@@ -70,3 +70,60 @@ def test_unsupported_extensions_are_dropped_quietly(tmp_path: Path) -> None:
     assert any("extension is not supported" in str(w.message) for w in raw)  # openpyxl does warn
     report, notes = _read(path)
     assert report.unit.name == "漳平市人民政府" and not [n for n in notes if n.severity is Severity.ERROR]
+
+
+# ── item: formulas in text cells ───────────────────────────────────────────────────────────
+
+UNIT_PART = "xl/worksheets/sheet2.xml"  # 单位信息 in a workbook saved by openpyxl from the seed
+
+
+def _with_formulas(wb) -> None:
+    wb["单位信息"]["B2"] = '=CONCATENATE("漳平市","人民政府")'
+    other = wb["其他事项"]
+    header = _row_of(other, "内容")
+    other.cell(header + 1, 1).value = '=CONCATENATE("无","。")'
+    text = other.cell(header + 2, 1)
+    text.value, text.data_type = "=是文字，不是公式", "s"
+
+
+def _save_result(path: Path, cell: str, result: str) -> Path:
+    """Give the formula in 单位信息!cell a saved result, as Excel does on save."""
+    import re
+
+    with zipfile.ZipFile(path) as zf:
+        xml = zf.read(UNIT_PART).decode()
+    xml, n = re.subn(rf'(<c r="{cell}"[^>]*)><f>(.*?)</f><v></v>', rf'\1 t="str"><f>\2</f><v>{result}</v>', xml)
+    assert n == 1
+    out = path.with_name("saved.xlsx")
+    out.write_bytes(rezip(path.read_bytes(), {UNIT_PART: xml.encode()}))
+    return out
+
+
+def test_a_formula_in_a_text_cell_without_a_saved_result_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        _read(_edit(tmp_path, _with_formulas))
+    found = [(d.code, d.sheet, d.cell) for d in err.value.diagnostics]
+    assert found == [("R034", "单位信息", "B2"), ("R034", "其他事项", "A5")]
+    assert "CONCATENATE" in err.value.diagnostics[0].message and "公式" in err.value.diagnostics[0].message
+
+
+def test_a_formula_in_a_text_cell_is_read_as_excels_saved_result(tmp_path: Path) -> None:
+    def unit_only(wb) -> None:
+        wb["单位信息"]["B2"] = '=CONCATENATE("漳平","市人民政府")'
+        other = wb["其他事项"]
+        text = other.cell(_row_of(other, "内容") + 1, 1)
+        text.value, text.data_type = "=是文字，不是公式", "s"
+
+    report, _ = _read(_save_result(_edit(tmp_path, unit_only), "B2", "漳平市人民政府"))
+    assert report.unit.name == "漳平市人民政府"
+    assert report.sections["other"].paragraphs[0].text == "=是文字，不是公式"  # text typed with “=” stays text
+
+
+def test_a_formula_whose_saved_result_is_an_error_is_refused(tmp_path: Path) -> None:
+    def unit_only(wb) -> None:
+        wb["单位信息"]["B2"] = "=A99"
+
+    with pytest.raises(InputError) as err:
+        _read(_save_result(_edit(tmp_path, unit_only), "B2", "#REF!"))
+    (d,) = err.value.diagnostics
+    assert (d.code, d.cell) == ("R034", "B2") and "#REF!" in d.message

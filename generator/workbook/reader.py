@@ -23,7 +23,7 @@ from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
 from ..narrative import clean_text, detect_level, split_paragraphs
 from . import guard
-from .cells import normalize, parse_cell
+from .cells import EXCEL_ERRORS, normalize, parse_cell
 from .layout import (
     NARRATIVE_LEVEL_HEADER,
     NARRATIVE_SHEETS,
@@ -51,6 +51,20 @@ class _Problems:
     def raise_if_any(self) -> None:
         if self.fatal:
             raise InputError(self.fatal)
+
+
+class _SavedResults:
+    """Excel's saved results of formulas, from a data_only copy opened on first need."""
+
+    def __init__(self, path: Path, problems: _Problems, sheets: list[str], tables: frozenset[str]):
+        self.path, self.problems, self.sheets, self.tables = path, problems, sheets, tables
+        self._wb: Workbook | None = None
+
+    def value(self, sheet: str, coord: str) -> object:
+        if self._wb is None:
+            self._wb, warned = open_workbook(self.path, data_only=True)
+            _report_load_warnings(self._wb, warned, self.sheets, self.problems, self.tables)
+        return self._wb[sheet][coord].value
 
 
 def open_workbook(
@@ -161,10 +175,38 @@ def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
     return None
 
 
-def _read_unit(ws: Worksheet, problems: _Problems) -> UnitInfo:
+def _typed(ws: Worksheet, r: int, c: int, raw: object, saved: _SavedResults, problems: _Problems) -> object:
+    """What a text cell shows: its value, or for a formula Excel's saved result.
+
+    A formula is never published as its text. values_only reading cannot tell a formula from
+    text that starts with “=”, so the cell's type decides. Without a saved result (a workbook
+    written by a program, never opened in Excel) or with an error result, the cell is refused.
+    """
+    if raw is None or (isinstance(raw, str) and not raw.startswith("=")) or isinstance(raw, (int, float, dt.date)):
+        return raw
+    cell = ws.cell(r, c)
+    if cell.data_type != "f":
+        return raw
+    result = saved.value(ws.title, cell.coordinate)
+    if result is None or (isinstance(result, str) and result.strip().upper() in EXCEL_ERRORS):
+        why = f"计算结果是错误值 {result}" if result is not None else "工作簿中没有保存它的计算结果"
+        formula = str(getattr(raw, "text", raw))
+        shown = formula if len(formula) <= 60 else formula[:60] + "…"
+        problems.fail(
+            "R034",
+            f"单元格中是公式「{shown}」，{why}；公式本身不能作为报告文字发布。"
+            "请在 Excel/WPS 中打开工作簿，确认显示的内容正确后保存再试，或把公式换成直接填写的文字。",
+            ws.title,
+            cell.coordinate,
+        )
+        return None
+    return result
+
+
+def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults) -> UnitInfo:
     unit = UnitInfo()
     rows = {
-        normalize(_text(a)): (r, b)
+        normalize(_text(a)): (r, _typed(ws, r, 2, b, saved, problems))
         for r, (a, b) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), 1)
         if a
     }
@@ -226,11 +268,11 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
     return None
 
 
-def _read_narrative(ws: Worksheet, key: str, problems: _Problems) -> Section:
+def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedResults) -> Section:
     section = Section(key=key, sheet=ws.title)
     title_row = _find_label_row(ws, NARRATIVE_TITLE_LABEL)
     if title_row is not None:
-        title, notes = clean_text(_text(ws.cell(title_row, 2).value))
+        title, notes = clean_text(_text(_typed(ws, title_row, 2, ws.cell(title_row, 2).value, saved, problems)))
         for n in notes:
             problems.note("R031", Severity.WARNING, f"本部分标题中{n}。", ws.title, f"B{title_row}")
         section.title = " ".join(title.split())
@@ -241,7 +283,7 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems) -> Section:
     level_col_ok = normalize(_text(ws.cell(header, 2).value)).startswith(NARRATIVE_LEVEL_HEADER)
     number = 0
     for r, row in enumerate(ws.iter_rows(min_row=header + 1, max_col=2, values_only=True), start=header + 1):
-        raw, level_raw = (row + (None, None))[:2]
+        raw, level_raw = (_typed(ws, r, c, v, saved, problems) for c, v in enumerate((row + (None, None))[:2], 1))
         if raw is None:
             continue
         level_override = None
@@ -351,7 +393,7 @@ def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, pro
     return parsed.value
 
 
-def _resolve_formulas(report: Report, path: Path, problems: _Problems) -> None:
+def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
     """Totals written as formulas are recomputed from their parts; other formulas use Excel's result."""
     spec = report.spec
     pending = [
@@ -359,16 +401,12 @@ def _resolve_formulas(report: Report, path: Path, problems: _Problems) -> None:
     ]
     if not pending:
         return
-    cached_wb = None
     for tid, key, v in pending:
         rule = spec.total_fields.get((tid, key))
         if rule is not None:
             continue
-        if cached_wb is None:
-            cached_wb, warned = open_workbook(path, data_only=True)
-            _report_load_warnings(cached_wb, warned, [t.sheet for t in spec.tables], problems)
         table = spec.table(tid)
-        raw = cached_wb[table.sheet][v.cell].value
+        raw = saved.value(table.sheet, v.cell)
         info = table.fields[key]
         if raw is None:
             continue  # stays FORMULA without a value: the validator reports it
@@ -401,12 +439,14 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
             f"缺少工作表：{'、'.join(missing)}（现有：{present}）。请使用 generate init --year {year} 生成的标准工作簿，不要改工作表名称。",
         )
         problems.raise_if_any()
-    _report_load_warnings(wb, warned, needed, problems, frozenset(t.sheet for t in spec.tables))
-    unit = _read_unit(wb[UNIT_SHEET], problems)
-    sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems) for n in NARRATIVE_SHEETS}
+    table_sheets = frozenset(t.sheet for t in spec.tables)
+    _report_load_warnings(wb, warned, needed, problems, table_sheets)
+    saved = _SavedResults(path, problems, needed, table_sheets)
+    unit = _read_unit(wb[UNIT_SHEET], problems, saved)
+    sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems, saved) for n in NARRATIVE_SHEETS}
     tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}
     problems.raise_if_any()
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
-    _resolve_formulas(report, path, problems)
+    _resolve_formulas(report, saved)
     problems.raise_if_any()
     return report, problems.notes
