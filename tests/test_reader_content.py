@@ -127,3 +127,68 @@ def test_a_formula_whose_saved_result_is_an_error_is_refused(tmp_path: Path) -> 
         _read(_save_result(_edit(tmp_path, unit_only), "B2", "#REF!"))
     (d,) = err.value.diagnostics
     assert (d.code, d.cell) == ("R034", "B2") and "#REF!" in d.message
+
+
+# ── item: content that would be ignored ───────────────────────────────────────────────────
+
+
+def test_numbers_typed_in_a_row_inserted_above_the_part_four_data_row_are_refused(tmp_path: Path) -> None:
+    from workbook_support import insert_blank_row
+
+    def change(wb) -> None:
+        ws = wb["复议诉讼"]
+        insert_blank_row(ws, 7)  # the data row (0, 1, 0, …) moves to row 8
+        for c, n in enumerate([2, 3, 0, 0, 5], start=1):
+            ws.cell(7, c).value = n
+
+    with pytest.raises(InputError) as err:
+        _read(_edit(tmp_path, change))
+    (d,) = err.value.diagnostics
+    assert (d.code, d.sheet, d.cell) == ("R043", "复议诉讼", "A8")
+    assert "第 8 行" in d.message and "删除插入的行" in d.message
+
+
+def test_a_note_below_a_table_is_refused_not_dropped(tmp_path: Path) -> None:
+    def change(wb) -> None:
+        ws = wb["申请情况"]
+        ws.cell(ws.max_row + 2, 2).value = "注：另有 3 件申请正在办理"
+
+    with pytest.raises(InputError) as err:
+        _read(_edit(tmp_path, change))
+    (d,) = err.value.diagnostics
+    assert d.code == "R043" and d.sheet == "申请情况" and "另有 3 件" in d.message
+
+
+def test_text_beside_the_narrative_column_is_named_not_dropped(tmp_path: Path) -> None:
+    def change(wb) -> None:
+        ws = wb["总体情况"]
+        header = _row_of(ws, "内容")
+        ws.cell(header + 3, 3).value = "这一段写在了 C 列"
+        ws.cell(header + 4, 6).value = "还有一段在 F 列"
+
+    report, notes = _read(_edit(tmp_path, change))
+    found = [(n.code, n.severity, n.sheet, n.cell) for n in notes]
+    assert found == [("R035", Severity.WARNING, "总体情况", "C7"), ("R035", Severity.WARNING, "总体情况", "F8")]
+    assert "这一段写在了 C 列" in notes[0].message
+    assert len(report.sections["overview"].paragraphs) == 36  # column A is read as before
+
+
+def test_many_ignored_cells_are_named_up_to_a_limit_and_counted(tmp_path: Path) -> None:
+    def change(wb) -> None:
+        ws = wb["其他事项"]
+        header = _row_of(ws, "内容")
+        for i in range(15):
+            ws.cell(header + 1 + i, 4).value = f"第 {i} 格"
+
+    _, notes = _read(_edit(tmp_path, change))
+    assert len(notes) == 11 and "另有 5 个单元格" in notes[-1].message
+
+
+@pytest.mark.parametrize("year", [2020, 2021])
+def test_the_shipped_and_blank_workbooks_have_nothing_ignored(tmp_path: Path, year: int) -> None:
+    from generator.init_workbook import init_workbook
+
+    init_workbook(year, tmp_path / f"{year}.xlsx")
+    for path in (INPUTS / f"{year}.xlsx", tmp_path / f"{year}.xlsx"):
+        _, notes = read_workbook(path, format_for_year(year), year)
+        assert [n for n in notes if n.code in ("R035", "R043", "R062", "R063")] == []

@@ -304,7 +304,36 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedR
                 problems.note("R031", Severity.WARNING, f"第 {number} 段{n}。", ws.title, f"A{r}", paragraph=number)
             level = level_override if (i == 0 and level_override is not None) else detect_level(para)
             section.paragraphs.append(Paragraph(para, level, r))
+    _note_ignored_columns(ws, header, 3 if level_col_ok else 2, problems)
     return section
+
+
+def _note_ignored_columns(ws: Worksheet, header: int, first_col: int, problems: _Problems) -> None:
+    """Text typed beside the 内容 column below its header is not in the report: say so, per cell."""
+    cells = ws._cells  # noqa: SLF001 — only existing cells: a stray cell far right must not cost a scan
+    ignored = sorted(k for k, c in cells.items() if k[0] > header and k[1] >= first_col and not _is_empty(c.value))
+    read = "A 列" if first_col == 2 else "A 列（B 列为级别）"
+    for r, c in ignored[:MAX_LISTED]:
+        cell = cells[(r, c)]
+        problems.note(
+            "R035",
+            Severity.WARNING,
+            f"{get_column_letter(c)} 列的内容「{_shown(cell.value)}」不会写入报告：正文只读取{read}。"
+            "需要写入报告的文字请移到 A 列，不需要的请删除。",
+            ws.title,
+            cell.coordinate,
+        )
+    if len(ignored) > MAX_LISTED:
+        problems.note(
+            "R035",
+            Severity.WARNING,
+            f"另有 {len(ignored) - MAX_LISTED} 个单元格在 A 列以外，同样不会写入报告。",
+            ws.title,
+        )
+
+
+# At most this many cells or rows are named one by one; the rest are counted.
+MAX_LISTED = 10
 
 
 def _row_cells(ws: Worksheet, r: int, c0: int, ncols: int) -> list[Any]:
@@ -371,7 +400,35 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
                 cell = ws.cell(sheet_row, c0 + p.col)
                 values[p.item.key] = _read_field(cell, p.item, table, spec, problems)
         sheet_row += 1
+    _refuse_content_below(ws, table, sheet_row, c0, problems)
     return values
+
+
+def _is_empty(value: object) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _shown(value: object, limit: int = 30) -> str:
+    text = _text(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _refuse_content_below(ws: Worksheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
+    """Nothing may sit below the table in its columns: a row inserted inside the table and filled
+    in is read in place of the row it pushed down, which would then be lost without a word."""
+    rows = ws.iter_rows(min_row=first, max_row=max(ws.max_row, first), min_col=c0, max_col=c0 + table.ncols - 1)
+    filled = [[c for c in row if not _is_empty(c.value)] for row in rows]
+    for cells in [c for c in filled if c][:MAX_LISTED]:
+        r = cells[0].row
+        values = "、".join(f"{c.coordinate}「{_shown(c.value)}」" for c in cells[:4])
+        problems.fail(
+            "R043",
+            f"表格在第 {first - 1} 行结束，但下面第 {r} 行还有内容：{values}。表格下方不能填写内容。"
+            "如果在表格中插入过行并在其中填写，程序会把插入的行当作规定的行读取，下面被挤出的行就会丢失："
+            "请删除插入的行，把数字填回规定的行；不需要的内容请删除。",
+            ws.title,
+            cells[0].coordinate,
+        )
 
 
 def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, problems: _Problems) -> Value:
