@@ -47,6 +47,12 @@ def _read_previous(path: Path, year: int) -> Report:
     raise UserError(f"上一年度工作簿无法读取，未生成任何文件：{details}")
 
 
+def _next_command(year: int, target: Path) -> str:
+    """The command that reads what was just written: --input unless it is where generate looks."""
+    command = f"generate --year {year}"
+    return command if target == Path(f"inputs/{year}.xlsx") else f"{command} --input {target}"
+
+
 def _write(target: Path, spec: FormatSpec, year: int, report: Report | None = None, **kw: Report) -> None:
     """write_workbook, with an unwritable target told in words the clerk can act on."""
     try:
@@ -85,7 +91,9 @@ def init_workbook(year: int, target: Path, source: Path | None = None, force: bo
                 messages.append(f"发现 {automatic}，但没有结转：{exc}")
     if previous is None:
         _write(target, spec, year)
-        messages.insert(0, f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 generate --year {year}。")
+        messages.insert(
+            0, f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 {_next_command(year, target)}。"
+        )
         return messages
     carried = carry_forward(previous, spec, year)
     _write(target, spec, year, carried.report, reference=previous)
@@ -98,5 +106,5 @@ def init_workbook(year: int, target: Path, source: Path | None = None, force: bo
         messages.append(
             f"  · 格式已从 {previous.spec.document} 改为 {spec.document}：只结转两种格式共有的项目，其余请按新格式填写。"
         )
-    messages.append(f"填写后运行 generate --year {year}。")
+    messages.append(f"填写后运行 {_next_command(year, target)}。")
     return messages

@@ -108,3 +108,23 @@ def test_long_narrative_arrives_whole(name: str, corpus_runs) -> None:
     for text in (html, words):
         assert text.count("群众满意度不断提升😀") >= LONG_TEXT.count("群众满意度不断提升😀")
         assert "𠀀𪚥" in text
+
+
+@pytest.mark.parametrize(
+    ("name", "says"),
+    [
+        # a 2019-format workbook offered as 2021: carry it forward rather than edit labels
+        (
+            "wrong_year_for_format",
+            ("R044", "国办公开办函〔2019〕60号格式", "2019–2020 年度", "generate init --year 2021 --from"),
+        ),
+        # a 2021-format workbook offered as 2020
+        ("other_format_version", ("R044", "国办公开办函〔2021〕30号格式", "2021 年度及以后", "--year 改为")),
+    ],
+)
+def test_a_workbook_of_the_other_format_says_which_format_it_is(name: str, says: tuple[str, ...], corpus_runs) -> None:
+    run = corpus_runs[name][2]
+    assert run.code == 2
+    for fragment in says:
+        assert fragment in run.stderr, run.stderr
+    assert "R042" not in run.stderr and "请不要修改" not in run.stderr

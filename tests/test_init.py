@@ -316,3 +316,9 @@ def test_blank_workbook_rows_fit_long_labels_and_print_one_page_wide(tmp_path):
     short_row = row_of["2.重复申请"]
     assert ws.row_dimensions[long_row].height >= 2 * ws.row_dimensions[short_row].height
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+
+
+def test_init_elsewhere_names_the_file_in_the_next_command(tmp_path: Path, capsys) -> None:
+    target = tmp_path / "2021-新格式.xlsx"
+    assert init("--year", "2021", "--output", str(target)) == 0
+    assert f"generate --year 2021 --input {target}" in capsys.readouterr().err

@@ -192,3 +192,54 @@ def test_the_shipped_and_blank_workbooks_have_nothing_ignored(tmp_path: Path, ye
     for path in (INPUTS / f"{year}.xlsx", tmp_path / f"{year}.xlsx"):
         _, notes = read_workbook(path, format_for_year(year), year)
         assert [n for n in notes if n.code in ("R035", "R043", "R062", "R063")] == []
+
+
+# ── item: a workbook of the other format version ──────────────────────────────────────────
+
+
+def _refusal(path: Path, year: int) -> str:
+    with pytest.raises(InputError) as err:
+        read_workbook(path, format_for_year(year), year)
+    (d,) = err.value.diagnostics
+    assert d.code == "R044" and d.file == str(path)
+    return d.message
+
+
+def test_last_years_workbook_for_the_new_format_says_how_to_carry_it_forward() -> None:
+    message = _refusal(INPUTS / "2020.xlsx", 2021)
+    assert "国办公开办函〔2019〕60号格式（2019–2020 年度使用）" in message
+    assert f"generate init --year 2021 --from {INPUTS / '2020.xlsx'}" in message
+    assert "--output" not in message
+
+
+def test_a_copy_named_for_this_year_gets_a_separate_output_in_the_advice(tmp_path: Path) -> None:
+    import shutil
+
+    copy = tmp_path / "2021.xlsx"
+    shutil.copy(INPUTS / "2020.xlsx", copy)
+    message = _refusal(copy, 2021)
+    assert f"--from {copy} --output {tmp_path / '2021-新格式.xlsx'}" in message
+
+
+def test_an_old_format_workbook_already_dated_this_year_is_told_to_start_blank(tmp_path: Path) -> None:
+    def redate(wb) -> None:
+        unit = wb["单位信息"]
+        unit.cell(_row_of(unit, "报告年度"), 2).value = 2021
+
+    message = _refusal(_edit(tmp_path, redate), 2021)
+    assert "--from" not in message and "generate init --year 2021 生成该格式的空白工作簿" in message
+
+
+def test_the_new_format_for_an_old_year_is_named() -> None:
+    message = _refusal(INPUTS / "2021.xlsx", 2020)
+    assert "国办公开办函〔2021〕30号格式（2021 年度及以后使用）" in message and "--year 改为" in message
+
+
+def test_a_changed_label_is_still_a_changed_label(tmp_path: Path) -> None:
+    def relabel(wb) -> None:
+        ws = wb["申请情况"]
+        ws.cell(_row_of(ws, "2.重复申请"), 3).value = "2.重复的申请"
+
+    with pytest.raises(InputError) as err:
+        _read(_edit(tmp_path, relabel))
+    assert [d.code for d in err.value.diagnostics] == ["R042"]

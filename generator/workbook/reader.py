@@ -19,6 +19,7 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Diagnostic, InputError, Severity
+from ..formats import FORMATS
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
 from ..narrative import clean_text, detect_level, split_paragraphs
@@ -416,18 +417,24 @@ def _shown(value: object, limit: int = 30) -> str:
 def _refuse_content_below(ws: Worksheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
     """Nothing may sit below the table in its columns: a row inserted inside the table and filled
     in is read in place of the row it pushed down, which would then be lost without a word."""
-    rows = ws.iter_rows(min_row=first, max_row=max(ws.max_row, first), min_col=c0, max_col=c0 + table.ncols - 1)
-    filled = [[c for c in row if not _is_empty(c.value)] for row in rows]
-    for cells in [c for c in filled if c][:MAX_LISTED]:
-        r = cells[0].row
-        values = "、".join(f"{c.coordinate}「{_shown(c.value)}」" for c in cells[:4])
+    if first > ws.max_row:
+        return
+    # values_only: looking at a cell that does not exist must not create it.
+    rows = ws.iter_rows(min_row=first, max_row=ws.max_row, min_col=c0, max_col=c0 + table.ncols - 1, values_only=True)
+    filled = [
+        (r, [(f"{get_column_letter(c0 + i)}{r}", v) for i, v in enumerate(row) if not _is_empty(v)])
+        for r, row in enumerate(rows, start=first)
+    ]
+    for r, cells in [(r, c) for r, c in filled if c][:MAX_LISTED]:
+        coord = cells[0][0]
+        values = "、".join(f"{where}「{_shown(v)}」" for where, v in cells[:4])
         problems.fail(
             "R043",
-            f"表格在第 {first - 1} 行结束，但下面第 {r} 行还有内容：{values}。表格下方不能填写内容。"
-            "如果在表格中插入过行并在其中填写，程序会把插入的行当作规定的行读取，下面被挤出的行就会丢失："
-            "请删除插入的行，把数字填回规定的行；不需要的内容请删除。",
+            f"表格在第 {first - 1} 行结束，但下面第 {r} 行还有内容：{values}。"
+            "表格下方不能填写内容。如果在表格中插入过行并在其中填写，程序会把插入的行当作规定的行读取，"
+            "下面被挤出的行就会丢失：请删除插入的行，把数字填回规定的行；不需要的内容请删除。",
             ws.title,
-            cells[0].coordinate,
+            coord,
         )
 
 
@@ -482,6 +489,77 @@ def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
             v.state = State.NUMBER
 
 
+# A table whose mandated labels are not where the format puts them.
+LAYOUT_CODES = ("R040", "R041", "R042")
+
+
+def _years(spec: FormatSpec) -> str:
+    if spec.last_year is None:
+        return f"{spec.first_year} 年度及以后"
+    if spec.last_year == spec.first_year:
+        return f"{spec.first_year} 年度"
+    return f"{spec.first_year}–{spec.last_year} 年度"
+
+
+def _format_of(wb: Workbook, spec: FormatSpec) -> FormatSpec | None:
+    """Another format version whose tables this workbook holds, label for label, if any."""
+    for other in FORMATS:
+        if other.id == spec.id or any(t.sheet not in wb.sheetnames for t in other.tables):
+            continue
+        trial = _Problems("")  # thrown away: only whether the labels fit matters
+        for table in other.tables:
+            _read_table(wb[table.sheet], table, other, trial)
+        if not any(d.code in LAYOUT_CODES for d in trial.fatal):
+            return other
+    return None
+
+
+def _wrong_format(path: Path, found: FormatSpec, spec: FormatSpec, year: int, unit: UnitInfo, differ: list[str]) -> str:
+    head = (
+        f"这是按{found.document}格式（{_years(found)}使用）制作的工作簿，"
+        f"而 {year} 年度的报告须使用{spec.document}格式（{_years(spec)}使用），两者的表格项目不同"
+        f"（{'、'.join(differ)}），无法按 {year} 年度读取。"
+    )
+    other_year = f"如果要生成的是 {_years(found)}的报告，请把 --year 改为对应年度"
+    if found.first_year > spec.first_year or unit.year not in (None, year - 1):
+        return (
+            f"{head}{other_year}；确是 {year} 年度的报告，请运行 generate init --year {year} 生成该格式的空白工作簿，"
+            "按该格式的表格重新填写（两种格式的项目不同，不能整表复制）。"
+        )
+    new = path if path.name != f"{year}.xlsx" else path.with_name(f"{year}-新格式.xlsx")
+    output = "" if new == path else f" --output {new}"
+    use = (
+        ""
+        if new == path
+        else f"，填写后用 generate --year {year} --input {new} 生成（或把它改名为 {path.name} 替换本文件）"
+    )
+    stated = f"（工作簿中的报告年度为 {unit.year}）" if unit.year else ""
+    return (
+        f"{head}如果这是上一年度的工作簿{stated}，请运行 generate init --year {year} --from {path}{output}，"
+        f"生成 {year} 年度的新格式工作簿：单位信息和可结转的上年数据会自动带入{use}。"
+        f"{other_year}。"
+    )
+
+
+def _refuse_other_format(
+    wb: Workbook, path: Path, spec: FormatSpec, year: int, unit: UnitInfo, problems: _Problems
+) -> None:
+    """Tables that fit another format version are not 请不要修改规定文字: say which format it is."""
+    if not any(d.code in LAYOUT_CODES for d in problems.fatal):
+        return
+    found = _format_of(wb, spec)
+    if found is None:
+        return
+    tables = {t.sheet for t in spec.tables}
+    # Whatever the tables said was read against the wrong layout: only the format finding stands.
+    differ = [
+        t.sheet for t in spec.tables if any(d.sheet == t.sheet and d.code in LAYOUT_CODES for d in problems.fatal)
+    ]
+    problems.fatal = [d for d in problems.fatal if d.sheet not in tables]
+    problems.notes = [d for d in problems.notes if d.sheet not in tables]
+    problems.fail("R044", _wrong_format(path, found, spec, year, unit, differ))
+
+
 def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list[Diagnostic]]:
     """Read the workbook; raise InputError when it cannot be read as a report of this format."""
     file = str(path)
@@ -502,6 +580,7 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     unit = _read_unit(wb[UNIT_SHEET], problems, saved)
     sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems, saved) for n in NARRATIVE_SHEETS}
     tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}
+    _refuse_other_format(wb, path, spec, year, unit, problems)
     problems.raise_if_any()
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
     _resolve_formulas(report, saved)
