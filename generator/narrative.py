@@ -57,4 +57,3 @@ def split_paragraphs(text: str) -> list[str]:
     """A cell may hold several pasted paragraphs: one per line, blank lines dropped."""
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     return [line.strip().strip("\u3000").strip() for line in text.split("\n") if line.strip().strip("\u3000")]
-

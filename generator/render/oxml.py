@@ -126,7 +126,9 @@ def table_element(
     out += [f'<w:gridCol w:w="{w}"/>' for w in widths]
     out.append("</w:tblGrid>")
     east_asia, latin = (escape(f, {'"': "&quot;"}) for f in fonts)
-    run_fonts = f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asia}" w:hint="eastAsia"/>'
+    run_fonts = (
+        f'<w:rFonts w:ascii="{latin}" w:hAnsi="{latin}" w:cs="{latin}" w:eastAsia="{east_asia}" w:hint="eastAsia"/>'
+    )
     size = f'<w:sz w:val="{font_half_points}"/><w:szCs w:val="{font_half_points}"/>'
     for r in range(nrows):
         header = '<w:tblHeader w:val="true"/>' if r < header_rows else ""
