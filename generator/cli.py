@@ -15,6 +15,7 @@ import argparse
 import io
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -37,10 +38,29 @@ class _HelpFormatter(argparse.RawDescriptionHelpFormatter):
         super().add_usage(usage, actions, groups, "用法：" if prefix is None else prefix)
 
 
+# argparse's own messages are English; the ones a clerk can meet, in Chinese.
+_ARGPARSE_MESSAGES = (
+    (re.compile(r"the following arguments are required: (.+)"), "缺少参数 {0}"),
+    (re.compile(r"unrecognized arguments: (.+)"), "无法识别的参数 {0}"),
+    (re.compile(r"argument (\S+): invalid int value: '(.*)'"), "参数 {0} 应为整数，实际为“{1}”"),
+    (re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)"), "参数 {0} 不能是“{1}”，可选：{2}"),
+    (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+)
+
+
+def _chinese(message: str) -> str:
+    for pattern, text in _ARGPARSE_MESSAGES:
+        m = pattern.fullmatch(message.strip())
+        if m:
+            return text.format(*m.groups())
+    return message
+
+
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # argparse's own messages are English
+    def error(self, message: str) -> None:
         raise UserError(
-            f"命令参数有误：{message}\n用法示例：generate --year 2020；generate check --year 2020；generate init --year 2021"
+            f"命令参数有误：{_chinese(message)}\n"
+            "用法示例：generate --year 2020；generate check --year 2020；generate init --year 2021"
         )
 
 

@@ -67,3 +67,21 @@ def test_check_and_generate_share_one_read_and_validate(tmp_path: Path, monkeypa
     assert cli.main(["--year", "2020", "--input", str(source), "--output-dir", str(tmp_path), "--strict"]) == 1
     assert calls == ["2020.xlsx", "2020.xlsx"]
     capsys.readouterr()
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--year", "abc"], "参数 --year 应为整数，实际为“abc”"),
+        (["check", "--year", "2020", "--format", "xml"], "参数 --format 不能是“xml”"),
+        (["--year"], "参数 --year 后面需要一个值"),
+        ([], "缺少参数 --year"),
+        (["--year", "2020", "--bogus"], "无法识别的参数 --bogus"),
+    ],
+)
+def test_argument_mistakes_are_explained_in_chinese(argv, said, capsys):
+    from generator.cli import main
+
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert said in err and "the following" not in err and "invalid" not in err
