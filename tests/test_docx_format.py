@@ -115,3 +115,20 @@ def test_every_run_names_its_east_asian_font(generated, year):
         assert fonts.get(qn("w:eastAsiaTheme")) is None
     faces = {r.find(qn("w:rPr") + "/" + qn("w:rFonts")).get(qn("w:eastAsia")) for r in runs}
     assert faces == {"方正小标宋简体", "仿宋_GB2312", "黑体", "楷体_GB2312"}
+
+
+def test_paragraph_properties_follow_the_schema_order_word_requires(generated, year):
+    """Word rejects out-of-order w:pPr children that LibreOffice forgives: check styles and body."""
+    from generator.render.oxml import PPR_ORDER
+
+    doc = _doc(generated, year)
+    rank = {f"{{{qn('w:p').split('}')[0][1:]}}}{t}": i for i, t in enumerate(PPR_ORDER)}
+    trees = [doc.styles.element, doc.element.body, *(s.footer._element for s in doc.sections)]
+    trees += [s.even_page_footer._element for s in doc.sections]
+    checked = 0
+    for tree in trees:
+        for ppr in tree.iter(qn("w:pPr")):
+            order = [rank[c.tag] for c in ppr if c.tag in rank]
+            assert order == sorted(order), [c.tag.split("}")[1] for c in ppr]
+            checked += 1
+    assert checked > 50

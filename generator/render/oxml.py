@@ -7,6 +7,27 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 
 
+# Child order of w:pPr in the WordprocessingML schema (ECMA-376 CT_PPr). Word refuses a
+# document whose properties are out of order, even where LibreOffice reads it.
+PPR_ORDER = (
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd "
+    "tabs suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi "
+    "adjustRightInd snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc "
+    "textDirection textAlignment textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+
+
+def set_ppr_child(ppr, tag: str):
+    """The w:pPr child `tag`, created in its schema position if missing."""
+    existing = ppr.find(qn(f"w:{tag}"))
+    if existing is not None:
+        return existing
+    el = OxmlElement(f"w:{tag}")
+    later = PPR_ORDER[PPR_ORDER.index(tag) + 1 :]
+    ppr.insert_element_before(el, *(f"w:{t}" for t in later))
+    return el
+
+
 def set_fonts(element, east_asia: str, latin: str | None = None) -> None:
     """Set rFonts on a run or style: python-docx's font.name does not set w:eastAsia."""
     rpr = element.get_or_add_rPr()
@@ -25,11 +46,7 @@ def set_fonts(element, east_asia: str, latin: str | None = None) -> None:
 
 def set_first_line_chars(paragraph_format_element, chars: int, size_pt: float) -> None:
     """First-line indent counted in characters (w:firstLineChars), with a twips fallback."""
-    ppr = paragraph_format_element.get_or_add_pPr()
-    ind = ppr.find(qn("w:ind"))
-    if ind is None:
-        ind = OxmlElement("w:ind")
-        ppr.append(ind)
+    ind = set_ppr_child(paragraph_format_element.get_or_add_pPr(), "ind")
     ind.set(qn("w:firstLineChars"), str(chars * 100))
     ind.set(qn("w:firstLine"), str(int(Pt(size_pt * chars).twips)))
 
@@ -83,10 +100,7 @@ def set_line_grid(section, line_pt: float) -> None:
 
 
 def no_snap_to_grid(style_element) -> None:
-    ppr = style_element.get_or_add_pPr()
-    el = OxmlElement("w:snapToGrid")
-    el.set(qn("w:val"), "0")
-    ppr.insert(0, el)
+    set_ppr_child(style_element.get_or_add_pPr(), "snapToGrid").set(qn("w:val"), "0")
 
 
 def table_element(
