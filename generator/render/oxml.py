@@ -6,7 +6,6 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
-
 # Child order of w:pPr in the WordprocessingML schema (ECMA-376 CT_PPr). Word refuses a
 # document whose properties are out of order, even where LibreOffice reads it.
 PPR_ORDER = (
