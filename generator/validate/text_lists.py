@@ -1,0 +1,218 @@
+"""N4 enumerations against the total they follow; N8 runs of 办理结果 categories against 已答复.
+
+A list runs clause by clause to the end of its sentence and stops where a clause brings a new
+total, another unit, a nested 其中, or things of another kind (applications → 复议/诉讼). Parts
+may fall short of the total (a list need not be exhaustive) unless the list closes with a
+catch-all (其他…N条) or is introduced right after its total by 分别为: then they must add up.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..diagnostics import Diagnostic, Severity
+from ..formats.common import result_row_keys
+from .context import Ctx, fmt
+from .text_base import (
+    APPEAL_WORDS,
+    CLAUSE_DELIMS,
+    TOTAL_MARK,
+    Token,
+    cumulative,
+    marked_total,
+    sentence_end,
+    sentence_start,
+    tokens,
+    window,
+)
+from .text_claims import flagged
+from .text_readings import Paragraph, Reading, readings
+
+W = Severity.WARNING
+INTRODUCER = re.compile(r"其中|分别为|分别是|包括|包含")
+CATCH_ALL = re.compile(r"其他|其它|其余")
+NESTED = re.compile(r"其中|分别|包括")
+ANSWERED = re.compile(r"办结|答复|办理完毕|办理完结|作出.{0,4}决定|处理")
+
+
+def _int(n: Decimal) -> int | Decimal:
+    return int(n) if n == n.to_integral_value() else n
+
+
+def _kind(words: str) -> str:
+    return "appeal" if APPEAL_WORDS.search(words) else "other"
+
+
+# --- N4 -------------------------------------------------------------------------------------
+
+
+def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
+    """N4: a list whose parts exceed its total, or (when complete) differ from it."""
+    out = []
+    marks = flagged(ctx)
+    for p in readings(ctx):
+        text = p.text
+        answered = {a.start for a in anchors(p)}
+        for m in INTRODUCER.finditer(text):
+            items = _list_after(text, m.end())
+            if len(items) < 2:
+                continue
+            unit = items[0][0].unit
+            total = _total_before(text, m.start(), unit)
+            if total is None:
+                continue
+            lead = text[sentence_start(text, m.start()) : m.start()] if m.group(0).startswith("分别") else ""
+            if _kind(text[sentence_start(text, total.start) : total.start]) != _kind(lead + items[0][1]):
+                continue  # 收到申请25件 …… 行政复议和行政诉讼分别为1件、3件
+            kept = []
+            for tok, clause in items:
+                if tok.value == total.value:
+                    break  # the total restated: a new statement begins
+                kept.append((tok, clause))
+            if len(kept) < 2:
+                continue
+            first = p.readings.get(kept[0][0].start)
+            if total.start in answered and first is not None and first.kind == "result":
+                continue  # a run of 办理结果 after 已答复: N8's business
+            if any((id(p), t.start) in marks for t in (total, *(k for k, _ in kept))):
+                continue
+            s = sum(t.value for t, _ in kept)
+            complete = bool(CATCH_ALL.search(kept[-1][1])) or (
+                m.group(0).startswith("分别") and re.fullmatch(r"[,:]?", text[total.end : m.start()]) is not None
+            )
+            if s > total.value or (complete and s != total.value):
+                out.append(_n4(ctx, p, total, [t for t, _ in kept], s, complete))
+    return out
+
+
+def _n4(ctx: Ctx, p: Paragraph, total: Token, kept: list[Token], s: Decimal, complete: bool) -> Diagnostic:
+    unit = total.unit
+    listed = "＋".join(f"{fmt(_int(t.value))}{unit}" for t in kept)
+    if s > total.value:
+        msg = f"所列各项 {listed} = {fmt(_int(s))}{unit}，超过了总数 {fmt(_int(total.value))}{unit}：部分不能多于总数。"
+        expected: object = f"≤ {fmt(_int(total.value))}"
+    else:
+        msg = (
+            f"所列各项（含“其他”）{listed} = {fmt(_int(s))}{unit}，"
+            f"与总数 {fmt(_int(total.value))}{unit} 不符：列举已经完整，各项之和应等于总数。"
+        )
+        expected = _int(total.value)
+    return ctx.at_paragraph("N4", W, p.section, p.index, f"第 {p.index + 1} 段{msg}", expected, _int(s))
+
+
+def _list_after(text: str, pos: int) -> list[tuple[Token, str]]:
+    """(count, its clause) listed after pos to the end of the sentence, one per clause, of one unit and kind."""
+    region = text[pos : sentence_end(text, pos)]
+    out: list[tuple[Token, str]] = []
+    start = 0
+    for clause in re.split(f"[{CLAUSE_DELIMS}]", region):
+        toks = [t for t in tokens(clause, pos + start) if t.unit != "%"]
+        start += len(clause) + 1
+        if not toks:
+            continue
+        if (
+            TOTAL_MARK.search(clause)
+            or len(toks) > 1
+            or (out and (toks[0].unit != out[0][0].unit or _kind(clause) != _kind(out[0][1]) or NESTED.search(clause)))
+        ):
+            break
+        out.append((toks[0], clause))
+    return out
+
+
+def _total_before(text: str, pos: int, unit: str) -> Token | None:
+    """The nearest earlier count of the same unit in this sentence, else in the previous one."""
+    start = sentence_start(text, pos)
+    for lo in (start, sentence_start(text, max(start - 1, 0))):
+        found = [t for t in tokens(text[lo:pos], lo) if t.unit == unit and not cumulative(text, t.start)]
+        if found:
+            return found[-1]
+        if lo == 0:
+            break
+    return None
+
+
+# --- N8 -------------------------------------------------------------------------------------
+
+
+def anchors(p: Paragraph) -> list[Reading | Token]:
+    """Counts of applications answered: 已答复…申请25件, 共办结120件."""
+    out: list[Reading | Token] = [r for r in p.readings.values() if r.kind == "answered"]
+    seen = {r.start for r in out}
+    toks = tokens(p.text)
+    for i, t in enumerate(toks):
+        if t.unit != "件" or t.start in seen or t.start in p.readings:
+            continue
+        _, words = window(p.text, toks, i)
+        if ANSWERED.search(words) and marked_total(p.text, t) and not APPEAL_WORDS.search(words):
+            out.append(t)
+    return sorted(out, key=lambda a: a.start)
+
+
+def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
+    """N8: 办理结果 categories listed after the number answered add up to it."""
+    out = []
+    marks = flagged(ctx)
+    for p in readings(ctx):
+        toks = [t for t in tokens(p.text) if t.unit != "%"]
+        for anchor in anchors(p):
+            run = _run(p, toks, anchor.start)
+            if len(run) < 2 or any((id(p), x) in marks for x in (anchor.start, *(r.start for r in run))):
+                continue
+            said = anchor.said if isinstance(anchor, Reading) else anchor.value
+            s = sum(r.said for r in run)
+            covered = frozenset().union(*(r.rows for r in run))
+            complete = run[-1].catch_all or _rest_is_zero(ctx, covered)
+            if s > said or (complete and s != said):
+                out.append(_n8(ctx, p, said, run, s))
+    return out
+
+
+def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
+    """The result categories counted after the anchor, to the end of its sentence (or the next one
+    when the anchor ends its sentence), stopping at the first count of another kind."""
+    text = p.text
+    end = sentence_end(text, start)
+    after = [t for t in toks if t.start > start]
+    if after and after[0].start > end:
+        end = sentence_end(text, end + 1)
+    run: list[Reading] = []
+    covered: set[str] = set()
+    for t in after:
+        if t.start > end:
+            break
+        r = p.readings.get(t.start)
+        if r is None or r.kind != "result":
+            break
+        if r.rows <= covered:
+            continue  # a detail of a category already counted: 无法提供3件（其中本机关不掌握2件）
+        if r.rows & covered:
+            break
+        covered |= r.rows
+        run.append(r)
+    return run
+
+
+def _rest_is_zero(ctx: Ctx, covered: frozenset[str]) -> bool:
+    """Every 办理结果 row the run does not name is 0 in the table: the run names them all."""
+    table = ctx.table("requests")
+    if table is None:
+        return False
+    for row in result_row_keys(table):
+        if row in covered:
+            continue
+        b = ctx.implied("requests", f"{row}.total")
+        if b is None or not b.exact or b.value != 0:
+            return False
+    return True
+
+
+def _n8(ctx: Ctx, p: Paragraph, said: Decimal, run: list[Reading], s: Decimal) -> Diagnostic:
+    listed = "＋".join(fmt(_int(r.said)) for r in run)
+    names = "、".join(r.phrase for r in run)
+    msg = (
+        f"第 {p.index + 1} 段列举的办理结果（{names}）合计 {listed} = {fmt(_int(s))} 件，"
+        f"与前文答复总数 {fmt(_int(said))} 件不符。请核对各类件数或答复总数。"
+    )
+    return ctx.at_paragraph("N8", W, p.section, p.index, msg, _int(said), _int(s))
