@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
@@ -77,15 +78,54 @@ def check_tables(ctx: Ctx) -> list[Diagnostic]:
                 )
             )
             continue
+        blank_rows = _blank_rows(values)
         for key, info in table.fields.items():
             v = values.get(key)
             if v is None:
                 out.append(ctx.at_field("V1", E, table.id, key, "缺少这一项数据（表格行列不完整）。", "数字", "缺失"))
                 continue
+            row = blank_rows.get(_row_of(v.cell)) if v.state is State.BLANK else None
+            if row is not None:
+                if row[0] == key:  # one finding for a row with several blank cells, at its first
+                    out.append(_blank_row(ctx, table.id, row))
+                continue
             d = _check_value(ctx, table.id, key, info.kind, v, (table.id, key) in checked)
             if d is not None:
                 out.append(d)
     return out
+
+
+def _row_of(cell: str) -> int | None:
+    m = re.search(r"(\d+)$", cell)
+    return int(m.group(1)) if m else None
+
+
+def _blank_rows(values: dict[str, Value]) -> dict[int | None, list[str]]:
+    """Workbook row → its blank fields, for rows with two or more (a published table left half empty)."""
+    rows: dict[int | None, list[str]] = {}
+    for key, v in values.items():
+        row = _row_of(v.cell)
+        if v.state is State.BLANK and row is not None:
+            rows.setdefault(row, []).append(key)
+    return {r: keys for r, keys in rows.items() if len(keys) >= 2}
+
+
+def _blank_row(ctx: Ctx, table_id: str, keys: list[str]) -> Diagnostic:
+    """V2 for a whole row: “第 9 行 7 个单元格为空”, naming the cells."""
+    values = ctx.values(table_id)
+    cells = [values[k].cell for k in keys]
+    row = _row_of(cells[0])
+    span = "、".join(cells)
+    return ctx.at_field(
+        "V2",
+        E,
+        table_id,
+        keys[0],
+        f"第 {row} 行 {len(keys)} 个单元格为空（{span}）。空白不会按 0 处理：没有数据请填 0，不适用请填“/”。"
+        "其他规则仍按已填的数字核对，空白按未知处理。",
+        "数字、0 或 /",
+        f"{len(keys)} 个单元格空白",
+    )
 
 
 def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rule: bool) -> Diagnostic | None:
