@@ -129,7 +129,7 @@ def check_changes(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
             if not before:
                 continue
             r = max(before, key=lambda x: x.start)
-            if re.search(r"[,;:]", text[r.start : m.start()]) and re.search(r"\d", text[r.start + 1 : m.start()]):
+            if re.search(r"\d", re.sub(r"^\d+(?:\.\d+)?", "", text[r.start : m.start()])):
                 continue  # another count stands between: the change may be of that one
             d = _change(ctx, prev, p, r, m)
             if d is not None:

@@ -308,6 +308,7 @@ DOC_VERBS = (
 DECISION_ROWS = ("行政许可", "行政处罚", "行政强制")
 DECISION_COLS = ("处理决定数量", "本年处理决定数量")
 CONTINUES = re.compile(r"^(?:、|和|及|以及|与)")
+VERB_ONLY = re.compile(r"(?:本年|全年|其中|同时)?(?:" + "|".join(v for v, _ in DOC_VERBS) + r")[^\d]{0,3}")
 # Bodies narrower than a government's whole area: the 本级汇总 table counts the whole area.
 NARROW = re.compile(r"政府(?!信息|网)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位")
 WHOLE = re.compile(r"全(?:市|县|区|省|州|旗|盟)|我(?:市|县|区|省|州|旗|盟)")
@@ -348,7 +349,7 @@ def _active(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
     for i, tok in enumerate(toks):
         lo, words = window(text, toks, i)
         found = _doc_topic(words) or _decision_topic(words)
-        if found is None and topic is not None and CONTINUES.match(words):
+        if found is None and topic is not None and (CONTINUES.match(words) or VERB_ONLY.fullmatch(words)):
             found = _continued(words, topic)
         topic = found
         if found is None or _narrower_subject(ctx, text, tok.start):

@@ -1,0 +1,366 @@
+"""Text rules on short realistic sentences: each class of mismatch is caught, each correct wording is left alone.
+
+Sentences are built from the table of a consistent report, so a sentence “agrees” or “disagrees”
+by construction; every false alarm once seen on a real report is kept here as a counter-example.
+"""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from decimal import Decimal
+
+import pytest
+from test_validate_support import SPECS, clean_report, key_at
+
+from generator.model import Paragraph, Report, State, UnitLevel, Value
+from generator.validate import validate
+
+BASE = clean_report()
+
+
+def n(key: str, report: Report = BASE, table: str = "requests") -> int:
+    return int(report.tables[table][key].number)
+
+
+def group(prefix: str, report: Report = BASE) -> int:
+    """A 办理结果 group's total: the sum of its rows' 总计 column."""
+    return sum(
+        int(v.number) for k, v in report.tables["requests"].items() if k.startswith(prefix) and k.endswith(".total")
+    )
+
+
+PUBLIC, PARTIAL = n("public.total"), n("partial.total")
+DENY, UNABLE, NOPROC, OTHER = group("deny_"), group("unable_"), group("noproc_"), n("other.total")
+ANSWERED, NEW = n("total.total"), n("new.total")
+REVIEW = n("review.total", table="appeals")
+LAWSUITS = n("direct.total", table="appeals") + n("after.total", table="appeals")
+
+
+def text(*paragraphs: str, base: Report = BASE) -> Report:
+    out = deepcopy(base)
+    out.sections["overview"].paragraphs = [Paragraph(t, row=5 + i) for i, t in enumerate(paragraphs)]
+    return out
+
+
+def found(*paragraphs: str, base: Report = BASE, previous: Report | None = None) -> list[tuple[str, object, object]]:
+    return [(d.code, d.expected, d.actual) for d in validate(text(*paragraphs, base=base), previous)]
+
+
+def codes(*paragraphs: str, base: Report = BASE, previous: Report | None = None) -> list[str]:
+    return [c for c, _, _ in found(*paragraphs, base=base, previous=previous)]
+
+
+def pct(part: int, base: int, places: int = 2) -> str:
+    return f"{Decimal(part * 100) / Decimal(base):.{places}f}%"
+
+
+def blank(report: Report, table: str, *keys: str) -> Report:
+    out = deepcopy(report)
+    for key in keys:
+        out.tables[table][key] = Value(State.BLANK, cell=out.tables[table][key].cell)
+    return out
+
+
+# --- item 3: sums of rows named in one phrase; figures the table implies ---------------------
+
+
+def test_sum_of_two_categories_is_compared_with_both_rows() -> None:
+    assert codes(f"予以公开及部分公开{PUBLIC + PARTIAL}件。") == []  # the false alarm of issue 11
+    assert codes(f"“予以公开”和“部分公开”的共{PUBLIC + PARTIAL}件，不予公开{DENY}件。") == []
+    assert found(f"予以公开及部分公开{PUBLIC + PARTIAL + 1}件。") == [("N2", PUBLIC + PARTIAL, PUBLIC + PARTIAL + 1)]
+
+
+def test_reasons_then_group_is_the_whole_group() -> None:
+    assert codes(f"因本机关不掌握、没有现成信息等原因无法提供{UNABLE}件。") == []
+    assert codes(f"因本机关不掌握相关政府信息无法提供{n('unable_none.total')}件。") == []  # the sub-row
+    assert codes(f"因本机关不掌握、申请内容不明确等原因无法提供{UNABLE - 1}件。") == ["N2"]
+
+
+def test_group_of_rows_and_count_before_the_category() -> None:
+    assert codes(f"不予公开{DENY}件，其中属于国家秘密{n('deny_secret.total')}件。") == []
+    assert codes(f"其中{PUBLIC}件予以公开，{PARTIAL}件部分公开。") == []
+    assert codes(f"其中{PUBLIC + 2}件予以公开。") == ["N2"]
+
+
+def test_a_category_named_in_an_appeal_is_not_a_count_of_results() -> None:
+    assert codes(f"申请人对不予公开答复不服，提起行政复议{REVIEW}件。") == []
+    assert codes(f"申请人对不予公开决定不服提起行政复议{REVIEW}件。") == []
+
+
+def test_blank_total_is_read_from_its_parts() -> None:
+    base = blank(BASE, "requests", "total.total")
+    assert codes(f"本年度已办结政府信息公开申请{ANSWERED}件。", base=base).count("N1") == 0
+    assert ("N1", ANSWERED, ANSWERED + 3) in found(f"本年度已办结政府信息公开申请{ANSWERED + 3}件。", base=base)
+
+
+def test_blank_part_makes_the_figure_a_lower_bound() -> None:
+    base = blank(BASE, "requests", "public.total", "public.natural")
+    # 予以公开 is unknown but at least its other columns: any count at or above that is possible.
+    assert "N2" not in codes(f"予以公开{PUBLIC}件。", base=base)
+    assert "N2" in codes("予以公开0件。", base=base)
+
+
+def test_wrong_total_and_text_agreeing_with_the_parts() -> None:
+    report = deepcopy(BASE)
+    report.tables["requests"]["public.total"].number = PUBLIC + 4
+    found_ = validate(text(f"予以公开{PUBLIC}件。", base=report))
+    n2 = [d for d in found_ if d.code == "N2"]
+    assert len(n2) == 1 and "与正文一致" in n2[0].message
+
+
+# --- item 2: part 二 --------------------------------------------------------------------------
+
+A19 = SPECS["2019"].table("active")
+A21 = SPECS["2021"].table("active")
+B21 = clean_report("2021")
+
+
+def act(report: Report, table, row: str, col: str) -> int:  # type: ignore[no-untyped-def]
+    return n(key_at(table, row, col), report, "active")
+
+
+def test_documents_made_2019() -> None:
+    rules, docs = act(BASE, A19, "规章", "本年新制作数量"), act(BASE, A19, "规范性文件", "本年新制作数量")
+    assert codes(f"本年度制发规章{rules}件、规范性文件{docs}件。") == []
+    assert found(f"本年度制发规章{rules}件、规范性文件{docs + 1}件。") == [("N6", docs, docs + 1)]
+    total = act(BASE, A19, "规范性文件", "对外公开总数量")
+    assert codes(f"规范性文件对外公开总数{total}件。") == []
+    assert codes(f"规范性文件对外公开总数{total + 1}件。") == ["N6"]
+
+
+def test_documents_2021_made_repealed_in_force() -> None:
+    made = act(B21, A21, "行政规范性文件", "本年制发件数")
+    repealed = act(B21, A21, "行政规范性文件", "本年废止件数")
+    in_force = act(B21, A21, "行政规范性文件", "现行有效件数")
+    ok = f"全年制发行政规范性文件{made}件，废止{repealed}件，现行有效行政规范性文件{in_force}件。"
+    assert codes(ok, base=B21) == []
+    bad = f"全年制发行政规范性文件{made}件，废止{repealed + 2}件。"
+    assert found(bad, base=B21) == [("N6", repealed, repealed + 2)]
+
+
+def test_decisions_and_fees() -> None:
+    penalty = act(B21, A21, "行政处罚", "本年处理决定数量")
+    enforcement = act(B21, A21, "行政强制", "本年处理决定数量")
+    assert codes(f"作出行政处罚决定{penalty}件、行政强制{enforcement}件。", base=B21) == []
+    assert codes(f"作出行政处罚决定{penalty + 10}件。", base=B21) == ["N6"]
+    fee = B21.tables["active"][key_at(A21, "行政事业性收费", "本年收费金额（单位：万元）")].number
+    assert codes(f"收取行政事业性收费{fee}万元。", base=B21) == []
+    assert codes(f"收取行政事业性收费{int(fee * 10000)}元。", base=B21) == []
+    assert codes(f"收取行政事业性收费{fee + 3}万元。", base=B21) == ["N6"]
+
+
+def test_a_narrower_body_is_not_the_whole_area() -> None:
+    """A 本级汇总 table counts the whole area; the city government's own documents are a part of it."""
+    docs = act(BASE, A19, "规范性文件", "本年新制作数量")
+    assert codes(f"市政府及市政府办公室制定行政规范性文件{docs + 20}件。") == []
+    assert codes(f"全市制定行政规范性文件{docs + 20}件。") == ["N6"]
+    department = deepcopy(BASE)
+    department.unit.level = UnitLevel.DEPARTMENT
+    assert codes(f"本局制定规范性文件{docs + 1}件。", base=department) == ["N6"]
+
+
+def test_internal_rules_are_not_regulations() -> None:
+    assert codes("制定内部规章制度12件。") == []
+
+
+# --- item 4: percentages ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "wording",
+    ["占{p}", "占比{p}", "比例为{p}", "约占{p}", "占办结总数的{p}", "占比达{p}"],
+)
+def test_share_wordings(wording: str) -> None:
+    ok = f"全年共办结200件，网上办理150件，{wording.format(p='75%')}。"
+    bad = f"全年共办结200件，网上办理150件，{wording.format(p='70%')}。"
+    assert codes(ok) == []
+    assert codes(bad) == ["N5"]
+
+
+def test_share_with_the_base_in_the_sentence_before() -> None:
+    head = f"共答复{ANSWERED}件。"
+    assert codes(head + f"其中不予公开{DENY}件，占{pct(DENY, ANSWERED)}。") == []
+    assert codes(head + f"其中不予公开{DENY}件，占{pct(DENY + 5, ANSWERED)}。") == ["N5"]
+
+
+def test_share_of_a_category_against_the_table() -> None:
+    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC, ANSWERED)}。") == []
+    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC, NEW, 1)}。") == []  # of applications received
+    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC * 2, ANSWERED)}。") == ["N5"]
+
+
+def test_shares_that_are_not_compared() -> None:
+    assert codes("梳理公开事项150项，均在政府网站公开，公开率达100%。") == []
+    assert codes("网上办理151件，占比60%。") == []  # no total to divide by
+    assert codes("全年共办结200件，其中网上办理150件，75%的事项实现网上办理。") == []
+    assert codes("全年共办结200件，其中网上办理100件，现场办理50件，两项合计占75%。") == []
+    assert codes("全年共办结200件，同比增长25%。") == []  # a change, not a share
+
+
+def test_share_in_every_clause_of_a_run() -> None:
+    run = "；".join(
+        f"{name}{k}件，占{pct(k, ANSWERED)}"
+        for name, k in (("予以公开", PUBLIC), ("部分公开", PARTIAL), ("不予公开", DENY))
+    )
+    assert codes(f"共答复{ANSWERED}件。其中{run}。") == []
+
+
+# --- item 5: enumerations and runs of 办理结果 -------------------------------------------------
+
+RESULTS = (
+    ("予以公开", PUBLIC),
+    ("部分公开", PARTIAL),
+    ("不予公开", DENY),
+    ("无法提供", UNABLE),
+    ("不予处理", NOPROC),
+    ("其他处理", OTHER),
+)
+
+
+def _run(results: tuple[tuple[str, int], ...], sep: str = "；") -> str:
+    return sep.join(f"{name}{k}件" for name, k in results)
+
+
+def test_run_of_results_adds_up_to_answered() -> None:
+    assert codes(f"共办理完毕{ANSWERED}件。其中{_run(RESULTS)}。") == []
+    # a text-internal slip: every category agrees with the table, but not the answered count
+    assert found(f"共办结{ANSWERED + 7}件，其中{_run(RESULTS, '，')}。") == [("N8", ANSWERED + 7, ANSWERED)]
+
+
+def test_run_of_results_may_fall_short_unless_it_closes_with_the_catch_all() -> None:
+    assert codes(f"共办结{ANSWERED + 7}件，其中{_run(RESULTS[:3], '，')}。") == []
+    assert codes(f"共办结{ANSWERED + 7}件，其中{_run((*RESULTS[:2], RESULTS[5]), '，')}。") == ["N8"]
+
+
+def test_items_of_another_kind_after_a_semicolon_are_not_in_the_list() -> None:
+    """The second false alarm of issue 11: 行政复议、行政诉讼 added to a breakdown of applications."""
+    sentence = (
+        f"共收到申请{NEW}件，其中予以公开{PUBLIC}件、部分公开{PARTIAL}件；行政复议{REVIEW}件、行政诉讼{LAWSUITS}件。"
+    )
+    assert codes(sentence) == []
+    small = f"共收到申请{NEW}件，其中网上申请{NEW - 2}件、信函申请2件；行政复议{REVIEW}件、行政诉讼{LAWSUITS}件。"
+    assert codes(small) == []
+
+
+def test_enumeration_exceeding_or_completed_by_a_catch_all() -> None:
+    assert codes("共收到留言25条，其中网站留言9条，信件留言12条，其他渠道4条。") == []
+    assert found("共收到留言25条，其中网站留言9条，信件留言12条，其他渠道3条。") == [("N4", 25, 24)]
+    assert codes("共收到留言25条，其中网站留言9条，信件留言12条。") == []  # may fall short
+    assert found("共收到留言25条，其中网站留言19条，信件留言12条。") == [("N4", "≤ 25", 31)]
+
+
+def test_enumeration_by_fenbie_right_after_its_total_is_complete() -> None:
+    assert codes("共召开新闻发布会12场，分别为市政府7场、各部门5场。") == []
+    assert codes("共召开新闻发布会12场，分别为市政府7场、各部门4场。") == ["N4"]
+    # 分别 elsewhere pairs names with numbers; it is no list of the count before
+    assert codes(f"收到申请{NEW}件。行政复议和行政诉讼分别为{REVIEW}件、{LAWSUITS}件。") == []
+
+
+def test_nested_list_is_not_added_to_the_outer_one() -> None:
+    assert codes("共收到留言25条，其中网站留言20条，信件留言5条，其中实名信件3条。") == []
+
+
+# --- item 6: claims in words ------------------------------------------------------------------
+
+
+def test_all_upheld_with_corrected_or_pending_cases() -> None:
+    assert codes("本年度行政复议案件均获维持。") == ["N7"]  # the table has 纠正 and 尚未审结
+    upheld = deepcopy(BASE)
+    for g in ("review", "direct", "after"):
+        t = upheld.tables["appeals"]
+        t[f"{g}.upheld"].number += t[f"{g}.corrected"].number + t[f"{g}.pending"].number
+        t[f"{g}.corrected"].number = t[f"{g}.pending"].number = 0
+    assert codes("本年度行政复议、行政诉讼案件均获维持，无被纠错案件。", base=upheld) == []
+    assert codes("行政诉讼零败诉。") == ["N7"]
+
+
+def test_no_appeals_with_cases_in_the_table() -> None:
+    assert codes("本年度未发生因政府信息公开引起的行政复议、行政诉讼。") == ["N7"]
+    quiet = deepcopy(BASE)
+    for k, v in quiet.tables["appeals"].items():
+        v.number = 0
+    assert codes("本年度未发生因政府信息公开引起的行政复议、行政诉讼。", base=quiet) == []
+    assert codes("无行政复议被纠错情况。", base=quiet) == []
+    assert codes("未经复议直接起诉的行政诉讼由法院审理。") == []
+
+
+def test_no_applications_with_applications_in_the_table() -> None:
+    assert codes("本年度未收到政府信息公开申请。") == ["N7"]
+    assert codes("本年度未收到政府信息公开申请方面的投诉。") == []
+    assert codes(f"{BASE.year - 1}年未收到政府信息公开申请。") == []
+
+
+def test_no_processing_fee_against_a_fee_stated_elsewhere() -> None:
+    assert codes("本年度未收取信息处理费。") == []
+    assert codes("本年度未收取信息处理费。", "依法收取信息处理费200元。") == ["N7"]
+
+
+# --- item 7: blank cells ----------------------------------------------------------------------
+
+
+def test_a_row_of_blank_cells_is_one_finding() -> None:
+    keys = [k for k in BASE.tables["requests"] if k.startswith("public.")]
+    found_ = validate(blank(BASE, "requests", *keys))
+    v2 = [d for d in found_ if d.code == "V2"]
+    assert len(v2) == 1 and v2[0].cell == "D9" and "第 9 行 7 个单元格为空" in v2[0].message
+    one = validate(blank(BASE, "requests", "public.natural"))
+    assert [(d.code, d.cell) for d in one] == [("V2", "D9")]
+
+
+def test_sums_still_checked_with_blank_parts() -> None:
+    report = blank(BASE, "requests", "public.natural")
+    report.tables["requests"]["public.total"].number = 0  # below the columns that are filled
+    assert ("T3-3", "J9") in [(d.code, d.cell) for d in validate(report)]
+
+
+def test_balance_still_checked_with_a_blank_total() -> None:
+    report = blank(BASE, "requests", "total.natural")
+    assert [d.code for d in validate(report)] == ["V2"]  # the total is its parts: balanced
+    moved = int(report.tables["requests"]["new.business"].number)
+    report.tables["requests"]["new.natural"].number += moved  # rows still add up; columns do not
+    report.tables["requests"]["new.business"].number = 0
+    assert [(d.code, d.cell) for d in validate(report)] == [("V2", "D28"), ("T3-1", "D28"), ("T3-1", "E28")]
+
+
+# --- cross-year: C3, C5 -----------------------------------------------------------------------
+
+
+def _years() -> tuple[Report, Report]:
+    previous, current = clean_report(year=2019), clean_report(year=2020)
+    for key, v in current.tables["requests"].items():
+        if key.startswith("carried."):
+            previous.tables["requests"][key.replace("carried.", "carry_next.")].number = v.number
+    for key, v in current.tables["active"].items():
+        if key.endswith(".prev"):
+            row = key.removesuffix(".prev")
+            v.number = previous.tables["active"][key].number + previous.tables["active"][f"{row}.delta"].number
+    for row in ("规章", "规范性文件"):
+        total, new = key_at(A19, row, "对外公开总数量"), key_at(A19, row, "本年新公开数量")
+        current.tables["active"][total].number = (
+            previous.tables["active"][total].number + current.tables["active"][new].number
+        )
+    current.sections["problems"].paragraphs = [Paragraph("1.政策解读形式单一，图解、视频等解读材料偏少。", row=5)]
+    return previous, current
+
+
+def test_published_total_carries_across_years() -> None:
+    previous, current = _years()
+    assert validate(current, previous) == []
+    key = key_at(A19, "规范性文件", "对外公开总数量")
+    current.tables["active"][key].number += 2
+    c3 = [d for d in validate(current, previous) if d.code == "C3"]
+    assert [(d.cell, d.expected, d.actual) for d in c3] == [
+        ("D7", current.tables["active"][key].number - 2, current.tables["active"][key].number)
+    ]
+    assert "2019 年度" in c3[0].message and "主动公开!D7" in c3[0].message
+
+
+def test_year_on_year_change() -> None:
+    previous, current = _years()
+    previous.tables["requests"]["new.total"].number = NEW - 2  # only 总计 matters to the text
+    change = pct(2, NEW - 2)
+    assert codes(f"全年共收到政府信息公开申请{NEW}件，同比增长{change}。", base=current, previous=previous) == []
+    assert codes(f"全年共收到政府信息公开申请{NEW}件，比上年增加2件。", base=current, previous=previous) == []
+    wrong = f"全年共收到政府信息公开申请{NEW}件，同比增长10%。"
+    assert codes(wrong, base=current, previous=previous) == ["C5"]
+    assert codes(wrong, base=current) == []  # no last year's report: nothing to compare
