@@ -122,15 +122,17 @@ def _list_after(text: str, pos: int) -> list[tuple[Token, str]]:
 
 
 def _total_before(text: str, pos: int, unit: str) -> Token | None:
-    """The nearest earlier count of the same unit in this sentence, else in the previous one."""
+    """The nearest earlier count of the same unit in this sentence, else (for a sentence opening with
+    the list) in the previous one."""
     start = sentence_start(text, pos)
-    for lo in (start, sentence_start(text, max(start - 1, 0))):
-        found = [t for t in tokens(text[lo:pos], lo) if t.unit == unit and not cumulative(text, t.start)]
-        if found:
-            return found[-1]
-        if lo == 0:
-            break
-    return None
+    found = [t for t in tokens(text[start:pos], start) if t.unit == unit and not cumulative(text, t.start)]
+    if found:
+        return found[-1]
+    if start == 0 or text[start:pos].strip(" ,:") not in ("", "同时"):
+        return None  # “已全部按期答复，其中……”: the total is not written; the sentence before is another matter
+    lo = sentence_start(text, start - 1)
+    found = [t for t in tokens(text[lo:start], lo) if t.unit == unit and not cumulative(text, t.start)]
+    return found[-1] if found else None
 
 
 # --- N8 -------------------------------------------------------------------------------------

@@ -15,7 +15,7 @@ APPEAL_TOPIC = re.compile(r"复议|诉讼|起诉|应诉|案件")
 GROUPS = {"review": "行政复议", "direct": "行政诉讼（未经复议直接起诉）", "after": "行政诉讼（复议后起诉）"}
 _NEG = r"(?:未发生|未出现|未产生|没有发生|没有出现|未有|没有|无(?![论法须需])|未收到|未接到|未被提起|未被申请|零)"
 # 均获维持: nothing corrected and nothing pending; 无被纠正/零败诉: nothing corrected.
-ALL_UPHELD = re.compile(r"(?:均|全部|都|全部予以)(?:获|被|得到|予以)?维持|全部胜诉|均胜诉")
+ALL_UPHELD = re.compile(r"(?:均|全部|都|全部予以)(?:获|被|得到|予以|为)?维持|全部胜诉|均胜诉")
 NONE_CORRECTED = re.compile(
     rf"{_NEG}[^,;:。!?\d]{{0,12}}?(?:被)?(?:纠正|纠错|撤销|败诉|确认违法)|零败诉|零纠错|未被纠[正错]"
 )
@@ -87,7 +87,7 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
                 out.append(_n7(ctx, p, m.group(0), f"但表格中{_describe(ctx, found)}"))
         for m in NO_APPEALS.finditer(text):
             rest = text[m.end() : min(m.end() + 8, sentence_end(text, m.end()))]
-            if EXCEPT.search(m.group("gap")) or re.search(r"纠|败诉|撤销|维持|确认违法|结果", rest):
+            if re.search(r"纠|败诉|撤销|维持|确认违法|结果", m.group("gap") + rest) or EXCEPT.search(m.group("gap")):
                 continue
             if other_year(text, m.start(), year) or re.search(r"\d", text[m.end() : sentence_end(text, m.end())][:6]):
                 continue
