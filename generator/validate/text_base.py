@@ -5,6 +5,8 @@ Work on NFKC text: full-width commas, colons, parentheses, digits and % become A
 
 from __future__ import annotations
 
+import bisect
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -26,6 +28,9 @@ YEAR = re.compile(r"(\d{4})年")
 NOT_COUNT = re.compile(r"月|工作日|小时|年|百分点|天|日|周")  # 3个月, 20个工作日: durations, not counts
 # Words that name appeals rather than applications: a list of applications ends where they begin.
 APPEAL_WORDS = re.compile(r"复议|诉讼|起诉|应诉")
+# How far a rule looks for the rest of a sentence: a real sentence is shorter; text without
+# full stops (a pasted table, a run-on paragraph) must not make every count read all of it.
+REACH = 400
 
 
 @dataclass(frozen=True)
@@ -45,22 +50,41 @@ def tokens(text: str, offset: int = 0) -> list[Token]:
     ]
 
 
+@functools.lru_cache(maxsize=256)
+def _marks(text: str, delims: str) -> list[int]:
+    """Positions of the delimiters in text, once per text: every lookup after is a bisection."""
+    return [i for i, c in enumerate(text) if c in delims]
+
+
+def _after_last(text: str, delims: str, pos: int) -> int:
+    marks = _marks(text, delims)
+    i = bisect.bisect_left(marks, pos)
+    return marks[i - 1] + 1 if i else 0
+
+
+@functools.lru_cache(maxsize=256)
+def paragraph_tokens(text: str) -> tuple[Token, ...]:
+    """tokens(text) once per paragraph text."""
+    return tuple(tokens(text))
+
+
 def sentence_start(text: str, pos: int) -> int:
-    return max(text.rfind(c, 0, pos) for c in SENTENCE_DELIMS) + 1
+    return max(_after_last(text, SENTENCE_DELIMS, pos), pos - REACH)
 
 
 def sentence_end(text: str, pos: int) -> int:
-    ends = [j for j in (text.find(c, pos) for c in SENTENCE_DELIMS) if j >= 0]
-    return min(ends, default=len(text))
+    marks = _marks(text, SENTENCE_DELIMS)
+    i = bisect.bisect_left(marks, pos)
+    return min(marks[i] if i < len(marks) else len(text), pos + REACH)
 
 
 def clause_start(text: str, pos: int) -> int:
-    return max(text.rfind(c, 0, pos) for c in CLAUSE_DELIMS + SENTENCE_DELIMS) + 1
+    return max(_after_last(text, CLAUSE_DELIMS + SENTENCE_DELIMS, pos), pos - REACH)
 
 
 def phrase_start(text: str, pos: int) -> int:
     """Start of the stretch before pos up to punctuation other than 、 (a 、 joins one phrase's items)."""
-    return max(text.rfind(c, 0, pos) for c in ",;:" + SENTENCE_DELIMS) + 1
+    return max(_after_last(text, ",;:" + SENTENCE_DELIMS, pos), pos - REACH)
 
 
 def paragraphs(ctx: Ctx) -> Iterator[tuple[Section, int, str]]:

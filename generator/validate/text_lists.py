@@ -8,6 +8,8 @@ catch-all (其他…N条) or is introduced right after its total by 分别为: t
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from decimal import Decimal
 
@@ -21,6 +23,7 @@ from .text_base import (
     Token,
     cumulative,
     marked_total,
+    paragraph_tokens,
     sentence_end,
     sentence_start,
     tokens,
@@ -140,16 +143,20 @@ def _total_before(text: str, pos: int, unit: str) -> Token | None:
 
 def anchors(p: Paragraph) -> list[Reading | Token]:
     """Counts of applications answered: 已答复…申请25件, 共办结120件."""
+    cached = p.memo.get("anchors")
+    if cached is not None:
+        return cached
     out: list[Reading | Token] = [r for r in p.readings.values() if r.kind == "answered"]
     seen = {r.start for r in out}
-    toks = tokens(p.text)
+    toks = list(paragraph_tokens(p.text))
     for i, t in enumerate(toks):
         if t.unit != "件" or t.start in seen or t.start in p.readings:
             continue
         _, words = window(p.text, toks, i)
         if ANSWERED.search(words) and marked_total(p.text, t) and not APPEAL_WORDS.search(words):
             out.append(t)
-    return sorted(out, key=lambda a: a.start)
+    p.memo["anchors"] = sorted(out, key=lambda a: a.start)
+    return p.memo["anchors"]
 
 
 def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
@@ -157,7 +164,7 @@ def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
     out = []
     marks = flagged(ctx)
     for p in readings(ctx):
-        toks = [t for t in tokens(p.text) if t.unit != "%"]
+        toks = [t for t in paragraph_tokens(p.text) if t.unit != "%"]
         for anchor in anchors(p):
             run = _run(p, toks, anchor.start)
             if len(run) < 2 or any((id(p), x) in marks for x in (anchor.start, *(r.start for r in run))):
@@ -176,12 +183,12 @@ def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
     when the anchor ends its sentence), stopping at the first count of another kind."""
     text = p.text
     end = sentence_end(text, start)
-    after = [t for t in toks if t.start > start]
-    if after and after[0].start > end:
+    first = bisect.bisect_right(p.memo.setdefault("starts", [t.start for t in toks]), start)
+    if first < len(toks) and toks[first].start > end:
         end = sentence_end(text, end + 1)
     run: list[Reading] = []
     covered: set[str] = set()
-    for t in after:
+    for t in itertools.islice(toks, first, None):
         if t.start > end:
             break
         r = p.readings.get(t.start)

@@ -7,12 +7,13 @@ follows, or, for a 办理结果 category, the table's figures. Any base that fit
 
 from __future__ import annotations
 
+import bisect
 import re
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from .context import Ctx, fmt
-from .text_base import Token, marked_total, precision_tolerance, sentence_start, tokens
+from .text_base import Token, marked_total, paragraph_tokens, precision_tolerance, sentence_start
 from .text_claims import flagged
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
@@ -24,22 +25,32 @@ CHANGE_WORDS = re.compile(r"同比|比上年|较上年|比去年|较去年|增�
 AT_LEAST = re.compile(r"(?:超过|逾|以上)")
 AT_MOST = re.compile(r"(?:近|不到|不足)")
 ZERO_TOLERANCE = Decimal("0.05")
+MAX_BASES = 24  # the nearest candidate bases looked at: keeps a share's check bounded in long text
+MAX_PARTS = 6
 
 
-def _bases(ctx: Ctx, p: Paragraph, part: Token, before: list[Token]) -> list[Decimal]:
+def _candidates(p: Paragraph, toks: list[Token]) -> list[Token]:
+    """Counts of the paragraph that may be the base of a share, in order (computed once per paragraph)."""
+    cached = p.memo.get("bases")
+    if cached is not None:
+        return cached
     text = p.text
     starts = {a.start for a in anchors(p)} | {
         r.start for r in p.readings.values() if r.kind in ("received", "accepted", "answered")
     }
-    for m in re.finditer("其中|分别为", text[: part.start]):
-        prior = [t for t in before if t.end <= m.start() and t.unit == part.unit]
-        if prior:
-            starts.add(prior[-1].start)
-    out = [
-        t.value
-        for t in before
-        if t.unit == part.unit and t.start < part.start and t.value > 0 and (t.start in starts or marked_total(text, t))
-    ]
+    ends = [t.end for t in toks]
+    for m in re.finditer("其中|分别为", text):
+        i = bisect.bisect_right(ends, m.start())
+        if i:
+            starts.add(toks[i - 1].start)
+    p.memo["bases"] = [t for t in toks if t.value > 0 and (t.start in starts or marked_total(text, t))]
+    return p.memo["bases"]
+
+
+def _bases(ctx: Ctx, p: Paragraph, part: Token, toks: list[Token]) -> list[Decimal]:
+    candidates = _candidates(p, toks)
+    i = bisect.bisect_left(p.memo.setdefault("base_starts", [c.start for c in candidates]), part.start)
+    out = [c.value for c in candidates[max(0, i - MAX_BASES) : i] if c.unit == part.unit]
     reading = p.readings.get(part.start)
     if reading is not None and reading.kind == "result":
         for key in ("total.total", "new.total"):
@@ -55,7 +66,8 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
     marks = flagged(ctx)
     for p in readings(ctx):
         text = p.text
-        all_toks = [t for t in tokens(text) if t.unit != "%"]
+        toks = [t for t in paragraph_tokens(text) if t.unit != "%"]
+        starts, ends = [t.start for t in toks], [t.end for t in toks]
         for m in PERCENT.finditer(text):
             prefix = text[max(sentence_start(text, m.start()), m.start() - 16) : m.start()]
             share = SHARE.search(prefix)
@@ -64,18 +76,18 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             if CHANGE_WORDS.search(prefix[-6:]):
                 continue
             stated = Decimal(m.group(1))
-            before = [t for t in all_toks if t.end <= m.start()]
-            sentence = sentence_start(text, m.start())
-            parts = [t for t in before if t.start >= sentence]
+            k = bisect.bisect_right(ends, m.start())
+            j = max(bisect.bisect_left(starts, sentence_start(text, m.start())), k - MAX_PARTS)
+            parts = toks[j:k]
             if not parts or (id(p), parts[-1].start) in marks:
                 continue
             part = parts[-1]
-            bases = _bases(ctx, p, part, before)
+            bases = _bases(ctx, p, part, toks)
             if not bases:
                 continue
             tolerance = max(ZERO_TOLERANCE, precision_tolerance(stated))
             # “予以公开18件，部分公开18件，二者合计占10.43%”: the share may be of the last few counts together.
-            sums = [sum(t.value for t in parts[-k:]) for k in range(1, len(parts) + 1) if parts[-k].unit == part.unit]
+            sums = [sum(t.value for t in parts[-n:]) for n in range(1, len(parts) + 1) if parts[-n].unit == part.unit]
             fits = [s * 100 / b for b in bases for s in sums]
             if AT_LEAST.search(prefix[-4:]):
                 ok = any(f >= stated - tolerance for f in fits)

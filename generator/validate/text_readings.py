@@ -7,9 +7,11 @@ part and base, lists find their total, a run of 办理结果 categories finds it
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..formats.common import result_row_keys
 from ..model import Section, UnitLevel
@@ -20,10 +22,10 @@ from .text_base import (
     Token,
     cumulative,
     other_year,
+    paragraph_tokens,
     paragraphs,
     precision_tolerance,
     sentence_start,
-    tokens,
     window,
 )
 
@@ -53,6 +55,7 @@ class Paragraph:
     index: int
     text: str
     readings: dict[int, Reading]  # by start
+    memo: dict[str, Any] = field(default_factory=dict)  # per-paragraph analyses other rules share
 
 
 def readings(ctx: Ctx) -> list[Paragraph]:
@@ -68,7 +71,7 @@ def _read(ctx: Ctx, text: str) -> dict[int, Reading]:
     out: dict[int, Reading] = {}
     for r in _requests_and_appeals(ctx, text):
         out.setdefault(r.start, r)
-    toks = tokens(text)
+    toks = list(paragraph_tokens(text))
     for r in _categories(ctx, text, toks):
         out.setdefault(r.start, r)
     for r in _active(ctx, text, toks):
@@ -193,7 +196,11 @@ def categories(ctx: Ctx) -> list[Category]:
 
 
 def _category_pattern(cats: list[Category]) -> re.Pattern[str]:
-    names = sorted({c.name for c in cats}, key=len, reverse=True)
+    return _compiled(tuple(sorted({c.name for c in cats}, key=len, reverse=True)))
+
+
+@functools.lru_cache(maxsize=8)
+def _compiled(names: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile("|".join(rf"(?<!不){re.escape(n)}" if n.startswith("予以") else re.escape(n) for n in names))
 
 
@@ -237,7 +244,9 @@ def _categories(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
     table = ctx.table("requests")
     if table is None:
         return []
-    order = result_row_keys(table)
+    order = ctx.cache.get("result_rows")
+    if order is None:
+        order = ctx.cache["result_rows"] = result_row_keys(table)
     out = []
     for i, tok in enumerate(toks):
         if tok.unit != "件":

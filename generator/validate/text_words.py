@@ -108,7 +108,7 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
                 v = ctx.values("requests").get("new.total")
                 where = f"（申请情况!{v.cell}）" if v is not None and v.cell else ""
                 out.append(_n7(ctx, p, m.group(0), f"但表格中“一、本年新收政府信息公开申请数量”为 {b.text()}{where}"))
-        if fees:
+        if fees and "处理费" in text:
             for m in FEE_NONE.finditer(text):
                 if other_year(text, m.start(), year):
                     continue
@@ -121,6 +121,8 @@ def _fees_stated(ctx: Ctx) -> list[tuple[str, str]]:
     """Where the narrative says a non-zero 信息处理费 was collected: (第 N 段, amount)."""
     out = []
     for p in readings(ctx):
+        if "信息处理费" not in p.text:
+            continue
         for m in FEE_SOME.finditer(p.text):
             if float(m.group(1)) > 0 and not FEE_NONE.search(p.text, clause_start(p.text, m.start()), m.end()):
                 out.append((f"{p.section.sheet}第 {p.index + 1} 段", f"{m.group(1)}{m.group(2)}"))
