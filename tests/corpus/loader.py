@@ -1,0 +1,277 @@
+"""Load a corpus report: its data file → Report → standard workbook (writer) → Report (reader).
+
+Every report goes through the real pipeline: the figures and paragraphs are written into the
+standard workbook with `write_workbook` and read back with `read_workbook`, exactly as a clerk's
+workbook would be. Findings are then matched with the report's `expected` list by rule code and
+location (sheet and cell, a whole table row, or a paragraph).
+
+Data file (tests/corpus/reports/<slug>.json):
+
+    source      {url, collected, via, note}
+    year        report year; the format version follows from it
+    unit        {name, kind: "government" | "department", province, level, date}
+    complete    true: every part of the report was collected, tables included;
+                false: an excerpt (the opening parts of the narrative only): no table is known,
+                so only findings pinned to a paragraph are compared
+    sections    {intro, overview, problems, other}: lists of paragraphs as published
+    tables      active: {field key: value}; requests: {row key: [7 values, 自然人 … 总计]};
+                appeals: {review|direct|after: [5 values, 维持 纠正 其他 尚未审结 总计]}.
+                A value is a number, "" (cell left blank in the published table), "/" (slash
+                published), or a string such as "251000元" (a cell that carries its unit).
+    expected    the mismatches found by hand (see README.md for the fields)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from generator.diagnostics import Diagnostic
+from generator.formats import format_for_year
+from generator.formats.common import APPEAL_RESULTS, APPLICANT_COLUMNS
+from generator.formats.spec import FormatSpec
+from generator.model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
+from generator.narrative import detect_level
+from generator.workbook.cells import parse_cell
+from generator.workbook.layout import NARRATIVE_SHEETS, UNIT_SHEET
+from generator.workbook.reader import read_workbook
+from generator.workbook.writer import write_workbook
+
+REPORTS = Path(__file__).resolve().parent / "reports"
+
+# Findings about things the corpus does not record (contact details, publication date) are
+# not compared: they say nothing about the published figures and text.
+OUT_OF_SCOPE = frozenset({"V1", "P1", "P2", "Y1", "Y2", "C0"})
+
+# The rule code each class of mismatch is reported under. Classes the rules of issue 11 add have
+# no code yet: the lead fills this in after merging those rules (None = not reported today).
+CLASS_CODES: dict[str, str | None] = {
+    "arith-sum": None,  # entry names its own code: T3-2, T3-3, T4-1
+    "arith-balance": "T3-1",
+    "text-count": "N1",  # 申请数: 收到, 答复, 结转
+    "text-result": "N2",  # one 办理结果 category against its rows
+    "text-appeal": "N3",  # 行政复议 / 行政诉讼 counts
+    "text-list-over": "N4",  # 其中 list exceeding its total
+    "text-percent": "N5",  # 占比 P% against the counts
+    "blank-row": "V2",  # blank published cells, one finding per row (issue 11 item 7)
+    "text-part2": None,  # issue 11 item 2: 规章 / 规范性文件 / 许可 / 处罚 / 收费 against part 二
+    "text-result-sum": None,  # item 3: a phrase naming a sum of rows (予以公开及部分公开, 不予公开 group)
+    "text-percent-wording": None,  # item 4: 占X% / X%的 / 比例为 wordings N5 does not read
+    "text-list-short": None,  # item 5: a result run / 分别为 list whose parts fall short of its total
+    "text-claim": None,  # item 6: 均获维持 / 未收到 / 未发生 against non-zero cells
+}
+
+
+@dataclass
+class Expected:
+    """One mismatch found by hand."""
+
+    cls: str
+    code: str | None
+    at: str  # "requests:total.public" | "requests:row:public" | "overview:12" (1-based paragraph)
+    since: str  # "now": today's rules must report it; "issue11": reported once the new rules land
+    expected: object = None
+    actual: object = None
+    note: str = ""
+    sheet: str = ""
+    cell: str = ""  # empty for a whole-row entry or a sheet-level finding
+    row: int | None = None  # a whole-row entry matches any cell of this workbook row
+
+
+@dataclass
+class CorpusReport:
+    slug: str
+    data: dict
+    report: Report
+    expected: list[Expected]
+    known_false: list[Expected] = field(default_factory=list)
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.data.get("complete", True))
+
+
+def _value(raw: object, kind) -> Value:
+    if raw == "":
+        return Value(State.BLANK)
+    if raw == "/":
+        return Value(State.SLASH, raw="/")
+    parsed = parse_cell(raw if isinstance(raw, str) else raw, kind)
+    if parsed.value is None:
+        raise ValueError(f"cannot read {raw!r}: {parsed.problem}")
+    return parsed.value
+
+
+def _tables(spec: FormatSpec, data: dict | None) -> dict[str, dict[str, Value]]:
+    """Every field of every table; an excerpt without tables has every cell blank."""
+    data = data or {}
+    flat: dict[str, dict[str, object]] = {"active": dict(data.get("active", {}))}
+    req: dict[str, object] = {}
+    for row, values in data.get("requests", {}).items():
+        assert len(values) == len(APPLICANT_COLUMNS), (row, values)
+        req.update({f"{row}.{col}": v for (col, _), v in zip(APPLICANT_COLUMNS, values)})
+    flat["requests"] = req
+    app: dict[str, object] = {}
+    for group, values in data.get("appeals", {}).items():
+        assert len(values) == len(APPEAL_RESULTS), (group, values)
+        app.update({f"{group}.{res}": v for (res, _), v in zip(APPEAL_RESULTS, values)})
+    flat["appeals"] = app
+    out: dict[str, dict[str, Value]] = {}
+    for table in spec.tables:
+        given = flat.get(table.id, {})
+        unknown = set(given) - set(table.fields)
+        assert not unknown, f"{table.id}: unknown fields {sorted(unknown)}"
+        if data:
+            missing = set(table.fields) - set(given)
+            assert not missing, f"{table.id}: fields not typed {sorted(missing)}"
+        out[table.id] = {key: _value(given.get(key, ""), info.kind) for key, info in table.fields.items()}
+    return out
+
+
+def build_report(data: dict) -> Report:
+    """The Report as published, before it goes through the workbook."""
+    year = int(data["year"])
+    spec = format_for_year(year)
+    unit = data["unit"]
+    date = dt.date.fromisoformat(unit["date"]) if unit.get("date") else None
+    info = UnitInfo(
+        name=unit["name"],
+        year=year,
+        level=UnitLevel(unit["level"]),
+        signature=unit["name"],
+        date=date,
+        website_name=unit.get("website_name", ""),
+        website_url=unit.get("website_url", ""),
+    )
+    sections = {}
+    for key in ("intro", "overview", "problems", "other"):
+        texts = data["sections"].get(key, [])
+        sections[key] = Section(key, paragraphs=[Paragraph(t, detect_level(t)) for t in texts])
+    tables = _tables(spec, data.get("tables") if data.get("complete", True) else None)
+    return Report(spec=spec, unit=info, sections=sections, tables=tables, year=year)
+
+
+def through_workbook(report: Report, path: Path) -> Report:
+    """Write the standard workbook and read it back, as the command does."""
+    write_workbook(path, report.spec, report.year, report)
+    read, _notes = read_workbook(path, report.spec, report.year)
+    return read
+
+
+def _locate(entry: Expected, report: Report) -> None:
+    parts = entry.at.split(":")
+    sheets = {n.key: n.sheet for n in NARRATIVE_SHEETS}
+    if parts[0] in sheets:
+        section = report.sections[parts[0]]
+        entry.sheet = sheets[parts[0]]
+        if len(parts) > 1:
+            para = section.paragraphs[int(parts[1]) - 1]
+            entry.cell = f"A{para.row}"
+        return
+    if parts[0] == "unit":
+        entry.sheet = UNIT_SHEET
+        return
+    table = report.spec.table(parts[0])
+    entry.sheet = table.sheet
+    values = report.tables[table.id]
+    if parts[1] == "row":
+        cell = values[f"{parts[2]}.{next(iter(_row_columns(table.id)))}"].cell
+        entry.row = int("".join(ch for ch in cell if ch.isdigit()))
+    else:
+        entry.cell = values[parts[1]].cell
+
+
+def _row_columns(table_id: str) -> list[str]:
+    if table_id == "requests":
+        return [c for c, _ in APPLICANT_COLUMNS]
+    if table_id == "appeals":
+        return [r for r, _ in APPEAL_RESULTS]
+    return ["made"]
+
+
+def _entries(raw: list[dict], report: Report) -> list[Expected]:
+    out = []
+    for e in raw:
+        cls = e["class"]
+        code = e.get("code") or CLASS_CODES.get(cls)
+        entry = Expected(
+            cls=cls,
+            code=code,
+            at=e["at"],
+            since=e.get("since", "now"),
+            expected=e.get("expected"),
+            actual=e.get("actual"),
+            note=e.get("note", ""),
+        )
+        _locate(entry, report)
+        out.append(entry)
+    return out
+
+
+def load(path: Path, workdir: Path) -> CorpusReport:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    report = through_workbook(build_report(data), workdir / f"{path.stem}.xlsx")
+    return CorpusReport(
+        path.stem,
+        data,
+        report,
+        _entries(data.get("expected", []), report),
+        _entries(data.get("known_false", []), report),
+    )
+
+
+def report_files() -> list[Path]:
+    return sorted(REPORTS.glob("*.json"))
+
+
+def in_scope(d: Diagnostic, corpus: CorpusReport) -> bool:
+    """Whether a finding is compared with the hand-found list."""
+    if d.code in OUT_OF_SCOPE or d.code.startswith("R"):
+        return False
+    if not corpus.complete:
+        return d.paragraph is not None and d.code not in ("L3",)
+    return True
+
+
+def _cell_row(cell: str) -> int | None:
+    digits = "".join(ch for ch in cell if ch.isdigit())
+    return int(digits) if digits else None
+
+
+def matches(d: Diagnostic, e: Expected) -> bool:
+    """Same rule code, same place: the cell, any cell of the row, or the paragraph."""
+    if e.code is None or d.code != e.code or d.sheet != e.sheet:
+        return False
+    if e.row is not None:
+        return _cell_row(d.cell) == e.row
+    return d.cell == e.cell
+
+
+@dataclass
+class Comparison:
+    found: list[tuple[Expected, list[Diagnostic]]]  # expected entries with their findings
+    missed: list[Expected]  # expected, reported under a code, not found
+    pending: list[Expected]  # expected, not reported under any code yet / not yet caught
+    false_alarms: list[Diagnostic]  # found, not expected
+    known_false: list[Diagnostic]  # found, listed as a known false alarm
+
+
+def compare(corpus: CorpusReport, findings: list[Diagnostic]) -> Comparison:
+    findings = [d for d in findings if in_scope(d, corpus)]
+    used: set[int] = set()
+    found, missed, pending = [], [], []
+    for e in corpus.expected:
+        hits = [d for d in findings if matches(d, e)]
+        used.update(id(d) for d in hits)
+        if hits:
+            found.append((e, hits))
+        elif e.since == "now":
+            missed.append(e)
+        else:
+            pending.append(e)
+    known = [d for d in findings if id(d) not in used and any(matches(d, k) for k in corpus.known_false)]
+    used.update(id(d) for d in known)
+    false_alarms = [d for d in findings if id(d) not in used]
+    return Comparison(found, missed, pending, false_alarms, known)
