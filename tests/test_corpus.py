@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 import pytest
-from corpus.loader import build_report, compare, load, report_files
+from corpus.loader import build_report, compare, load, load_data, report_files
 
 from generator.validate import validate
 
@@ -44,3 +44,12 @@ def test_tables_survive_the_workbook(path: Path, tmp_path: Path) -> None:
             assert (got.state, got.number, got.unit) == (v.state, v.number, v.unit), (table_id, key)
     for key, section in typed.sections.items():
         assert [p.text for p in read.sections[key].paragraphs] == [p.text for p in section.paragraphs]
+
+
+@pytest.mark.xfail(strict=True, reason="reader bug found by the corpus: an entirely blank 四 table is refused (R041)")
+def test_an_entirely_blank_appeals_table_is_read_as_blank(tmp_path: Path) -> None:
+    """A report whose 四 row is left blank must be read (V2 per cell), not refused as a deleted row."""
+    data = json.loads(FILES[0].read_text(encoding="utf-8"))
+    data["tables"]["appeals"] = {g: [""] * 5 for g in ("review", "direct", "after")}
+    read = load_data(data, tmp_path)
+    assert all(v.state.value == "blank" for v in read.tables["appeals"].values())
