@@ -266,6 +266,7 @@ class Comparison:
     pending: list[Expected]  # expected, not reported under any code yet / not yet caught
     false_alarms: list[Diagnostic]  # found, not expected
     known_false: list[Diagnostic]  # found, listed as a known false alarm
+    stale: list[Expected]  # listed as a known false alarm, no longer raised: remove from the list
 
 
 def compare(corpus: CorpusReport, findings: list[Diagnostic]) -> Comparison:
@@ -283,5 +284,6 @@ def compare(corpus: CorpusReport, findings: list[Diagnostic]) -> Comparison:
             pending.append(e)
     known = [d for d in findings if id(d) not in used and any(matches(d, k) for k in corpus.known_false)]
     used.update(id(d) for d in known)
+    stale = [k for k in corpus.known_false if not any(matches(d, k) for d in known)]
     false_alarms = [d for d in findings if id(d) not in used]
-    return Comparison(found, missed, pending, false_alarms, known)
+    return Comparison(found, missed, pending, false_alarms, known, stale)

@@ -40,11 +40,15 @@ def main(verbose: bool = False) -> int:
                 by_class[e.cls] += 1
             for d in result.false_alarms + result.known_false:
                 fp[d.code] += 1
+            for k in result.stale:
+                print(f"  known false alarm no longer raised, remove it: {path.stem} {k.code} {k.at}")
             if verbose:
                 for e in result.missed + result.pending:
                     print(f"  miss  {path.stem}: {e.cls} {e.code or '-'} {e.at} {e.note}")
-                for d in result.false_alarms + result.known_false:
-                    print(f"  false {path.stem}: {d.format()}")
+                for d in result.known_false:
+                    print(f"  false {path.stem} (known): {d.code} {d.sheet}!{d.cell} {d.message}")
+                for d in result.false_alarms:
+                    print(f"  false {path.stem}: {d.code} {d.sheet}!{d.cell} {d.message}")
     print(f"{reports} reports; hand-found mismatches by class:")
     for cls, n in sorted(by_class.items()):
         print(f"  {cls:22} {n}")
