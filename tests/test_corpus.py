@@ -60,3 +60,30 @@ def test_an_entirely_blank_appeals_table_is_read_as_blank(tmp_path: Path) -> Non
     data["tables"]["appeals"] = {g: [""] * 5 for g in ("review", "direct", "after")}
     read = load_data(data, tmp_path)
     assert all(v.state.value == "blank" for v in read.tables["appeals"].values())
+
+
+def test_one_finding_answers_one_entry(loaded: dict[str, CorpusReport]) -> None:
+    """Two mismatches in one paragraph need two findings; a row entry takes all its cells."""
+    from dataclasses import replace
+
+    from generator.diagnostics import Diagnostic, Severity
+
+    corpus = loaded["shanghai-bgt-2019"]
+    two = [e for e in corpus.expected if e.cls == "text-result-sum"]
+    assert len(two) == 2 and two[0].cell == two[1].cell
+    entries = [replace(e, code="NX") for e in two]
+    row = next(e for e in corpus.expected if e.at == "requests:row:public")
+    probe = replace(corpus, expected=[*entries, row], known_false=[])
+
+    def finding(code: str, sheet: str, cell: str, actual: object = None) -> Diagnostic:
+        return Diagnostic(code, Severity.WARNING, "", sheet=sheet, cell=cell, paragraph=8, actual=actual)
+
+    one = finding("NX", entries[0].sheet, entries[0].cell, 265)
+    cells = [finding("V2", row.sheet, f"{c}{row.row}") for c in "EFGHIJ"]
+    result = compare(probe, [one, *cells])
+    assert [e.actual for e, _ in result.found if e.code == "NX"] == [265]  # the entry stating 265
+    assert [e.actual for e in result.pending] == [258]
+    assert [len(hits) for e, hits in result.found if e.code == "V2"] == [6]
+    assert not result.false_alarms
+    result = compare(probe, [one, replace(one, actual=258)])
+    assert not result.pending and len(result.found) == 2

@@ -269,15 +269,43 @@ class Comparison:
     stale: list[Expected]  # listed as a known false alarm, no longer raised: remove from the list
 
 
+def _same_value(d: Diagnostic, e: Expected) -> bool:
+    """The finding states the figure the entry states (compared as text, % and spaces aside)."""
+    if e.actual is None or d.actual is None:
+        return False
+    norm = lambda v: str(v).replace("%", "").replace(" ", "")  # noqa: E731
+    return norm(d.actual) == norm(e.actual)
+
+
 def compare(corpus: CorpusReport, findings: list[Diagnostic]) -> Comparison:
+    """Pair findings with hand-found entries.
+
+    A whole-row entry takes every finding on its row (V2 reports blanks cell by cell). A cell or
+    paragraph entry takes one finding, preferring one that states the same figure: two mismatches
+    in one paragraph need two findings there.
+    """
     findings = [d for d in findings if in_scope(d, corpus)]
     used: set[int] = set()
+    hits: dict[int, list[Diagnostic]] = {}
+    single = [e for e in corpus.expected if e.row is None]
+    for exact in (True, False):  # first the findings that state the entry's figure, then any
+        for e in single:
+            if id(e) in hits:
+                continue
+            d = next(
+                (d for d in findings if id(d) not in used and matches(d, e) and (not exact or _same_value(d, e))), None
+            )
+            if d is not None:
+                hits[id(e)] = [d]
+                used.add(id(d))
+    for e in corpus.expected:
+        if e.row is not None:
+            hits[id(e)] = [d for d in findings if matches(d, e)]
+            used.update(id(d) for d in hits[id(e)])
     found, missed, pending = [], [], []
     for e in corpus.expected:
-        hits = [d for d in findings if matches(d, e)]
-        used.update(id(d) for d in hits)
-        if hits:
-            found.append((e, hits))
+        if hits.get(id(e)):
+            found.append((e, hits[id(e)]))
         elif e.since == "now":
             missed.append(e)
         else:
