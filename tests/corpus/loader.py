@@ -202,6 +202,8 @@ def _entries(raw: list[dict], report: Report) -> list[Expected]:
     out = []
     for e in raw:
         cls = e["class"]
+        assert cls in CLASS_CODES or cls.startswith("format-"), f"unknown class {cls!r} at {e['at']}"
+        assert e.get("since", "now") in ("now", "issue11"), e
         code = e.get("code") or CLASS_CODES.get(cls)
         entry = Expected(
             cls=cls,
