@@ -24,6 +24,8 @@ SECTION_NAMES = {
 }
 REQUIRED_SECTIONS = ("overview", "problems", "other")
 
+# 六 reports the fee: “信息处理费”, or in other words “政府信息公开未发生收费情况”.
+FEE_REPORTED = re.compile(r"信息处理费|(?:信息公开|依申请|公开申请)[^。]{0,12}收费|收费[^。]{0,12}(?:信息公开|依申请)")
 PLACEHOLDER = re.compile(r"××|ＸＸ|(?<![A-Za-z])XX+(?![A-Za-z])|[(（]文字描述[)）]")
 
 
@@ -110,7 +112,7 @@ def check_format_text(ctx: Ctx) -> list[Diagnostic]:
                 )
             )
     other = ctx.report.sections.get("other")
-    if spec.fee_report_required and other is not None and "信息处理费" not in other.text:
+    if spec.fee_report_required and other is not None and not FEE_REPORTED.search(other.text):
         out.append(
             ctx.at_sheet(
                 "F2",

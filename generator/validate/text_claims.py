@@ -16,11 +16,6 @@ from .text_readings import Paragraph, Reading, readings
 W = Severity.WARNING
 
 
-def flagged(ctx: Ctx) -> set[tuple[int, int]]:
-    """(id of the paragraph, start) of every count N1/N2/N3/N6 found wrong: later rules stay quiet there."""
-    return ctx.cache.setdefault("flagged", set())
-
-
 def figure(ctx: Ctx, r: Reading, keys: tuple[str, ...]) -> tuple[Number | None, Bound | None]:
     """(the stated sum, or None when a cell is not a number; the sum the table implies)."""
     stated = ctx.numbers(r.table, keys)
@@ -61,11 +56,9 @@ def _parts_sum(ctx: Ctx, table: str, keys: tuple[str, ...]) -> Bound | None:
 def check_claims(ctx: Ctx) -> list[Diagnostic]:
     """N1 申请数, N2 办理结果各类, N3 复议和诉讼, N6 二部分: the stated figure equals the table's."""
     out = []
-    marks = flagged(ctx)
     for p in readings(ctx):
         for r in p.readings.values():
             if agrees(ctx, r) is False:
-                marks.add((id(p), r.start))
                 out.append(_finding(ctx, p, r))
     return out
 

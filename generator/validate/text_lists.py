@@ -29,13 +29,13 @@ from .text_base import (
     tokens,
     window,
 )
-from .text_claims import flagged
 from .text_readings import Paragraph, Reading, readings
 
 W = Severity.WARNING
 INTRODUCER = re.compile(r"其中|分别为|分别是|包括|包含")
 CATCH_ALL = re.compile(r"其他|其它|其余")
 NESTED = re.compile(r"其中|分别|包括")
+NEW_TOTAL = re.compile(r"全年|累计|历年|总计|总数|总量")
 ANSWERED = re.compile(r"办结|答复|办理完毕|办理完结|作出.{0,4}决定|处理")
 
 
@@ -53,14 +53,15 @@ def _kind(words: str) -> str:
 def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
     """N4: a list whose parts exceed its total, or (when complete) differ from it."""
     out = []
-    marks = flagged(ctx)
     for p in readings(ctx):
         text = p.text
         answered = {a.start for a in anchors(p)}
+        used: set[int] = set()  # “其中包括……”: one list, however many words introduce it
         for m in INTRODUCER.finditer(text):
             items = _list_after(text, m.end())
-            if len(items) < 2:
+            if len(items) < 2 or items[0][0].start in used:
                 continue
+            used.add(items[0][0].start)
             unit = items[0][0].unit
             total = _total_before(text, m.start(), unit)
             if total is None:
@@ -68,18 +69,12 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
             lead = text[sentence_start(text, m.start()) : m.start()] if m.group(0).startswith("分别") else ""
             if _kind(text[sentence_start(text, total.start) : total.start]) != _kind(lead + items[0][1]):
                 continue  # 收到申请25件 …… 行政复议和行政诉讼分别为1件、3件
-            kept = []
-            for tok, clause in items:
-                if tok.value == total.value:
-                    break  # the total restated: a new statement begins
-                kept.append((tok, clause))
+            kept = _within(items, total)
             if len(kept) < 2:
                 continue
             first = p.readings.get(kept[0][0].start)
             if total.start in answered and first is not None and first.kind == "result":
                 continue  # a run of 办理结果 after 已答复: N8's business
-            if any((id(p), t.start) in marks for t in (total, *(k for k, _ in kept))):
-                continue
             s = sum(t.value for t, _ in kept)
             complete = bool(CATCH_ALL.search(kept[-1][1])) or (
                 m.group(0).startswith("分别") and re.fullmatch(r"[,:]?", text[total.end : m.start()]) is not None
@@ -87,6 +82,27 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
             if s > total.value or (complete and s != total.value):
                 out.append(_n4(ctx, p, total, [t for t, _ in kept], s, complete))
     return out
+
+
+def _within(items: list[tuple[Token, str]], total: Token) -> list[tuple[Token, str]]:
+    """The items that belong to the total: up to a restated or larger total, or a running total.
+
+    A clause with 共/合计 is the subtotal of one item (“解读及回应信息共计110条”, “其他信息共计2004条”)
+    unless it is the total again, a larger one, or a year's or running total: then a new statement begins.
+    """
+    kept = []
+    for tok, clause in items:
+        if tok.value == total.value:
+            break
+        if TOTAL_MARK.search(clause):
+            if tok.value > total.value or NEW_TOTAL.search(clause):
+                break
+            kept.append((tok, clause))
+            if CATCH_ALL.search(clause):
+                break
+            continue
+        kept.append((tok, clause))
+    return kept
 
 
 def _n4(ctx: Ctx, p: Paragraph, total: Token, kept: list[Token], s: Decimal, complete: bool) -> Diagnostic:
@@ -105,8 +121,13 @@ def _n4(ctx: Ctx, p: Paragraph, total: Token, kept: list[Token], s: Decimal, com
 
 
 def _list_after(text: str, pos: int) -> list[tuple[Token, str]]:
-    """(count, its clause) listed after pos to the end of the sentence, one per clause, of one unit and kind."""
-    region = text[pos : sentence_end(text, pos)]
+    """(count, its clause) listed after pos to the end of the sentence (or of the parenthesis the
+    list opens in), one per clause, of one unit and kind."""
+    end = sentence_end(text, pos)
+    if text.rfind("(", 0, pos) > text.rfind(")", 0, pos):  # “1717件(包含上年结转76件)”
+        close = text.find(")", pos, end)
+        end = close if close >= 0 else end
+    region = text[pos:end]
     out: list[tuple[Token, str]] = []
     start = 0
     for clause in re.split(f"[{CLAUSE_DELIMS}]", region):
@@ -114,19 +135,19 @@ def _list_after(text: str, pos: int) -> list[tuple[Token, str]]:
         start += len(clause) + 1
         if not toks:
             continue
-        if (
-            TOTAL_MARK.search(clause)
-            or len(toks) > 1
-            or (out and (toks[0].unit != out[0][0].unit or _kind(clause) != _kind(out[0][1]) or NESTED.search(clause)))
+        if len(toks) > 1 or (
+            out and (toks[0].unit != out[0][0].unit or _kind(clause) != _kind(out[0][1]) or NESTED.search(clause))
         ):
             break
         out.append((toks[0], clause))
+        if TOTAL_MARK.search(clause) and len(out) == 1:
+            break  # the list opens with a total of its own: not a list of parts
     return out
 
 
 def _total_before(text: str, pos: int, unit: str) -> Token | None:
-    """The nearest earlier count of the same unit in this sentence, else (for a sentence opening with
-    the list) in the previous one."""
+    """The nearest earlier count of the same unit in this sentence; for a sentence opening with the
+    list, the one count (or the one total) of the sentence before, if it is unambiguous."""
     start = sentence_start(text, pos)
     found = [t for t in tokens(text[start:pos], start) if t.unit == unit and not cumulative(text, t.start)]
     if found:
@@ -135,7 +156,10 @@ def _total_before(text: str, pos: int, unit: str) -> Token | None:
         return None  # “已全部按期答复，其中……”: the total is not written; the sentence before is another matter
     lo = sentence_start(text, start - 1)
     found = [t for t in tokens(text[lo:start], lo) if t.unit == unit and not cumulative(text, t.start)]
-    return found[-1] if found else None
+    marked = [t for t in found if marked_total(text, t)]
+    if len(marked) == 1:
+        return marked[0]
+    return found[0] if len(found) == 1 else None
 
 
 # --- N8 -------------------------------------------------------------------------------------
@@ -162,12 +186,11 @@ def anchors(p: Paragraph) -> list[Reading | Token]:
 def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
     """N8: 办理结果 categories listed after the number answered add up to it."""
     out = []
-    marks = flagged(ctx)
     for p in readings(ctx):
         toks = [t for t in paragraph_tokens(p.text) if t.unit != "%"]
         for anchor in anchors(p):
             run = _run(p, toks, anchor.start)
-            if len(run) < 2 or any((id(p), x) in marks for x in (anchor.start, *(r.start for r in run))):
+            if len(run) < 2:
                 continue
             said = anchor.said if isinstance(anchor, Reading) else anchor.value
             s = sum(r.said for r in run)
@@ -184,11 +207,15 @@ def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
     text = p.text
     end = sentence_end(text, start)
     first = bisect.bisect_right(p.memo.setdefault("starts", [t.start for t in toks]), start)
-    if first < len(toks) and toks[first].start > end:
+    after = (t for t in itertools.islice(toks, first, None) if not _in_parentheses(text, t.start))
+    head = next(after, None)
+    if head is None:
+        return []
+    if head.start > end:
         end = sentence_end(text, end + 1)
     run: list[Reading] = []
     covered: set[str] = set()
-    for t in itertools.islice(toks, first, None):
+    for t in itertools.chain((head,), after):
         if t.start > end:
             break
         r = p.readings.get(t.start)
@@ -201,6 +228,12 @@ def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
         covered |= r.rows
         run.append(r)
     return run
+
+
+def _in_parentheses(text: str, pos: int) -> bool:
+    """“答复805件（含上年度结转申请18件……）”: a count in an aside is no item of the run."""
+    lo = max(0, pos - 200)
+    return text.rfind("(", lo, pos) > text.rfind(")", lo, pos)
 
 
 def _rest_is_zero(ctx: Ctx, covered: frozenset[str]) -> bool:

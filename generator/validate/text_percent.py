@@ -14,7 +14,6 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic, Severity
 from .context import Ctx, fmt
 from .text_base import Token, marked_total, paragraph_tokens, precision_tolerance, sentence_start
-from .text_claims import flagged
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
 
@@ -63,7 +62,6 @@ def _bases(ctx: Ctx, p: Paragraph, part: Token, toks: list[Token]) -> list[Decim
 def check_percentages(ctx: Ctx) -> list[Diagnostic]:
     """N5: a share that differs from part ÷ base by more than its written precision (at least 0.05)."""
     out = []
-    marks = flagged(ctx)
     for p in readings(ctx):
         text = p.text
         toks = [t for t in paragraph_tokens(text) if t.unit != "%"]
@@ -79,7 +77,7 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             k = bisect.bisect_right(ends, m.start())
             j = max(bisect.bisect_left(starts, sentence_start(text, m.start())), k - MAX_PARTS)
             parts = toks[j:k]
-            if not parts or (id(p), parts[-1].start) in marks:
+            if not parts:
                 continue
             part = parts[-1]
             bases = _bases(ctx, p, part, toks)

@@ -226,7 +226,8 @@ def _named(ctx: Ctx, words: str) -> tuple[list[frozenset[str]], bool] | None:
         if CONJUNCTION.match(between):
             union |= set(pcat.rows)
         elif QUALIFIER.match(between) and pcat.group == cat.group and not pcat.is_group and cat.is_group:
-            alternatives.append(frozenset(pcat.rows))  # 因本机关不掌握无法提供: the sub-row or the group
+            if "等" not in between:  # 因本机关不掌握无法提供: the sub-row or the group; 因…等原因: the group
+                alternatives.append(frozenset(pcat.rows))
         else:
             break
         last = prev
