@@ -364,3 +364,61 @@ def test_year_on_year_change() -> None:
     wrong = f"全年共收到政府信息公开申请{NEW}件，同比增长10%。"
     assert codes(wrong, base=current, previous=previous) == ["C5"]
     assert codes(wrong, base=current) == []  # no last year's report: nothing to compare
+
+
+# --- counter-examples and misses from real reports (tests/corpus) ------------------------------
+
+
+def test_list_in_parentheses_ends_there() -> None:
+    """余杭 2023: “处理申请1717件(包含上年结转76件),1646件已答复,71件结转下年” is no list of 1717."""
+    sentence = "全区共处理政府信息公开申请件1717件(包含上年结转76件),1646件已按规定予以答复,71件结转下年答复。"
+    assert "N4" not in codes(sentence)
+
+
+def test_ambiguous_total_in_the_sentence_before_is_not_guessed() -> None:
+    """漳平市政府办 2021/2023: a sentence opening with 其中 after a sentence that is itself a list."""
+    before = "共主动公开政府信息141条,其中:机构职能类信息16条,规划计划类信息10条,其他类信息115条。"
+    assert "N4" not in codes(before + "其中主动公开政府信息17条,作为依申请公开信息数28条,不予公开信息数8条。")
+    assert "N4" not in codes(
+        "共受理申请9件,主要提交方式为网站申请3件、信函申请6件。其中已公开2件,同意公开2件,区分处理4件。"
+    )
+
+
+def test_subtotal_of_an_item_stays_in_the_list() -> None:
+    """子长 2023 (包括, an inner 共计) and 山阳 2020 (closing with 其他信息共计)."""
+    over = "共计3437条,包括:人事信息12条,政务动态1740条,公告公示225条,解读及回应信息共计110条,其他类信息1827条。"
+    assert found(over) == [("N4", "≤ 3437", 3914)]
+    short = "主动公开政府信息6391条,其中概况类信息1105条;政务动态类信息2896条;政府文件、工作报告等其他信息共计2004条。"
+    assert found(short) == [("N4", 6391, 6005)]
+
+
+def test_qizhong_baokuo_is_one_list() -> None:
+    """遂宁经开区 2021: “977条。其中包括……其他信息145条” is one short list, reported once."""
+    text_ = "主动公开政府信息977条,超额完成全年目标任务40%。其中包括政府文件11条,工作动态信息270条,其他信息145条。"
+    assert found(text_) == [("N4", 977, 426)]
+
+
+def test_shanghai_2019_paragraph() -> None:
+    """上海市政府办公厅 2019: every mismatch of one paragraph, each by its own rule."""
+    report = deepcopy(BASE)
+    req = report.tables["requests"]
+    for key, v in req.items():
+        v.number = 0
+    rows = (("public", 272), ("partial", 3), ("deny_secret", 35), ("unable_none", 265), ("unable_make", 47))
+    for row, n_ in (*rows, ("unable_unclear", 25), ("noproc_repeat", 158)):
+        req[f"{row}.natural"].number = req[f"{row}.total"].number = n_
+    para = (
+        "答复政府信息公开申请805件（含上年度结转申请18件），均在法定期限内予以答复。"
+        "予以公开及部分公开258件，占33.9%；不予公开35件，占4.34%；因本机关不掌握等原因无法提供265件，占32.9%；"
+        "不予处理158件，占19.6%；其他处理0件。"
+    )
+    got = [c for c in codes(para, base=report) if c in ("N2", "N5", "N8")]
+    # 258 ≠ 272 + 3; the （四） group is 265 + the other two rows; 258/805 ≠ 33.9%; 716 ≠ 805
+    assert sorted(got) == ["N2", "N2", "N5", "N8"]
+
+
+def test_fee_reported_in_other_words() -> None:
+    """沭阳发改局 2023: “政府信息公开未发生收费情况” reports the 信息处理费 (F2)."""
+    report = clean_report("2021")
+    report.sections["other"].paragraphs = [Paragraph("政府信息公开未发生收费情况。", row=5)]
+    assert validate(report) == []

@@ -262,7 +262,7 @@ def _categories(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
             phrase = text[tok.start : named[2]]
         alternatives, catch_all = named[0], named[1]
         options = tuple(_row_keys(rows, order) for rows in alternatives)
-        names = "、".join(dict.fromkeys(_group_of(ctx, r) for r in order if r in alternatives[0]))
+        names = _names(ctx, alternatives[0])
         out.append(
             Reading(
                 "N2",
@@ -280,12 +280,18 @@ def _categories(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
     return out
 
 
-def _group_of(ctx: Ctx, row: str) -> str:
-    """The category name a row is reported under: the group, or the sub-row for one row of a group."""
+def _names(ctx: Ctx, rows: frozenset[str]) -> str:
+    """“予以公开、部分公开”: whole groups by their name, single rows of a larger group by theirs."""
+    out = []
     for c in categories(ctx):
-        if c.is_group and row in c.rows:
-            return c.name
-    return row
+        if c.is_group and set(c.rows) <= rows:
+            out.append(c.name)
+    seen = {r for c in categories(ctx) if c.is_group and c.name in out for r in c.rows}
+    for c in categories(ctx):  # a sub-row's own label comes before its aliases
+        if not c.is_group and c.rows[0] in rows - seen:
+            out.append(c.name)
+            seen.add(c.rows[0])
+    return "、".join(out)
 
 
 AFTER = re.compile(r"(?:申请)?(?:已|均|被|为|作出?|依法)?(?:答复为|答复|决定)?")
