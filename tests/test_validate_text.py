@@ -157,6 +157,8 @@ def test_a_narrower_body_is_not_the_whole_area() -> None:
     department = deepcopy(BASE)
     department.unit.level = UnitLevel.DEPARTMENT
     assert codes(f"本局制定规范性文件{docs + 1}件。", base=department) == ["N6"]
+    assert codes(f"全市制定规范性文件{docs + 20}件，本局参与起草。", base=department) == []
+    assert codes(f"市政务服务中心作出行政许可决定{docs + 20}件。") == []
 
 
 def test_internal_rules_are_not_regulations() -> None:

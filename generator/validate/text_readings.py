@@ -318,7 +318,8 @@ DOC_VERBS = (
     (r"废止|宣布失效", ("本年废止件数",)),
     (r"现行有效", ("现行有效件数",)),
     (r"公开总数|对外公开总", ("对外公开总数量",)),
-    (r"新公开|公开", ("本年新公开数量", "本年新制作数量")),
+    (r"新公开", ("本年新公开数量", "本年新制作数量")),
+    (r"公开", ("本年新公开数量", "本年新制作数量", "对外公开总数量")),
     (r"制发|制定|出台|印发|新制作|制作|发布", ("本年制发件数", "本年新制作数量", "本年新公开数量")),
 )
 DECISION_ROWS = ("行政许可", "行政处罚", "行政强制")
@@ -326,7 +327,7 @@ DECISION_COLS = ("处理决定数量", "本年处理决定数量")
 CONTINUES = re.compile(r"^(?:、|和|及|以及|与)")
 VERB_ONLY = re.compile(r"(?:本年|全年|其中|同时)?(?:" + "|".join(v for v, _ in DOC_VERBS) + r")[^\d]{0,3}")
 # Bodies narrower than a government's whole area: the 本级汇总 table counts the whole area.
-NARROW = re.compile(r"政府(?!信息|网)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位")
+NARROW = re.compile(r"政府(?!信息|网)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位|中心|局|委员会")
 WHOLE = re.compile(r"全(?:市|县|区|省|州|旗|盟)|我(?:市|县|区|省|州|旗|盟)")
 OTHER_GOVERNMENT = re.compile(r"(?:省|市|县|区|州)(?:人民)?政府(?!信息|网)")
 AGGREGATE = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE, None)
@@ -353,7 +354,7 @@ def _narrower_subject(ctx: Ctx, text: str, pos: int) -> bool:
     prefix = text[sentence_start(text, pos) : pos]
     if ctx.report.unit.level in AGGREGATE:
         return bool(NARROW.search(prefix)) and not WHOLE.search(prefix)
-    return bool(OTHER_GOVERNMENT.search(prefix))
+    return bool(OTHER_GOVERNMENT.search(prefix) or WHOLE.search(prefix))  # a department speaking of its city
 
 
 def _active(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
