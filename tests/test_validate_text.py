@@ -195,6 +195,7 @@ def test_shares_that_are_not_compared() -> None:
     assert codes("梳理公开事项150项，均在政府网站公开，公开率达100%。") == []
     assert codes("网上办理151件，占比60%。") == []  # no total to divide by
     assert codes("全年共办结200件，其中网上办理150件，75%的事项实现网上办理。") == []
+    assert codes("全年共办结200件，其中95%的申请在5个工作日内办结。") == []
     assert codes("全年共办结200件，其中网上办理100件，现场办理50件，两项合计占75%。") == []
     assert codes("全年共办结200件，同比增长25%。") == []  # a change, not a share
 

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from .context import Ctx, fmt
-from .text_base import Token, marked_total, paragraph_tokens, precision_tolerance, sentence_start
+from .text_base import Token, clause_start, marked_total, paragraph_tokens, precision_tolerance, sentence_start
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
 
@@ -80,6 +80,8 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             if not parts:
                 continue
             part = parts[-1]
+            if share is None and clause_start(text, m.start()) > part.start:
+                continue  # “办结200件，95%的申请当日办结”: X%的 names its own part, not the count before
             bases = _bases(ctx, p, part, toks)
             if not bases:
                 continue
