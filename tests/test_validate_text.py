@@ -425,3 +425,12 @@ def test_fee_reported_in_other_words() -> None:
     report = clean_report("2021")
     report.sections["other"].paragraphs = [Paragraph("政府信息公开未发生收费情况。", row=5)]
     assert validate(report) == []
+
+
+def test_a_count_without_unit_silences_what_it_would_change() -> None:
+    """“部分公开67,占4.61%”: the share is of 67, which has no 件; the run cannot be added up."""
+    head = f"{BASE.year}年共完成政府信息公开申请答复1453件,包括上年结转申请30件。"
+    ok = "其中,予以公开答复966件,占66.48%;部分公开67,占4.61%;不予公开81件,占5.57%;其他处理339件,占23.33%。"
+    assert [c for c in codes(head + ok) if c in ("N5", "N8")] == []
+    run = "其中,予以公开答复966件,占66.48%;部分公开67件,占4.61%;不予公开81件,占5.57%;其他处理330件,占22.71%。"
+    assert [c for c in codes(head + run) if c in ("N5", "N8")] == ["N8"]  # 1444 ≠ 1453, in the next sentence

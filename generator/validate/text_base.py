@@ -68,6 +68,19 @@ def paragraph_tokens(text: str) -> tuple[Token, ...]:
     return tuple(tokens(text))
 
 
+NUMBER = re.compile(r"(?<![\d.])\d+(?:\.\d+)?(?![\d.])")
+
+
+def bare_number(text: str, lo: int, hi: int) -> bool:
+    """A number without a unit between lo and hi (“部分公开67,占4.61%”): a count the rules cannot
+    read stands there, so a part, a list or a run around it is not what it seems."""
+    for m in NUMBER.finditer(text, lo, hi):
+        after = text[m.end() : m.end() + 3].lstrip()
+        if not after or not (after.startswith("%") or TOKEN.match(text, m.start()).group(2) or after[0] in "年月日"):
+            return True
+    return False
+
+
 def sentence_start(text: str, pos: int) -> int:
     return max(_after_last(text, SENTENCE_DELIMS, pos), pos - REACH)
 

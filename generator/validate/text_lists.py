@@ -21,6 +21,7 @@ from .text_base import (
     CLAUSE_DELIMS,
     TOTAL_MARK,
     Token,
+    bare_number,
     cumulative,
     marked_total,
     paragraph_tokens,
@@ -36,6 +37,7 @@ INTRODUCER = re.compile(r"其中|分别为|分别是|包括|包含")
 CATCH_ALL = re.compile(r"其他|其它|其余")
 NESTED = re.compile(r"其中|分别|包括")
 NEW_TOTAL = re.compile(r"全年|累计|历年|总计|总数|总量")
+RUN_LIMIT = 40  # counts looked at after an answered total: a run names at most the 20-odd result rows
 ANSWERED = re.compile(r"办结|答复|办理完毕|办理完结|作出.{0,4}决定|处理")
 
 
@@ -79,6 +81,8 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
             complete = bool(CATCH_ALL.search(kept[-1][1])) or (
                 m.group(0).startswith("分别") and re.fullmatch(r"[,:]?", text[total.end : m.start()]) is not None
             )
+            if complete and s < total.value and bare_number(text, kept[0][0].start, kept[-1][0].end):
+                complete = False  # an item without a unit was not counted
             if s > total.value or (complete and s != total.value):
                 out.append(_n4(ctx, p, total, [t for t, _ in kept], s, complete))
     return out
@@ -190,9 +194,9 @@ def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
         toks = [t for t in paragraph_tokens(p.text) if t.unit != "%"]
         for anchor in anchors(p):
             run = _run(p, toks, anchor.start)
-            if len(run) < 2:
+            if len(run) < 2 or bare_number(p.text, anchor.start + len(str(_int(_said(anchor)))), run[-1].start):
                 continue
-            said = anchor.said if isinstance(anchor, Reading) else anchor.value
+            said = _said(anchor)
             s = sum(r.said for r in run)
             covered = frozenset().union(*(r.rows for r in run))
             complete = run[-1].catch_all or _rest_is_zero(ctx, covered)
@@ -201,21 +205,29 @@ def check_result_runs(ctx: Ctx) -> list[Diagnostic]:
     return out
 
 
+def _said(anchor: Reading | Token) -> Decimal:
+    return anchor.said if isinstance(anchor, Reading) else anchor.value
+
+
 def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
-    """The result categories counted after the anchor, to the end of its sentence (or the next one
-    when the anchor ends its sentence), stopping at the first count of another kind."""
+    """The result categories counted after the anchor: in its sentence, or in the next one when
+    the anchor's sentence has none (“共答复1453件，包括上年结转30件。其中，予以公开……”); the
+    run stops at the first count of another kind."""
     text = p.text
     end = sentence_end(text, start)
     first = bisect.bisect_right(p.memo.setdefault("starts", [t.start for t in toks]), start)
-    after = (t for t in itertools.islice(toks, first, None) if not _in_parentheses(text, t.start))
-    head = next(after, None)
-    if head is None:
-        return []
-    if head.start > end:
-        end = sentence_end(text, end + 1)
+    after = [t for t in itertools.islice(toks, first, first + RUN_LIMIT) if not _in_parentheses(text, t.start)]
+    run = _collect(p, after, end)
+    if not run and end < len(text):
+        following = [t for t in after if t.start > end]
+        run = _collect(p, following, sentence_end(text, end + 1))
+    return run
+
+
+def _collect(p: Paragraph, toks: list[Token], end: int) -> list[Reading]:
     run: list[Reading] = []
     covered: set[str] = set()
-    for t in itertools.chain((head,), after):
+    for t in toks:
         if t.start > end:
             break
         r = p.readings.get(t.start)

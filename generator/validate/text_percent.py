@@ -13,7 +13,15 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from .context import Ctx, fmt
-from .text_base import Token, clause_start, marked_total, paragraph_tokens, precision_tolerance, sentence_start
+from .text_base import (
+    Token,
+    bare_number,
+    clause_start,
+    marked_total,
+    paragraph_tokens,
+    precision_tolerance,
+    sentence_start,
+)
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
 
@@ -49,7 +57,7 @@ def _candidates(p: Paragraph, toks: list[Token]) -> list[Token]:
 def _bases(ctx: Ctx, p: Paragraph, part: Token, toks: list[Token]) -> list[Decimal]:
     candidates = _candidates(p, toks)
     i = bisect.bisect_left(p.memo.setdefault("base_starts", [c.start for c in candidates]), part.start)
-    out = [c.value for c in candidates[max(0, i - MAX_BASES) : i] if c.unit == part.unit]
+    out = [c.value for c in reversed(candidates[max(0, i - MAX_BASES) : i]) if c.unit == part.unit]  # nearest first
     reading = p.readings.get(part.start)
     if reading is not None and reading.kind == "result":
         for key in ("total.total", "new.total"):
@@ -80,6 +88,8 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             if not parts:
                 continue
             part = parts[-1]
+            if bare_number(text, part.end, m.start()):
+                continue
             if share is None and clause_start(text, m.start()) > part.start:
                 continue  # “办结200件，95%的申请当日办结”: X%的 names its own part, not the count before
             bases = _bases(ctx, p, part, toks)
@@ -97,7 +107,7 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
                 ok = any(abs(f - stated) <= tolerance for f in fits)
             if ok:
                 continue
-            out.append(_n5(ctx, p, m.group(0), stated, part.value, bases[-1]))
+            out.append(_n5(ctx, p, m.group(0), stated, part.value, bases[0]))
     return out
 
 
