@@ -65,21 +65,28 @@ def blank(report: Report, table: str, *keys: str) -> Report:
 
 
 def test_sum_of_two_categories_is_compared_with_both_rows() -> None:
-    assert codes(f"予以公开及部分公开{PUBLIC + PARTIAL}件。") == []  # the false alarm of issue 11
-    assert codes(f"“予以公开”和“部分公开”的共{PUBLIC + PARTIAL}件，不予公开{DENY}件。") == []
-    assert found(f"予以公开及部分公开{PUBLIC + PARTIAL + 1}件。") == [("N2", PUBLIC + PARTIAL, PUBLIC + PARTIAL + 1)]
+    assert codes(f"申请办理结果：予以公开及部分公开{PUBLIC + PARTIAL}件。") == []  # the false alarm of issue 11
+    assert codes(f"答复申请中，“予以公开”和“部分公开”的共{PUBLIC + PARTIAL}件，不予公开{DENY}件。") == []
+    assert found(f"申请办理结果：予以公开及部分公开{PUBLIC + PARTIAL + 1}件。") == [
+        ("N2", PUBLIC + PARTIAL, PUBLIC + PARTIAL + 1)
+    ]
 
 
 def test_reasons_then_group_is_the_whole_group() -> None:
-    assert codes(f"因本机关不掌握、没有现成信息等原因无法提供{UNABLE}件。") == []
-    assert codes(f"因本机关不掌握相关政府信息无法提供{n('unable_none.total')}件。") == []  # the sub-row
-    assert codes(f"因本机关不掌握、申请内容不明确等原因无法提供{UNABLE - 1}件。") == ["N2"]
+    assert codes(f"答复申请中，因本机关不掌握、没有现成信息等原因无法提供{UNABLE}件。") == []
+    assert codes(f"答复申请中，因本机关不掌握相关政府信息无法提供{n('unable_none.total')}件。") == []  # the sub-row
+    assert codes(f"答复申请中，因本机关不掌握、申请内容不明确等原因无法提供{UNABLE - 1}件。") == ["N2"]
 
 
 def test_group_of_rows_and_count_before_the_category() -> None:
-    assert codes(f"不予公开{DENY}件，其中属于国家秘密{n('deny_secret.total')}件。") == []
-    assert codes(f"其中{PUBLIC}件予以公开，{PARTIAL}件部分公开。") == []
-    assert codes(f"其中{PUBLIC + 2}件予以公开。") == ["N2"]
+    assert codes(f"答复申请中，不予公开{DENY}件，其中属于国家秘密{n('deny_secret.total')}件。") == []
+    assert codes(f"已办结的申请中，{PUBLIC}件予以公开，{PARTIAL}件部分公开。") == []
+    assert codes(f"已办结的申请中，{PUBLIC + 2}件予以公开。") == ["N2"]
+
+
+def test_a_category_outside_applications_is_not_a_result() -> None:
+    assert codes(f"全年通过政府网站予以公开政府信息{PUBLIC + 100}件。") == []
+    assert codes(f"全年通过政府网站予以公开政府信息{PUBLIC + 100}件，收到申请{NEW}件。") == ["N2"]
 
 
 def test_a_category_named_in_an_appeal_is_not_a_count_of_results() -> None:
@@ -96,14 +103,14 @@ def test_blank_total_is_read_from_its_parts() -> None:
 def test_blank_part_makes_the_figure_a_lower_bound() -> None:
     base = blank(BASE, "requests", "public.total", "public.natural")
     # 予以公开 is unknown but at least its other columns: any count at or above that is possible.
-    assert "N2" not in codes(f"予以公开{PUBLIC}件。", base=base)
-    assert "N2" in codes("予以公开0件。", base=base)
+    assert "N2" not in codes(f"申请办理结果：予以公开{PUBLIC}件。", base=base)
+    assert "N2" in codes("申请办理结果：予以公开0件。", base=base)
 
 
 def test_wrong_total_and_text_agreeing_with_the_parts() -> None:
     report = deepcopy(BASE)
     report.tables["requests"]["public.total"].number = PUBLIC + 4
-    found_ = validate(text(f"予以公开{PUBLIC}件。", base=report))
+    found_ = validate(text(f"申请办理结果：予以公开{PUBLIC}件。", base=report))
     n2 = [d for d in found_ if d.code == "N2"]
     assert len(n2) == 1 and "与正文一致" in n2[0].message
 
@@ -186,9 +193,9 @@ def test_share_with_the_base_in_the_sentence_before() -> None:
 
 
 def test_share_of_a_category_against_the_table() -> None:
-    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC, ANSWERED)}。") == []
-    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC, NEW, 1)}。") == []  # of applications received
-    assert codes(f"予以公开{PUBLIC}件，占比{pct(PUBLIC * 2, ANSWERED)}。") == ["N5"]
+    assert codes(f"申请办理结果：予以公开{PUBLIC}件，占比{pct(PUBLIC, ANSWERED)}。") == []
+    assert codes(f"申请办理结果：予以公开{PUBLIC}件，占比{pct(PUBLIC, NEW, 1)}。") == []  # of applications received
+    assert codes(f"申请办理结果：予以公开{PUBLIC}件，占比{pct(PUBLIC * 2, ANSWERED)}。") == ["N5"]
 
 
 def test_shares_that_are_not_compared() -> None:

@@ -25,6 +25,7 @@ from .text_base import (
     paragraph_tokens,
     paragraphs,
     precision_tolerance,
+    sentence_end,
     sentence_start,
     window,
 )
@@ -250,7 +251,7 @@ def _categories(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
         order = ctx.cache["result_rows"] = result_row_keys(table)
     out = []
     for i, tok in enumerate(toks):
-        if tok.unit != "件":
+        if tok.unit != "件" or not _about_applications(text, tok.start):
             continue
         lo, words = window(text, toks, i)
         named = _named(ctx, words)
@@ -278,6 +279,16 @@ def _categories(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
             )
         )
     return out
+
+
+APPLICATIONS = re.compile(r"申请|答复|办结|办理")
+
+
+def _about_applications(text: str, pos: int) -> bool:
+    """The sentence, or the one before, speaks of applications: 予以公开 in “网站予以公开信息120件” is no result."""
+    start = sentence_start(text, pos)
+    before = sentence_start(text, start - 1) if start > 0 else start
+    return bool(APPLICATIONS.search(text, before, sentence_end(text, pos)))
 
 
 def _names(ctx: Ctx, rows: frozenset[str]) -> str:
