@@ -292,11 +292,14 @@ def test_no_appeals_with_cases_in_the_table() -> None:
     assert codes("本年度未发生因政府信息公开引起的行政复议、行政诉讼。", base=quiet) == []
     assert codes("无行政复议被纠错情况。", base=quiet) == []
     assert codes("未经复议直接起诉的行政诉讼由法院审理。") == []
+    assert codes("未发生涉及征地拆迁补偿标准问题的行政复议。") == []  # not about information disclosure
 
 
 def test_no_applications_with_applications_in_the_table() -> None:
     assert codes("本年度未收到政府信息公开申请。") == ["N7"]
     assert codes("本年度未收到政府信息公开申请方面的投诉。") == []
+    assert codes("本年度未收到涉及国家秘密的政府信息公开申请。") == []  # a part of the applications
+    assert codes("全年未接到任何形式的信息公开申请。") == ["N7"]
     assert codes(f"{BASE.year - 1}年未收到政府信息公开申请。") == []
 
 

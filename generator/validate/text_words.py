@@ -22,7 +22,12 @@ NONE_CORRECTED = re.compile(
 NO_APPEALS = re.compile(
     rf"{_NEG}(?P<gap>[^,;:。!?\d]{{0,16}}?)(?P<what>行政复议|行政诉讼|复议|诉讼)(?:(?:、|和|及|或|以及|与)(?:被)?(?:提起|申请)?(?P<also>行政复议|行政诉讼|复议|诉讼))?"
 )
-NO_REQUESTS = re.compile(rf"{_NEG}[^,;:。!?\d]{{0,10}}?(?:依申请|政府信息公开申请|信息公开申请|公开申请)")
+# Between “未收到” and “申请” only words that do not narrow the applications down (涉密信息公开申请 is a part).
+_REQ_GAP = (
+    r"(?:任何形式的|任何|过|有关|相关|的|政府|个人|公民|本(?:机关|单位|局|部门|委|办|镇|街道)|"
+    r"针对[^,;:。!?\d]{1,8}?的|向[^,;:。!?\d]{1,8}?(?:提出|提交)的)*"
+)
+NO_REQUESTS = re.compile(rf"{_NEG}{_REQ_GAP}(?:依申请|政府信息公开申请|信息公开申请|公开申请)")
 NOT_ABOUT_COUNT = re.compile(r"投诉|举报|逾期|超期|纠错|纠正|败诉|撤销|复议|诉讼|不予公开|答复")
 EXCEPT = re.compile(r"但|除|仅|只|外")
 FEE_NONE = re.compile(
@@ -87,7 +92,10 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
                 out.append(_n7(ctx, p, m.group(0), f"但表格中{_describe(ctx, found)}"))
         for m in NO_APPEALS.finditer(text):
             rest = text[m.end() : min(m.end() + 8, sentence_end(text, m.end()))]
-            if re.search(r"纠|败诉|撤销|维持|确认违法|结果", m.group("gap") + rest) or EXCEPT.search(m.group("gap")):
+            gap = m.group("gap")
+            if re.search(r"纠|败诉|撤销|维持|确认违法|结果", gap + rest) or EXCEPT.search(gap):
+                continue
+            if len(gap) > 6 and not re.search(r"信息公开|依申请|公开申请", gap):
                 continue
             if other_year(text, m.start(), year) or re.search(r"\d", text[m.end() : sentence_end(text, m.end())][:6]):
                 continue
