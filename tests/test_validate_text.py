@@ -266,6 +266,11 @@ def test_enumeration_by_fenbie_right_after_its_total_is_complete() -> None:
     assert codes(f"收到申请{NEW}件。行政复议和行政诉讼分别为{REVIEW}件、{LAWSUITS}件。") == []
 
 
+def test_parts_that_may_overlap_are_not_added_up() -> None:
+    assert codes("共作出重大行政决策8项，其中听证2项，专家论证3项，风险评估5项。") == []
+    assert codes("共组织新闻发布会18场，其中主要领导出席6场，分管领导出席12场，其他负责人出席10场。") == []
+
+
 def test_nested_list_is_not_added_to_the_outer_one() -> None:
     assert codes("共收到留言25条，其中网站留言20条，信件留言5条，其中实名信件3条。") == []
 

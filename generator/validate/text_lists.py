@@ -36,6 +36,10 @@ W = Severity.WARNING
 INTRODUCER = re.compile(r"其中|分别为|分别是|包括|包含")
 CATCH_ALL = re.compile(r"其他|其它|其余")
 NESTED = re.compile(r"其中|分别|包括")
+# Items that count people taking part or steps taken: one event or decision may be counted in several.
+OVERLAP = re.compile(
+    r"领导|负责人|负责同志|人员|干部|专家|代表|委员|出席|参加|参与|经过|开展|组织|进行|听证|论证|评估|审查|审核|涉及|同时"
+)
 NEW_TOTAL = re.compile(r"全年|累计|历年|总计|总数|总量")
 RUN_LIMIT = 40  # counts looked at after an answered total: a run names at most the 20-odd result rows
 ANSWERED = re.compile(r"办结|答复|办理完毕|办理完结|作出.{0,4}决定|处理")
@@ -77,6 +81,8 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
             first = p.readings.get(kept[0][0].start)
             if total.start in answered and first is not None and first.kind == "result":
                 continue  # a run of 办理结果 after 已答复: N8's business
+            if any(OVERLAP.search(clause) for _, clause in kept):
+                continue  # 领导出席6场, 专家论证3项: the parts may overlap, their sum proves nothing
             s = sum(t.value for t, _ in kept)
             complete = bool(CATCH_ALL.search(kept[-1][1])) or (
                 m.group(0).startswith("分别") and re.fullmatch(r"[,:]?", text[total.end : m.start()]) is not None
