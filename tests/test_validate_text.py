@@ -72,6 +72,15 @@ def test_sum_of_two_categories_is_compared_with_both_rows() -> None:
     ]
 
 
+def test_categories_paired_by_fenbie_are_not_guessed() -> None:
+    assert codes(f"答复申请中，“予以公开”“部分公开”分别为{PARTIAL + 3}件、{PUBLIC + 3}件。") == []
+
+
+def test_appeals_paired_by_fenbie_are_not_guessed() -> None:
+    assert codes(f"行政诉讼和行政复议分别为{LAWSUITS}件、{REVIEW}件。") == []
+    assert codes(f"被申请行政复议{REVIEW}件，提起行政诉讼{LAWSUITS + 1}件。") == ["N3"]
+
+
 def test_reasons_then_group_is_the_whole_group() -> None:
     assert codes(f"答复申请中，因本机关不掌握、没有现成信息等原因无法提供{UNABLE}件。") == []
     assert codes(f"答复申请中，因本机关不掌握相关政府信息无法提供{n('unable_none.total')}件。") == []  # the sub-row

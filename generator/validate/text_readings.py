@@ -136,6 +136,8 @@ def _requests_and_appeals(ctx: Ctx, text: str) -> list[Reading]:
     out = []
     for w in WORDINGS:
         for m in w.pattern.finditer(text):
+            if "分别" in m.group(0) or (w.code == "N3" and "复议" in m.group(0) and "诉讼" in m.group(0)):
+                continue  # 行政复议和行政诉讼分别为1件、3件: which number is which is not for a pattern to guess
             out.append(Reading(w.code, m.start(1), m.group(0), Decimal(m.group(1)), w.table, w.options, w.what, w.kind))
     return out
 
@@ -169,7 +171,7 @@ CONJUNCTION = re.compile(r"^[”’\"」』]?(?:及|和|与|、|以及|或|加�
 QUALIFIER = re.compile(r"^[”’\"」』]?(?:等|的|而|被|予以|,)*(?:等?(?:原因|情形|情况|理由))?(?:而|被)?[“‘\"「『]?$")
 # After the last category name, only such words may come before the count.
 FILLER = re.compile(r"^[”’\"」』]?[^,;:。!?\d%]{0,10}$")
-NOT_FILLER = re.compile(r"复议|诉讼|起诉|率|占|同比|比上年|较上年")
+NOT_FILLER = re.compile(r"复议|诉讼|起诉|率|占|同比|比上年|较上年|分别")
 
 
 def categories(ctx: Ctx) -> list[Category]:
