@@ -43,7 +43,11 @@ REQUEST_ROWS = {
 BLANK_COLUMNS = ("business", "research", "nonprofit", "legal", "other_org")
 # 四: 行政复议 尚未审结 1, 总计 1; everything else 0.
 APPEALS = {
-    **{f"{g}.{r}": 0 for g in ("review", "direct", "after") for r in ("upheld", "corrected", "other", "pending", "total")},
+    **{
+        f"{g}.{r}": 0
+        for g in ("review", "direct", "after")
+        for r in ("upheld", "corrected", "other", "pending", "total")
+    },
     "review.pending": 1,
     "review.total": 1,
 }
@@ -88,7 +92,9 @@ def test_unit_and_text_of_the_shuyang_page() -> None:
     assert overview[-1].endswith("自觉接受代表、委员和社会的监督。")
     assert report.sections["problems"].title == "存在的主要问题及整改措施"
     assert len(report.sections["problems"].paragraphs) == 2
-    assert [p.text for p in report.sections["other"].paragraphs] == ["2023年度，县发展和改革局政府信息公开未发生收费情况。"]
+    assert [p.text for p in report.sections["other"].paragraphs] == [
+        "2023年度，县发展和改革局政府信息公开未发生收费情况。"
+    ]
     intro = [p.text for p in report.sections["intro"].paragraphs]
     assert len(intro) == 1 and intro[0].startswith("根据《中华人民共和国政府信息公开条例》")
     # Page furniture (menus, the 索引号 table, footer) is not report text.

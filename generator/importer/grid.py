@@ -77,8 +77,13 @@ class Grid:
         return max((len(r) for r in self.rows), default=0)
 
     def add(self, table: RawTable) -> None:
-        """Append a source table's rows, laying out rowspan/colspan the way a browser does."""
+        """Append a source table's rows, laying out rowspan/colspan the way a browser does.
+
+        A fragment that continues a table on a new page lacks the row labels spanning down from
+        the page before: a row narrower than the table so far takes them from the row above.
+        """
         top = len(self.rows)
+        width = self.ncols
         pending: dict[tuple[int, int], GCell] = {}
         for i, row in enumerate(table.rows):
             r = top + i
@@ -105,6 +110,11 @@ class Grid:
                 while len(out) < cc:
                     out.append(None)
                 out.append(pending.pop((rr, cc)))
+            deficit = width - len(out)
+            if top and deficit > 0 and self.rows:
+                above = self.rows[-1][:deficit]
+                if all(g is not None and g.label for g in above):
+                    out = [*above, *out]
             self.rows.append(out)
         width = self.ncols
         for row in self.rows:

@@ -96,7 +96,12 @@ def _find_title(blocks: list, before: int) -> tuple[int | None, re.Match | None,
             continue
         m = match_title(b)
         text = b
-        if (m is None or not m.group("name")) and i > 0 and isinstance(blocks[i - 1], str) and re.match(r"^\d{4}年", _flat(b)):
+        if (
+            (m is None or not m.group("name"))
+            and i > 0
+            and isinstance(blocks[i - 1], str)
+            and re.match(r"^\d{4}年", _flat(b))
+        ):
             text = blocks[i - 1] + b
             m = match_title(text)
         if m is not None:

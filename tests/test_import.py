@@ -1,0 +1,279 @@
+"""generate import: nianbao's own pages and Word files give back the workbook's figures, unit
+information and paragraphs; messy real-world markup is read by its labels; bad input is refused."""
+
+from __future__ import annotations
+
+import copy
+import re
+import time
+from pathlib import Path
+
+import lxml.html
+import pytest
+from openpyxl import load_workbook
+from workbook_support import INPUTS, meaning, read
+
+from generator.cli import main as generate_main
+from generator.diagnostics import InputError
+from generator.importer import import_report
+from generator.model import Report, State
+
+YEARS = (2020, 2021)
+# What a published report cannot carry: the level is not printed, and fax “无” is left out of
+# the contact sentence, so both come back blank (I030 says so).
+NOT_PRINTED = ("level",)
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[int, str], Path]:
+    out = tmp_path_factory.mktemp("published")
+    files = {}
+    for year in YEARS:
+        assert (
+            generate_main(["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(out)]) == 0
+        )
+        for f in (out / str(year)).iterdir():
+            files[(year, f.suffix[1:])] = f
+    return files
+
+
+def _unit_as_published(report: Report) -> dict:
+    u = {k: v for k, v in vars(report.unit).items() if k not in NOT_PRINTED}
+    u["fax"] = "" if u["fax"] == "无" else u["fax"]
+    u["signature"] = u["signature"] or u["name"]
+    return u
+
+
+def _figures(report: Report) -> dict:
+    return {t: {k: (v.state, v.number, v.unit) for k, v in vals.items()} for t, vals in report.tables.items()}
+
+
+def _text(report: Report) -> dict:
+    return {k: (s.title, [(p.text, p.level) for p in s.paragraphs]) for k, s in report.sections.items()}
+
+
+@pytest.mark.parametrize("kind", ["html", "docx"])
+@pytest.mark.parametrize("year", YEARS)
+def test_round_trip_gives_back_figures_unit_and_paragraphs(published, year: int, kind: str) -> None:
+    original = read(INPUTS / f"{year}.xlsx", year)
+    imported, findings = import_report(published[(year, kind)])
+    assert imported.year == year and imported.spec is original.spec
+    assert _figures(imported) == _figures(original)
+    assert _unit_as_published(imported) == _unit_as_published(original)
+    assert _text(imported) == _text(original)
+    placed = {"I010", "I011", "I012", "I013", "I014", "I015", "I016", "I020", "I031", "I033"}
+    assert not placed & {d.code for d in findings}, [d.format() for d in findings]
+
+
+def test_imported_workbook_is_an_ordinary_workbook(published, tmp_path: Path) -> None:
+    """generate import writes a workbook that reads back as the original (but for what is not printed)."""
+    target = tmp_path / "inputs" / "2020.xlsx"
+    assert generate_main(["import", str(published[(2020, "html")]), "--output", str(target)]) == 0
+    back, original = (
+        meaning(read(target, 2020), with_cells=False),
+        meaning(read(INPUTS / "2020.xlsx", 2020), with_cells=False),
+    )
+    assert back["tables"] == original["tables"] and back["sections"] == original["sections"]
+    # Never overwritten without --force; with --force it is.
+    before = target.read_bytes()
+    assert generate_main(["import", str(published[(2020, "html")]), "--output", str(target)]) == 2
+    assert target.read_bytes() == before
+    assert generate_main(["import", str(published[(2020, "html")]), "--output", str(target), "--force"]) == 0
+    # check and generate run on it.
+    assert generate_main(["check", "--year", "2020", "--input", str(target)]) == 1  # the seed's 4 real errors
+    assert generate_main(["--year", "2020", "--input", str(target), "--output-dir", str(tmp_path / "out")]) == 0
+
+
+def test_default_target_is_inputs_year(published, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert generate_main(["import", str(published[(2021, "docx")])]) == 0
+    assert (tmp_path / "inputs" / "2021.xlsx").is_file()
+    assert "generate check --year 2021" in capsys.readouterr().out
+
+
+def test_init_carries_forward_straight_from_a_published_page(published, tmp_path: Path) -> None:
+    target = tmp_path / "2021.xlsx"
+    assert (
+        generate_main(["init", "--year", "2021", "--from", str(published[(2020, "html")]), "--output", str(target)])
+        == 0
+    )
+    new = read(target, 2021)
+    old = read(INPUTS / "2020.xlsx", 2020)
+    assert new.unit.name == old.unit.name and new.unit.year == 2021
+    for col in ("natural", "total"):
+        assert new.tables["requests"][f"carried.{col}"].number == old.tables["requests"][f"carry_next.{col}"].number
+
+
+# -- what real pages do ----------------------------------------------------------------------------
+
+
+def _messy(page: Path) -> str:
+    """The 2020 page as a hand-made site would publish it: layout table, split table with repeated
+    headers, half-width punctuation, &nbsp; and <br> inside labels, numbers split across tags."""
+    root = lxml.html.fromstring(page.read_bytes())
+    for th in root.iter("th"):
+        th.text = (th.text or "").replace("（", "(").replace("）", ")").replace("申请人情况", "申请人\u00a0情况")
+        if th.text == "自然人":
+            th.text = "自然"
+            br = lxml.html.Element("br")
+            br.tail = "人"
+            th.append(br)
+    for td in root.iter("td"):
+        text = td.text or ""
+        td.attrib.clear()
+        if len(text) >= 2 and text.isdigit():
+            td.text = None
+            a, b = lxml.html.Element("span"), lxml.html.Element("font")
+            a.text, b.text = text[:1], text[1:]
+            td.extend([a, b])
+    requests = root.xpath("//table[contains(@class,'t-requests')]")[0]
+    head, body = requests.find("thead"), requests.find("tbody")
+    second = lxml.html.Element("table")
+    second.append(copy.deepcopy(head))
+    tail = lxml.html.Element("tbody")
+    for tr in list(body)[12:]:
+        tail.append(tr)
+    second.append(tail)
+    requests.addnext(second)
+    article = root.find(".//article")
+    layout = lxml.html.fromstring("<table><tr><td></td></tr></table>")
+    cell = layout.find(".//td")
+    for child in list(article):
+        cell.append(child)
+    article.append(layout)
+    return lxml.html.tostring(root, encoding="unicode")
+
+
+def test_messy_markup_is_read_by_labels(published, tmp_path: Path) -> None:
+    page = tmp_path / "messy.html"
+    page.write_text(_messy(published[(2020, "html")]), encoding="utf-8")
+    imported, findings = import_report(page)
+    assert _figures(imported) == _figures(read(INPUTS / "2020.xlsx", 2020))
+    assert not {"I010", "I011", "I013"} & {d.code for d in findings}
+
+
+@pytest.mark.parametrize("declare", [True, False])
+def test_gbk_pages_with_or_without_declared_charset(published, tmp_path: Path, declare: bool) -> None:
+    text = published[(2021, "html")].read_text(encoding="utf-8")
+    text = text.replace('<meta charset="utf-8">', '<meta charset="gb2312">' if declare else "")
+    page = tmp_path / "gbk.html"
+    page.write_bytes(text.encode("gbk"))
+    imported, _ = import_report(page)
+    assert _text(imported) == _text(read(INPUTS / "2021.xlsx", 2021))
+
+
+def test_placeholders_stay_distinct(published, tmp_path: Path) -> None:
+    """“/”, “—”, blank, 0 and 1,234 each come back as what they are; “—” is never taken for 0."""
+    text = published[(2021, "html")].read_text(encoding="utf-8")
+    cells = {
+        "requests-r4c4": "/",
+        "requests-r4c5": "—",
+        "requests-r4c6": "",
+        "requests-r4c7": "0",
+        "requests-r4c8": "1,234",
+    }
+    for cid, value in cells.items():
+        text, n = re.subn(rf'(<td id="{cid}"[^>]*>)[^<]*(</td>)', rf"\g<1>{value}\g<2>", text)
+        assert n == 1
+    page = tmp_path / "placeholders.html"
+    page.write_text(text, encoding="utf-8")
+    imported, findings = import_report(page)
+    row = imported.tables["requests"]
+    assert row["new.natural"].state is State.SLASH
+    assert row["new.business"].state is State.BLANK and row["new.business"].raw == "—"
+    assert row["new.research"].state is State.BLANK and not row["new.research"].raw
+    assert (row["new.nonprofit"].state, row["new.nonprofit"].number) == (State.NUMBER, 0)
+    assert row["new.legal"].number == 1234
+    codes = {d.code for d in findings}
+    assert {"I020", "I021"} <= codes
+    # The “—” goes into the workbook as written, and check names its cell.
+    target = tmp_path / "2021.xlsx"
+    assert generate_main(["import", str(page), "--output", str(target)]) == 0
+    ws = load_workbook(target)["申请情况"]
+    assert "—" in [c.value for row_ in ws.iter_rows() for c in row_]
+    with pytest.raises(InputError) as exc:
+        read(target, 2021)
+    assert any(d.code == "R050" and "—" in d.message for d in exc.value.diagnostics)
+
+
+# -- bad input ---------------------------------------------------------------------------------------
+
+
+def _refused(path: Path, code: str, capsys) -> str:
+    start = time.monotonic()
+    assert generate_main(["import", str(path), "--output", str(path.with_suffix(".xlsx"))]) == 2
+    assert time.monotonic() - start < 10
+    assert not path.with_suffix(".xlsx").exists()
+    err = capsys.readouterr().err
+    assert code in err and "Traceback" not in err
+    return err
+
+
+def test_a_page_that_is_not_a_report(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "news.html"
+    page.write_text("<html><head><title>新闻</title></head><body><p>今天天气很好。</p></body></html>", encoding="utf-8")
+    assert "不是政府信息公开工作年度报告" in _refused(page, "I002", capsys)
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    _refused(empty, "I002", capsys)
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"PK\x03\x04 not really a zip")
+    _refused(fake, "I002", capsys)
+
+
+def test_a_report_from_before_2019_is_named_old_format(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "old.html"
+    page.write_text(
+        "<html><body><h1>某县人民政府2018年政府信息公开工作年度报告</h1><p>一、概述</p><p>……</p></body></html>",
+        encoding="utf-8",
+    )
+    assert "旧格式" in _refused(page, "I003", capsys)
+
+
+def test_a_truncated_page_is_named(published, tmp_path: Path) -> None:
+    data = published[(2021, "html")].read_bytes()
+    page = tmp_path / "cut.html"
+    page.write_bytes(data[: len(data) * 2 // 3])
+    imported, findings = import_report(page)
+    codes = {d.code for d in findings}
+    assert "I006" in codes and ({"I011", "I014", "I031"} & codes)
+    assert imported.tables["active"]["rules.made"].is_number  # what arrived is still read
+
+
+def test_deep_nesting_is_refused_quickly(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "deep.html"
+    page.write_text("<html><body>" + "<div>" * 100_000 + "2020年" + "</div>" * 100_000 + "</body></html>")
+    _refused(page, "I007", capsys)
+
+
+def test_a_500_mb_file_is_refused_before_reading(tmp_path: Path, capsys) -> None:
+    page = tmp_path / "huge.html"
+    with page.open("wb") as fh:
+        fh.write(b"<html><body>")
+        fh.truncate(500 * 1024 * 1024)  # sparse: costs no disk
+    assert "MB" in _refused(page, "I007", capsys)
+
+
+def test_scripts_and_handlers_are_never_carried(published, tmp_path: Path) -> None:
+    text = published[(2021, "html")].read_text(encoding="utf-8")
+    evil = (
+        '<script>alert("x")</script><p onclick="steal()">联系我们<img src=x onerror="boom()">'
+        '<a href="javascript:evil()">点此</a></p><iframe src="http://evil.example"></iframe>'
+    )
+    text = text.replace("<article>", "<article>" + evil, 1).replace(
+        "</h2>", "</h2><script>document.write(1)</script>", 1
+    )
+    page = tmp_path / "evil.html"
+    page.write_text(text, encoding="utf-8")
+    target = tmp_path / "2021.xlsx"
+    assert generate_main(["import", str(page), "--output", str(target)]) == 0
+    imported, findings = import_report(page)
+    assert any(d.code == "I009" for d in findings)
+    words = ("alert", "steal", "boom", "javascript", "evil", "document.write", "<script")
+    wb = load_workbook(target)
+    stored = " ".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
+    assert not [w for w in words if w in stored]
+    out = tmp_path / "out"
+    assert generate_main(["--year", "2021", "--input", str(target), "--output-dir", str(out)]) in (0, 1)
+    html = next((out / "2021").glob("*.html")).read_text(encoding="utf-8")
+    assert "<script" not in html and "onclick" not in html and "steal" not in html
