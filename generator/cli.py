@@ -5,6 +5,7 @@
     generate check --year 2020           validate only
     generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
     generate import report.html          a published report (HTML or DOCX) → inputs/<year>.xlsx
+    generate audit reports/              import each published report in memory, print every finding
 
 Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
 read or the output cannot be written (nothing written); 3 an internal error.
@@ -70,6 +71,7 @@ _EPILOG = """命令：
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
   generate import 报告.html       把已发布的报告（网页或 Word）导入为标准工作簿 inputs/<年度>.xlsx
+  generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -85,6 +87,12 @@ def _parser(command: str) -> argparse.ArgumentParser:
     )
     o = p.add_argument_group("选项")
     o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    if command == "audit":
+        o.add_argument(
+            "paths", type=Path, nargs="+", metavar="路径", help="已发布报告（.html/.docx）或存放它们的文件夹"
+        )
+        o.add_argument("--jobs", type=int, metavar="N", help="同时处理的进程数（默认使用全部 CPU 核）")
+        return p
     if command == "import":
         o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）或 Word 文件（.docx）")
         o.add_argument("--year", type=int, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
@@ -267,11 +275,22 @@ def cmd_import(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init, "import": cmd_import}
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .importer.audit import ERRORS, UNREADABLE, audit_paths, collect, print_audit
+
+    files, missing = collect(args.paths)
+    if not files:
+        raise UserError("没有找到要核查的报告（.html、.htm、.shtml、.docx）：" + "、".join(str(p) for p in args.paths))
+    entries = audit_paths(files, args.jobs)
+    print_audit(entries, missing)
+    return EXIT_FINDINGS if missing or any(e.status in (ERRORS, UNREADABLE) for e in entries) else EXIT_OK
+
+
+COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init, "import": cmd_import, "audit": cmd_audit}
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init", "import") else "generate"
+    command = argv[0] if argv and argv[0] in ("check", "init", "import", "audit") else "generate"
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
     return COMMANDS[command](args)
@@ -279,7 +298,7 @@ def run(argv: list[str]) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     """--format json, judged from the words alone: a refusal may come before argparse has finished."""
-    if argv and argv[0] in ("init", "import"):
+    if argv and argv[0] in ("init", "import", "audit"):
         return False
     return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
 

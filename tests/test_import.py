@@ -277,3 +277,30 @@ def test_scripts_and_handlers_are_never_carried(published, tmp_path: Path) -> No
     assert generate_main(["--year", "2021", "--input", str(target), "--output-dir", str(out)]) in (0, 1)
     html = next((out / "2021").glob("*.html")).read_text(encoding="utf-8")
     assert "<script" not in html and "onclick" not in html and "steal" not in html
+
+
+# -- audit -------------------------------------------------------------------------------------------
+
+
+def test_audit_prints_every_report_and_survives_a_bad_one(published, tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    page_2020 = published[(2020, "html")].read_text(encoding="utf-8")
+    (folder / "zp-2020.html").write_text(page_2020, encoding="utf-8")
+    # The same unit's report a year earlier: the cross-year rules run between the two.
+    (folder / "zp-2019.html").write_text(
+        page_2020.replace("2020年政府信息公开工作年度报告", "2019年政府信息公开工作年度报告"), encoding="utf-8"
+    )
+    (folder / "edu-2021.docx").write_bytes(published[(2021, "docx")].read_bytes())
+    (folder / "broken.html").write_text("<html><body><p>页面不存在</p></body></html>", encoding="utf-8")
+    assert generate_main(["audit", str(folder), "--jobs", "2"]) == 1
+    out = capsys.readouterr().out
+    blocks = {line.split("】")[0].lstrip("【"): line for line in out.splitlines() if line.startswith("【")}
+    assert "无法读取" in blocks["broken.html"]
+    assert "有错误" in blocks["漳平市人民政府2020年政府信息公开工作年度报告"]
+    assert "通过" in blocks["示例县教育局2021年政府信息公开工作年度报告"]
+    # The seed's published errors are found in the published page, and 2020 is checked against 2019.
+    zp = out.split("【漳平市人民政府2020年")[1].split("【")[0]
+    assert zp.count("T3-2 错误") == 2 and zp.count("T3-1 错误") == 2
+    assert "T3-5" in zp
+    assert "共 4 份报告" in out
