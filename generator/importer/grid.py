@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache, cached_property
 
 from .source import RawTable
 
@@ -22,11 +23,13 @@ _FIGURE = re.compile(
 )
 
 
+@cache
 def label_key(text: str) -> str:
     """Compare labels as people read them: NFKC, no spaces, line breaks, quotes or colons."""
     return _NOISE.sub("", unicodedata.normalize("NFKC", text))
 
 
+@cache
 def loose_key(text: str) -> str:
     """label_key without the leading enumerator (“1.” “（一）”), for a second, looser look."""
     return _ENUM.sub("", label_key(text))
@@ -37,12 +40,13 @@ def figure_text(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+@cache
 def is_figure(text: str) -> bool:
     t = unicodedata.normalize("NFKC", figure_text(text))
     return bool(t) and _FIGURE.fullmatch(t) is not None
 
 
-@dataclass
+@dataclass(eq=False)
 class GCell:
     text: str
     row: int  # origin position in the grid
@@ -53,15 +57,15 @@ class GCell:
     source_col: int  # 1-based cell position within its source row
     table: int  # the source table's number
 
-    @property
+    @cached_property
     def figure(self) -> bool:
         return is_figure(self.text)
 
-    @property
+    @cached_property
     def empty(self) -> bool:
         return not self.text.strip()
 
-    @property
+    @cached_property
     def label(self) -> bool:
         return not self.empty and not self.figure
 

@@ -79,6 +79,7 @@ class _Matcher:
         self.grid = Grid()
         self._join(fragments)
         self.used: set[int] = set()  # ids of GCells read into a field
+        self._paths: dict[tuple[int, ...], list[list[str]]] = {}
 
     def find(self, code: str, severity: Severity, message: str, **kw: object) -> None:
         self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, **kw))
@@ -199,7 +200,10 @@ class _Matcher:
         return [g for g in self.grid.own(r) if not g.label]
 
     def _place_row(self, r: int, row: _SpecRow, data_rows: set[int]) -> None:
-        paths = self._col_paths(self._band(r, data_rows))
+        band = tuple(self._band(r, data_rows))
+        if band not in self._paths:
+            self._paths[band] = self._col_paths(list(band))
+        paths = self._paths[band]
         cells = self.grid.rows[r]
         chosen: dict[str, GCell] = {}
         for info in row.fields:
@@ -210,7 +214,7 @@ class _Matcher:
                 g = cells[c]
                 if g is None or g.label or g.row != r or not want:
                     continue
-                lp = [loose_key(x) for x in path]
+                lp = [loose_key(x) for x in path]  # cached
                 if want[-1] not in path and loose[-1] not in lp:
                     continue
                 score = sum(1 for k in want if k in path) + sum(1 for k in loose if k in lp)
