@@ -304,3 +304,44 @@ def test_audit_prints_every_report_and_survives_a_bad_one(published, tmp_path: P
     assert zp.count("T3-2 错误") == 2 and zp.count("T3-1 错误") == 2
     assert "T3-5" in zp
     assert "共 4 份报告" in out
+
+
+def _br(text: str) -> str:
+    return re.sub(r"</p>\s*<p>", "<br>\n", text)
+
+
+def _head_title_only(text: str) -> str:
+    return re.sub(r"<h1>.*?</h1>", "", text, count=1)
+
+
+def _divs(text: str) -> str:
+    return text.replace("<p>", "<div>").replace("</p>", "</div>")
+
+
+def _no_requests_header(text: str) -> str:
+    return re.sub(r'(<table class="t-requests[^>]*>.*?)<thead>.*?</thead>', r"\1", text, count=1, flags=re.S)
+
+
+@pytest.mark.parametrize(
+    "change, read_by_position",
+    [(_br, False), (_head_title_only, False), (_divs, False), (_no_requests_header, True)],
+    ids=["br-separated", "title-in-head-only", "div-paragraphs", "header-rows-missing"],
+)
+def test_page_variants_read_the_same(published, tmp_path: Path, change, read_by_position: bool) -> None:
+    page = tmp_path / "variant.html"
+    page.write_text(change(published[(2021, "html")].read_text(encoding="utf-8")), encoding="utf-8")
+    imported, findings = import_report(page)
+    original = read(INPUTS / "2021.xlsx", 2021)
+    assert _figures(imported) == _figures(original)
+    assert _text(imported) == _text(original)
+    assert imported.unit.name == original.unit.name
+    assert ("I013" in {d.code for d in findings}) is read_by_position
+
+
+def test_year_from_the_command_when_the_title_has_none(published, tmp_path: Path, capsys) -> None:
+    text = published[(2021, "html")].read_text(encoding="utf-8").replace("2021年政府信息公开工作年度报告", "政府信息公开工作年度报告")
+    page = tmp_path / "noyear.html"
+    page.write_text(text, encoding="utf-8")
+    _refused(page, "I004", capsys)
+    imported, _ = import_report(page, 2021)
+    assert imported.year == 2021 and imported.spec.id == "2021"

@@ -109,6 +109,18 @@ def _find_title(blocks: list, before: int) -> tuple[int | None, re.Match | None,
     return found
 
 
+def _intro_start(blocks: list, heading: int) -> int:
+    """Without a title in the body, the intro is the run of sentences right before “一、总体情况”
+    (menus and page furniture above it are short lines without a full stop)."""
+    i = heading
+    while i > 0 and isinstance(blocks[i - 1], str) and ("。" in blocks[i - 1] or len(blocks[i - 1]) >= INTRO_MIN):
+        i -= 1
+    return i
+
+
+INTRO_MIN = 40
+
+
 def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
     parts = Parts()
     first_heading = next(
@@ -130,7 +142,12 @@ def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
     if m is not None:
         parts.title, parts.name, parts.year = text, m.group("name"), int(m.group("year"))
     parts.title_index = index
-    start = (index + 1) if index is not None else (first_heading if first_heading is not None else 0)
+    if index is not None:
+        start = index + 1
+    elif first_heading is not None:
+        start = _intro_start(blocks, first_heading)
+    else:
+        start = 0
     # Headings in order: each one searched after the previous.
     pos = start
     for n in range(1, 7):
