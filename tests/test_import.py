@@ -339,9 +339,31 @@ def test_page_variants_read_the_same(published, tmp_path: Path, change, read_by_
 
 
 def test_year_from_the_command_when_the_title_has_none(published, tmp_path: Path, capsys) -> None:
-    text = published[(2021, "html")].read_text(encoding="utf-8").replace("2021年政府信息公开工作年度报告", "政府信息公开工作年度报告")
+    text = (
+        published[(2021, "html")]
+        .read_text(encoding="utf-8")
+        .replace("2021年政府信息公开工作年度报告", "政府信息公开工作年度报告")
+    )
     page = tmp_path / "noyear.html"
     page.write_text(text, encoding="utf-8")
     _refused(page, "I004", capsys)
     imported, _ = import_report(page, 2021)
     assert imported.year == 2021 and imported.spec.id == "2021"
+
+
+def test_a_report_in_the_other_format_version_is_named(published, tmp_path: Path) -> None:
+    """A 2021 report published with the 2019 tables: said once, and what does not fit is listed."""
+    text = (
+        published[(2020, "html")]
+        .read_text(encoding="utf-8")
+        .replace("2020年政府信息公开工作年度报告", "2021年政府信息公开工作年度报告")
+    )
+    page = tmp_path / "wrong-format.html"
+    page.write_text(text, encoding="utf-8")
+    imported, findings = import_report(page)
+    codes = [d.code for d in findings]
+    assert imported.spec.id == "2021" and codes.count("I017") == 1
+    assert "I010" in codes and "I011" in codes
+    assert "I013" not in codes  # the other version's columns are never read by position
+    # Parts 三 and 四 are the same in both versions and read in full.
+    assert _figures(imported)["appeals"] == _figures(read(INPUTS / "2020.xlsx", 2020))["appeals"]

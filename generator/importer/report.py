@@ -59,6 +59,21 @@ def _group_tables(
     return groups, unknown
 
 
+def _other_format(tables: list[RawTable], spec: FormatSpec) -> FormatSpec | None:
+    """The other format version, when part 二's table holds clearly more of its labels."""
+    from ..formats import FORMATS
+
+    def score(f: FormatSpec) -> int:
+        active = f.table("active")
+        return max((n for t in tables for found, n in [identify(t, f)] if found is active), default=0)
+
+    own = score(spec)
+    for f in FORMATS:
+        if f is not spec and score(f) >= own + 3:
+            return f
+    return None
+
+
 def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> UnitInfo:
     unit = UnitInfo(name=parts.name, year=year, signature=parts.signature, date=parts.date)
     default = f"{parts.name}{year}年政府信息公开工作年度报告"
@@ -123,6 +138,18 @@ def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Dia
             "表格项目与现行格式不同，无法导入为标准工作簿。",
         ) from None
     groups, unknown = _group_tables(parts.body_tables, doc.blocks, spec)
+    other = _other_format(parts.body_tables, spec)
+    if other is not None:
+        findings.append(
+            Diagnostic(
+                "I017",
+                W,
+                f"第二部分的表格是按{other.document}格式填写的，而 {year} 年度应使用{spec.document}格式："
+                "两种格式的项目不同，按本年度格式对不上的项目已在下面列出。",
+                file,
+                spec.table("active").sheet,
+            )
+        )
     if not groups and not parts.headings:
         raise refuse(path, "I002", "文件中找不到“一、总体情况”等部分，也找不到规定表格：不是政府信息公开工作年度报告。")
     if doc.truncated:

@@ -9,6 +9,7 @@ then a finding says so. Every figure that finds no field is a finding too.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FieldInfo, FormatSpec, Kind, Label, TableSpec
@@ -25,6 +26,19 @@ CONTAINS_MIN = 4  # a label shorter than this is never matched by containment
 
 def _spec_labels(table: TableSpec) -> set[str]:
     return {label_key(p.item.text) for p in table.placed if isinstance(p.item, Label)}
+
+
+@cache
+def known_labels() -> frozenset[str]:
+    """Every mandated label of every format version: a header made of these is not “missing”."""
+    from ..formats import FORMATS
+
+    keys = {k for f in FORMATS for t in f.tables for k in _spec_labels(t)}
+    return frozenset(keys | {loose_key(k) for k in keys if len(loose_key(k)) >= CONTAINS_MIN})
+
+
+def _known(text: str) -> bool:
+    return label_key(text) in known_labels() or loose_key(text) in known_labels()
 
 
 def identify(table: RawTable, spec: FormatSpec) -> tuple[TableSpec | None, int]:
@@ -150,7 +164,11 @@ class _Matcher:
             taken.add(row.index)
         # Rows without usable labels: only when as many unlabelled rows as missing rows remain, in order.
         missing = [s for s in self.rows if s.index not in taken]
-        spare = [r for r in sorted(data_rows) if r not in matched and g.has_figures(r)]
+        spare = [
+            r
+            for r in sorted(data_rows)
+            if r not in matched and g.has_figures(r) and not any(_known(c.text) for c in g.row_labels(r))
+        ]
         if missing and len(missing) == len(spare):
             for r, s in zip(spare, missing):
                 matched[r] = s
@@ -227,7 +245,10 @@ class _Matcher:
         distinct = len({id(g) for g in chosen.values()}) == len(chosen)
         if len(chosen) < len(row.fields) or not distinct:
             values = self._value_cells(r)
-            if len(values) == len(row.fields):
+            # Only when the column headers are missing or unreadable: headers of another layout
+            # (the other format version's columns) are never overridden by position.
+            headed = any(_known(k) for g in values for c in [g.col] for k in paths[c])
+            if len(values) == len(row.fields) and not headed:
                 if not (len(chosen) == len(row.fields) and distinct):
                     self.find(
                         "I013",
