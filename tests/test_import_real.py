@@ -100,3 +100,74 @@ def test_unit_and_text_of_the_shuyang_page() -> None:
     # Page furniture (menus, the 索引号 table, footer) is not report text.
     everything = "".join(p.text for s in report.sections.values() for p in s.paragraphs)
     assert "索引号" not in everything and "首页" not in everything
+
+
+SHANGHAI = Path(__file__).parent / "data" / "published" / "shanghai-bgt-2019.html"
+# 三, as printed: 自然人, 商业企业, 科研机构, 社会公益组织, 法律服务机构, 其他, 总计 (None = blank cell).
+SHANGHAI_REQUESTS = {
+    "new": (821, 35, None, None, 2, 1, 859),
+    "carried": (18, None, None, None, None, None, 18),
+    "public": (258, 12, None, None, 1, 1, None),
+    "partial": (3, None, None, None, None, None, None),
+    "deny_secret": (14, None, None, None, None, None, None),
+    "deny_law": (None,) * 7,
+    "deny_safety": (None,) * 7,
+    "deny_third": (None,) * 7,
+    "deny_internal": (5, None, None, None, None, None, None),
+    "deny_process": (3, 1, None, None, None, None, None),
+    "deny_enforcement": (None,) * 7,
+    "deny_query": (10, 2, None, None, None, None, None),
+    "unable_none": (252, 12, None, None, 1, None, None),
+    "unable_make": (44, 3, None, None, None, None, None),
+    "unable_unclear": (25, None, None, None, None, None, None),
+    "noproc_petition": (148, 1, None, None, None, None, None),
+    "noproc_repeat": (5, 4, None, None, None, None, None),
+    "noproc_publication": (None,) * 7,
+    "noproc_massive": (None,) * 7,
+    "noproc_confirm": (None,) * 7,
+    "other": (None,) * 7,
+    "total": (767, 35, None, None, 2, 1, 805),
+    "carry_next": (72, None, None, None, None, None, 72),
+}
+COLUMNS = ("natural", "business", "research", "nonprofit", "legal", "other_org", "total")
+
+
+def test_every_figure_of_the_shanghai_page() -> None:
+    """2019 format, year-first title, part 二 cells spanning two header columns, &nbsp; blanks."""
+    report, findings = import_report(SHANGHAI)
+    assert report.year == 2019 and report.spec.id == "2019"
+    assert report.unit.name == "上海市人民政府办公厅"
+    assert report.unit.website_name == "“中国上海”门户网站" and report.unit.website_url == "www.shanghai.gov.cn"
+    active = {k: (v.number, v.unit) for k, v in report.tables["active"].items()}
+    assert active == {
+        "rules.made": (13, ""),
+        "rules.published": (13, ""),
+        "rules.total": (524, ""),
+        "normative.made": (60, ""),
+        "normative.published": (60, ""),
+        "normative.total": (368, ""),
+        **{
+            f"{row}.{col}": (0, "")
+            for row in ("license", "other_service", "penalty", "enforcement")
+            for col in ("prev", "delta", "decisions")
+        },
+        "fees.prev": (0, ""),
+        "fees.delta": (0, ""),
+        "procurement.count": (6, ""),
+        "procurement.amount": (251000, "元"),
+    }
+    requests = {k: v.number for k, v in report.tables["requests"].items()}
+    assert requests == {f"{row}.{col}": n for row, ns in SHANGHAI_REQUESTS.items() for col, n in zip(COLUMNS, ns)}
+    appeals = {k: v.number for k, v in report.tables["appeals"].items()}
+    expected = dict.fromkeys(appeals)
+    expected.update({"review.upheld": 5, "review.pending": 2, "review.total": 7})
+    expected.update({"direct.upheld": 8, "direct.pending": 1, "direct.total": 9})
+    assert appeals == expected
+    codes = {d.code for d in findings}
+    assert not {"I010", "I011", "I013", "I014"} & codes, codes
+    assert "I033" in codes  # no signature or date at the end of this page
+    assert [p.text for p in report.sections["other"].paragraphs] == ["无。"]
+    assert report.sections["problems"].title == "政府信息公开工作存在的主要问题及改进情况"
+    assert len(report.sections["overview"].paragraphs) == 22
+    # “发布日期：2020-01-31” above the text is page furniture, not the intro.
+    assert [p.text[:10] for p in report.sections["intro"].paragraphs] == ["本年度报告根据《中华"]

@@ -17,6 +17,10 @@ from .source import RawTable
 _TITLE = re.compile(
     r"^(?P<name>.*?)(?P<year>(?:19|20)\d{2})年度?(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告$"
 )
+# “2019年上海市人民政府办公厅政府信息公开工作年度报告”: the year first.
+_TITLE_YEAR_FIRST = re.compile(
+    r"^(?P<year>(?:19|20)\d{2})年度?(?P<name>.+?)(?:政府信息公开|政务公开)(?:工作)?(?:年度)?(?:工作)?报告$"
+)
 _HEADINGS = {
     1: re.compile(r"^一[、.]\s*总体情况"),
     2: re.compile(r"^二[、.].*主动公开"),
@@ -68,7 +72,9 @@ def parse_date(text: str) -> dt.date | None:
 
 def match_title(text: str) -> re.Match | None:
     t = _flat(text)
-    return _TITLE.match(t) if len(t) <= 80 else None
+    if len(t) > 80:
+        return None
+    return _TITLE.match(t) or _TITLE_YEAR_FIRST.match(t)
 
 
 @dataclass
@@ -208,9 +214,15 @@ def _truncate(
                 return
 
 
+# Page furniture above the report text: 发布日期：2020-01-31, 来源：…, 浏览次数：…
+_META = re.compile(r"^(发布日期|发布时间|发文日期|来源|信息来源|作者|浏览次数|访问量|点击数|字号|【字体)[:：]?")
+
+
 def paragraphs(texts: list[str]) -> tuple[list[Paragraph], list[str]]:
     out, notes = [], []
     for t in texts:
+        if _META.match(_flat(t)) and len(_flat(t)) <= 60:
+            continue
         text, cleaned = clean_text(t)
         text = text.strip().strip("\u3000").strip()
         notes.extend(cleaned)
@@ -239,7 +251,7 @@ _UNIT_PATTERNS: tuple[tuple[str, re.Pattern], ...] = (
     (
         "website_name",
         re.compile(
-            r"(?:可在|通过|登录|在)([^，,。；;（(：:“”]{2,40}?(?:网站|门户网站|政府网))(?=[（(]|政府信息公开|公布|下载|查阅|，|,|。)"
+            r"(?:可在|可从|通过|登录|在)([^，,。；;（(：:]{2,40}?(?:网站|门户网站|政府网))(?=[（(]|政府信息公开|公布|下载|查阅|，|,|。)"
         ),
     ),
     ("office", re.compile(r"(?:直接与|请与|可与|或与|与)([^，,。；;（(“”]{2,40}?)(?:联系|联络)")),

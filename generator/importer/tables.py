@@ -224,6 +224,7 @@ class _Matcher:
         paths = self._paths[band]
         cells = self.grid.rows[r]
         chosen: dict[str, GCell] = {}
+        ambiguous: dict[str, list[GCell]] = {}
         for info in row.fields:
             want = [label_key(t) for t in info.col_path]
             loose = [loose_key(t) for t in info.col_path]
@@ -242,6 +243,21 @@ class _Matcher:
                     hits.append(g)
             if len(hits) == 1:
                 chosen[info.key] = hits[0]
+            elif hits:
+                ambiguous[info.key] = hits
+        # A cell spanning two header columns (a common hand-made layout) is claimed by both of
+        # their labels; the label that has no other cell gets it, the other keeps its own cell.
+        changed = True
+        while ambiguous and changed:
+            changed = False
+            taken = {id(g) for g in chosen.values()}
+            for key, hits in list(ambiguous.items()):
+                left = [g for g in hits if id(g) not in taken]
+                if len(left) == 1:
+                    chosen[key] = left[0]
+                    del ambiguous[key]
+                    changed = True
+                    break
         distinct = len({id(g) for g in chosen.values()}) == len(chosen)
         if len(chosen) < len(row.fields) or not distinct:
             values = self._value_cells(r)
