@@ -367,3 +367,61 @@ def test_a_report_in_the_other_format_version_is_named(published, tmp_path: Path
     assert "I013" not in codes  # the other version's columns are never read by position
     # Parts 三 and 四 are the same in both versions and read in full.
     assert _figures(imported)["appeals"] == _figures(read(INPUTS / "2020.xlsx", 2020))["appeals"]
+
+
+def _hand_made_docx(report: Report, path: Path) -> None:
+    """A Word file typed by hand: headings numbered automatically (no “一、” in the text), tables
+    merged with Word's own merge (gridSpan/vMerge), part 三 split over two tables with its header
+    rows repeated, as happens at a page break."""
+    from docx import Document
+
+    doc = Document()
+    doc.add_paragraph(f"{report.unit.name}{report.year}年政府信息公开工作年度报告")
+    for p in report.sections["intro"].paragraphs:
+        doc.add_paragraph(p.text)
+    titles = {
+        1: "总体情况",
+        2: "主动公开政府信息情况",
+        3: "收到和处理政府信息公开申请情况",
+        4: "政府信息公开行政复议、行政诉讼情况",
+    }
+    titles |= {5: "存在的主要问题及改进情况", 6: "其他需要报告的事项"}
+    sections = {1: "overview", 5: "problems", 6: "other"}
+    for part in range(1, 7):
+        doc.add_paragraph(titles[part], style="List Number")
+        if part in sections:
+            for p in report.sections[sections[part]].paragraphs:
+                doc.add_paragraph(p.text)
+            continue
+        table = next(t for t in report.spec.tables if t.part == part)
+        values = report.tables[table.id]
+        split = 15 if table.id == "requests" else len(table.rows)
+        pieces = [range(0, split)] + ([range(split, len(table.rows))] if split < len(table.rows) else [])
+        for piece in pieces:
+            rows = [*range(table.header_rows), *piece] if piece.start else list(piece)
+            grid = doc.add_table(rows=len(rows), cols=table.ncols)
+            at = {r: i for i, r in enumerate(rows)}
+            for p in table.placed:
+                if p.row not in at:
+                    continue
+                text = p.item.text if hasattr(p.item, "text") else values[p.item.key].display()
+                last = max(r for r in range(p.row, p.row + p.rowspan) if r in at)
+                cell = grid.cell(at[p.row], p.col)
+                cell = (
+                    cell.merge(grid.cell(at[last], p.col + p.colspan - 1)) if (last, p.colspan) != (p.row, 1) else cell
+                )
+                cell.text = text
+    doc.add_paragraph(report.unit.signature)
+    doc.add_paragraph(f"{report.unit.date.year}年{report.unit.date.month}月{report.unit.date.day}日")
+    doc.save(path)
+
+
+def test_a_hand_made_word_file(tmp_path: Path) -> None:
+    original = read(INPUTS / "2021.xlsx", 2021)
+    path = tmp_path / "hand.docx"
+    _hand_made_docx(original, path)
+    imported, findings = import_report(path)
+    assert _figures(imported) == _figures(original)
+    assert _text(imported) == _text(original)
+    assert imported.unit.date == original.unit.date and imported.unit.signature == original.unit.signature
+    assert not {"I010", "I011", "I013", "I031"} & {d.code for d in findings}

@@ -29,6 +29,15 @@ _HEADINGS = {
     5: re.compile(r"^五[、.].*(问题|改进|整改)"),
     6: re.compile(r"^六[、.].*其他"),
 }
+# Word's automatic numbering keeps “一、” out of the text: the bare mandated wording is a heading too.
+_BARE_HEADINGS = {
+    1: re.compile(r"^总体情况$"),
+    2: re.compile(r"^主动公开政府信息(的)?情况$"),
+    3: re.compile(r"^收到和处理政府信息公开申请(的)?情况$"),
+    4: re.compile(r"^(因)?政府信息公开(工作)?(被申请)?行政复议[、,和及]*(提起)?行政诉讼(的)?情况$"),
+    5: re.compile(r"^(政府信息公开工作)?存在的主要问题及(改进|整改)(情况|措施)$"),
+    6: re.compile(r"^其他需要报告的事项$"),
+}
 MANDATED = {5: "存在的主要问题及改进情况", 6: "其他需要报告的事项", 1: "总体情况"}
 HEADING_MAX = 60
 _CN_DIGITS = {c: i for i, c in enumerate("〇一二三四五六七八九")} | {"零": 0, "○": 0, "Ｏ": 0, "O": 0}
@@ -115,6 +124,11 @@ def _find_title(blocks: list, before: int) -> tuple[int | None, re.Match | None,
     return found
 
 
+def _is_heading(part: int, text: str) -> bool:
+    flat = _flat(text)
+    return bool(_HEADINGS[part].match(flat) or _BARE_HEADINGS[part].match(flat))
+
+
 def _intro_start(blocks: list, heading: int) -> int:
     """Without a title in the body, the intro is the run of sentences right before “一、总体情况”
     (menus and page furniture above it are short lines without a full stop)."""
@@ -130,11 +144,7 @@ INTRO_MIN = 40
 def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
     parts = Parts()
     first_heading = next(
-        (
-            i
-            for i, b in enumerate(blocks)
-            if isinstance(b, str) and len(b) <= HEADING_MAX and _HEADINGS[1].match(_flat(b))
-        ),
+        (i for i, b in enumerate(blocks) if isinstance(b, str) and len(b) <= HEADING_MAX and _is_heading(1, b)),
         None,
     )
     limit = first_heading if first_heading is not None else len(blocks)
@@ -159,7 +169,7 @@ def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
     for n in range(1, 7):
         for i in range(pos, len(blocks)):
             b = blocks[i]
-            if isinstance(b, str) and len(b) <= HEADING_MAX and _HEADINGS[n].match(_flat(b)):
+            if isinstance(b, str) and len(b) <= HEADING_MAX and _is_heading(n, b):
                 parts.headings[n], parts.heading_text[n] = i, b
                 pos = i + 1
                 break
