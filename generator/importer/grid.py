@@ -36,13 +36,21 @@ def loose_key(text: str) -> str:
 
 
 def figure_text(text: str) -> str:
-    """A figure cell's text with the spaces a page puts between split tags removed."""
+    """A figure cell's text with the spaces a page puts between split tags removed.
+
+    Only spaces within a line: two lines (“12” and “3” in separate paragraphs of one cell) are
+    never run together into 123; they stay apart and the cell is reported as not a number.
+    """
+    return " ".join(re.sub(r"[^\S\n]+", "", line) for line in text.split("\n") if line.strip())
+
+
+def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
 @cache
 def is_figure(text: str) -> bool:
-    t = unicodedata.normalize("NFKC", figure_text(text))
+    t = unicodedata.normalize("NFKC", _compact(text))
     return bool(t) and _FIGURE.fullmatch(t) is not None
 
 
@@ -80,16 +88,18 @@ class Grid:
     def ncols(self) -> int:
         return max((len(r) for r in self.rows), default=0)
 
-    def add(self, table: RawTable) -> None:
+    def add(self, table: RawTable, skip: int = 0) -> None:
         """Append a source table's rows, laying out rowspan/colspan the way a browser does.
 
         A fragment that continues a table on a new page lacks the row labels spanning down from
         the page before: a row narrower than the table so far takes them from the row above.
+        skip: leading rows left out (header rows repeated from the fragment before).
         """
+        rows = table.rows[skip:]
         top = len(self.rows)
         width = self.ncols
         pending: dict[tuple[int, int], GCell] = {}
-        for i, row in enumerate(table.rows):
+        for i, row in enumerate(rows):
             r = top + i
             out: list[GCell | None] = []
             c = 0
@@ -102,10 +112,10 @@ class Grid:
 
             for j, cell in enumerate(row):
                 fill_pending()
-                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, i + 1, j + 1, table.number)
+                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number)
                 for k in range(cell.colspan):
                     out.append(g)
-                    for rr in range(r + 1, min(r + cell.rowspan, top + len(table.rows))):
+                    for rr in range(r + 1, min(r + cell.rowspan, top + len(rows))):
                         pending[(rr, c + k)] = g
                 c += cell.colspan
             fill_pending()

@@ -15,7 +15,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FieldInfo, FormatSpec, Kind, Label, TableSpec
 from ..model import State, Value
 from ..workbook.cells import TEXT_NUMBER_NOTE, parse_cell
-from .grid import GCell, Grid, figure_text, label_key, loose_key
+from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key
 from .source import RawTable
 
 W, I = Severity.WARNING, Severity.INFO
@@ -47,8 +47,7 @@ def identify(table: RawTable, spec: FormatSpec) -> tuple[TableSpec | None, int]:
     keys |= {loose_key(c.text) for row in table.rows for c in row if c.text.strip()}
     best, score = None, 0
     for t in spec.tables:
-        labels = _spec_labels(t)
-        n = len(labels & keys) + len({loose_key(x) for x in labels} & keys) // 2
+        n = sum(1 for k in _spec_labels(t) if k in keys or loose_key(k) in keys)
         if n > score:
             best, score = t, n
     return (best, score) if score >= MIN_LABELS else (None, score)
@@ -118,18 +117,15 @@ class _Matcher:
             while lead < len(rows) and not self._looks_data([c.text for c in rows[lead]]):
                 lead += 1
             keys = [tuple(label_key(c.text) for c in row) for row in rows[:lead]]
+            drop = 0
             if n == 0:
                 header_rows.update(keys)
             else:
-                drop = 0
                 while drop < lead and keys[drop] in header_rows:
                     drop += 1
-                rows = rows[drop:]
-            self.grid.add(RawTable(frag.number, rows))
+            self.grid.add(frag, skip=drop)
 
     def _looks_data(self, texts: list[str]) -> bool:
-        from .grid import is_figure
-
         return any(is_figure(t) for t in texts) or self._row_match([t for t in texts if t.strip()]) is not None
 
     # -- rows ----------------------------------------------------------------------------------
