@@ -427,3 +427,17 @@ def test_a_hand_made_word_file(tmp_path: Path) -> None:
     assert _text(imported) == _text(original)
     assert imported.unit.date == original.unit.date and imported.unit.signature == original.unit.signature
     assert not {"I010", "I011", "I013", "I031"} & {d.code for d in findings}
+
+
+def test_a_word_zip_bomb_is_refused_before_unpacking(tmp_path: Path, capsys) -> None:
+    import zipfile
+
+    path = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        with z.open("word/document.xml", "w", force_zip64=True) as fh:
+            chunk = b" " * (1 << 20)
+            for _ in range(80):  # 80 MB of XML that compresses to almost nothing
+                fh.write(chunk)
+    assert path.stat().st_size < 1 << 20
+    _refused(path, "I007", capsys)
