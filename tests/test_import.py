@@ -221,6 +221,12 @@ def test_a_page_that_is_not_a_report(tmp_path: Path, capsys) -> None:
     fake = tmp_path / "fake.docx"
     fake.write_bytes(b"PK\x03\x04 not really a zip")
     _refused(fake, "I002", capsys)
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.7\n%binary")
+    assert "PDF" in _refused(pdf, "I002", capsys)
+    workbook = tmp_path / "2020.docx"
+    workbook.write_bytes((INPUTS / "2020.xlsx").read_bytes())
+    assert "Excel 工作簿" in _refused(workbook, "I002", capsys)
 
 
 def test_a_report_from_before_2019_is_named_old_format(tmp_path: Path, capsys) -> None:

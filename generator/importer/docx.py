@@ -112,6 +112,12 @@ def read_docx(path: Path) -> Doc:
         raise refuse(path, "I007", f"文件有 {size / 1048576:.0f} MB，远大于任何年度报告，为防止耗尽内存未读取。")
     try:
         with zipfile.ZipFile(path) as z:
+            if "xl/workbook.xml" in z.namelist():
+                raise refuse(
+                    path,
+                    "I002",
+                    "这是 Excel 工作簿，不是已发布的报告：标准工作簿请直接用 generate check 或 generate 处理。",
+                )
             info = z.getinfo("word/document.xml")
             if info.file_size > MAX_XML_BYTES:
                 raise refuse(

@@ -30,6 +30,8 @@ def read_source(path: Path) -> Doc:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_docx(path)
+    if head.startswith(b"%PDF"):
+        raise refuse(path, "I002", "这是 PDF 文件，无法导入：请使用同一报告的网页（.html）或 Word（.docx）版本。")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         raise refuse(path, "I002", "这是旧版 Word（.doc）文件，无法直接读取。请在 Word/WPS 中另存为 .docx 后再导入。")
     if path.suffix.lower() in DOCX_SUFFIXES:
