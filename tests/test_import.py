@@ -447,3 +447,23 @@ def test_a_word_zip_bomb_is_refused_before_unpacking(tmp_path: Path, capsys) -> 
                 fh.write(chunk)
     assert path.stat().st_size < 1 << 20
     _refused(path, "I007", capsys)
+
+
+def test_columns_in_another_order_are_placed_by_their_labels(published, tmp_path: Path) -> None:
+    """The five 法人或其他组织 columns printed in reverse order: every figure still lands under its
+    own label, which reading by position would get wrong."""
+    root = lxml.html.fromstring(published[(2020, "html")].read_bytes())
+    table = root.xpath("//table[contains(@class,'t-requests')]")[0]
+    for tr in table.iter("tr"):
+        block = [c for c in tr if re.search(r"c[5-9]$", c.get("id", ""))]
+        if len(block) == 5:
+            at = tr.index(block[0])
+            for c in block:
+                tr.remove(c)
+            for i, c in enumerate(reversed(block)):
+                tr.insert(at + i, c)
+    page = tmp_path / "reordered.html"
+    page.write_bytes(lxml.html.tostring(root, encoding="utf-8"))
+    imported, findings = import_report(page)
+    assert _figures(imported) == _figures(read(INPUTS / "2020.xlsx", 2020))
+    assert not {"I010", "I011", "I013"} & {d.code for d in findings}
