@@ -7,6 +7,7 @@ into colspan and rowspan. Text boxes, headers, footers and comments are not repo
 from __future__ import annotations
 
 import zipfile
+import zlib
 from pathlib import Path
 
 from lxml import etree
@@ -125,7 +126,8 @@ def read_docx(path: Path) -> Doc:
                 )
             xml = z.read(info)
             core = z.read("docProps/core.xml") if "docProps/core.xml" in z.namelist() else b""
-    except (zipfile.BadZipFile, KeyError, OSError, EOFError):
+    # Whatever zipfile or zlib raise on a damaged or encrypted package, the file is not readable.
+    except (zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, OSError, EOFError, ValueError, RuntimeError):
         raise refuse(
             path,
             "I002",
