@@ -8,6 +8,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats import UnsupportedYear, format_for_year
 from ..formats.spec import FormatSpec, TableSpec
 from ..model import Report, Section, State, UnitInfo, Value
+from ..narrative import clean_text
 from ..templating import Wording
 from .parts import STANDARD_INTRO_START, Parts, recognise_unit, section, split_parts
 from .source import Doc, RawTable, refuse
@@ -87,6 +88,9 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
         # Labelled contact details elsewhere in the report (some put them at the end).
         rest = [t for n in (1, 5, 6) for t in parts.sections.get(n, [])]
         missing = recognise_unit(rest, unit)
+    for attr, value in vars(unit).items():
+        if isinstance(value, str):  # what Word or a web page can hold, a workbook cannot always
+            setattr(unit, attr, clean_text(value)[0])
     blank = [
         *missing,
         *(label for attr, label in (("name", "单位名称"), ("date", "成文日期")) if not getattr(unit, attr)),
