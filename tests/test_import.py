@@ -467,3 +467,47 @@ def test_columns_in_another_order_are_placed_by_their_labels(published, tmp_path
     imported, findings = import_report(page)
     assert _figures(imported) == _figures(read(INPUTS / "2020.xlsx", 2020))
     assert not {"I010", "I011", "I013"} & {d.code for d in findings}
+
+
+def test_mutated_pages_and_files_never_crash(published, tmp_path: Path) -> None:
+    """Truncated, garbled and tag-spliced pages and corrupted Word files: a report or a Chinese
+    refusal, never an exception (seeded, so the same cases run every time)."""
+    import random
+
+    pages = [
+        published[(2020, "html")].read_bytes(),
+        (Path(__file__).parent / "data/published/shuyang-fgj-2023.html").read_bytes(),
+    ]
+    word = published[(2021, "docx")].read_bytes()
+    splices = (
+        b"<table>",
+        b"</tr>",
+        b'<td rowspan="99999">',
+        b'<td colspan="0">',
+        b"</table>",
+        b"<br>",
+        b"<td>5</td>",
+        b"\x01",
+    )
+    rnd = random.Random(10)
+    for i in range(80):
+        data = bytearray(word if i % 4 == 3 else rnd.choice(pages))
+        if i % 4 == 0:
+            del data[rnd.randrange(len(data)) :]
+        elif i % 4 == 1:
+            for _ in range(20):
+                k = rnd.randrange(len(data))
+                data[k : k + rnd.randrange(1, 50)] = b""
+        elif i % 4 == 2:
+            for _ in range(10):
+                k = rnd.randrange(len(data))
+                data[k:k] = rnd.choice(splices)
+        else:
+            for _ in range(5):
+                data[rnd.randrange(len(data))] = rnd.randrange(256)
+        path = tmp_path / f"case{i}.{'docx' if i % 4 == 3 else 'html'}"
+        path.write_bytes(bytes(data))
+        try:
+            import_report(path)
+        except InputError as exc:
+            assert all(d.code.startswith("I") for d in exc.diagnostics)
