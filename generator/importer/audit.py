@@ -35,13 +35,24 @@ class AuditEntry:
         return sum(1 for d in self.findings if d.severity is Severity.ERROR)
 
 
+def _in_saved_resources(path: Path, root: Path) -> bool:
+    """A browser's “网页，全部” keeps images, styles and frames in a “…_files” folder: not reports."""
+    return any(part.endswith(("_files", ".files")) for part in path.relative_to(root).parts[:-1])
+
+
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
     """Report files under the given files and folders, in a stable order; what was not found."""
     files: list[Path] = []
     missing: list[str] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES))
+            files.extend(
+                sorted(
+                    f
+                    for f in p.rglob("*")
+                    if f.is_file() and f.suffix.lower() in SUFFIXES and not _in_saved_resources(f, p)
+                )
+            )
         elif p.is_file():
             files.append(p)
         else:
