@@ -199,13 +199,13 @@ def cmd_generate(args: argparse.Namespace) -> int:
     render_docx(outline, docx_buf)
     render_html(outline, html_buf)
     folder = args.output_dir / str(args.year)
-    stem = safe_filename(outline.title)
+    stem = safe_filename(outline.title, year=args.year)
     targets = {
         contained(folder, f"{stem}.docx"): docx_buf.getvalue(),
         contained(folder, f"{stem}.html"): html_buf.getvalue(),
     }
     try:
-        atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
+        atomic_write_many(targets)
     except OSError as exc:
         raise UserError(
             f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件，原有文件保持不变。"
