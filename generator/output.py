@@ -7,6 +7,7 @@ import io
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -86,3 +87,24 @@ def atomic_write_many(files: dict[Path, bytes | Callable[[Any], None]]) -> None:
         raise ValueError("atomic_write_many writes into one folder")
     data = {p.name: _bytes(c) for p, c in files.items()}
     journal.write_set(folders.pop(), data)
+
+
+def refuse_other_units(targets: list[Path], title: str) -> None:
+    """Refuse to replace a report of another unit that happens to get the same file name
+    (“局/办公室” and “局／办公室”, or names that differ only in letter case on Windows)."""
+    from .diagnostics import UserError
+    from .provenance import read_recorded
+
+    for path in targets:
+        if not path.is_file():
+            continue
+        try:
+            recorded, _ = read_recorded(path)
+        except (OSError, ValueError, zipfile.BadZipFile, KeyError):
+            continue  # not a report this program can read: replaced as before
+        if recorded and recorded != title:
+            raise UserError(
+                f"{path} 已经存在，它是“{recorded}”；本次生成的是“{title}”，两者的文件名相同。"
+                "为防止一个单位的报告覆盖另一个单位的，没有写入任何文件。"
+                "请用 --output-dir 把两个单位的报告分开存放；如果是同一单位改了名称，请先删除或改名旧文件。"
+            )
