@@ -210,7 +210,6 @@ def test_leftovers_of_older_versions_are_removed_by_the_next_run(tmp_path) -> No
 
 _FULL_DISK = """
 import errno, os, sys
-from generator import journal
 
 class FullDisk:
     def __init__(self, fd): self.fd = fd
@@ -222,7 +221,7 @@ class FullDisk:
     def flush(self): pass
     def fileno(self): return self.fd
 
-journal.os.fdopen = lambda fd, *a, **k: FullDisk(fd)
+os.fdopen = lambda fd, *a, **k: FullDisk(fd)
 from generator.cli import main
 sys.exit(main(sys.argv[1:]))
 """

@@ -181,7 +181,9 @@ def _unit(src: Path, name: str) -> Path:
     return src
 
 
-LONG = "福建省龙岩市漳平市某某镇人民政府办公室政务公开与信息化建设领导小组办公室下属政府信息公开工作专班及其联络服务中心"
+LONG = (
+    "福建省龙岩市漳平市某某镇人民政府办公室政务公开与信息化建设领导小组办公室下属政府信息公开工作专班及其联络服务中心"
+)
 
 
 def test_a_long_unit_name_keeps_the_year_and_report_words_and_two_such_units_do_not_collide(tmp_path) -> None:
