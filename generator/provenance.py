@@ -30,6 +30,19 @@ def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def templates_sha256() -> str:
+    """One hash over the templates in use (wording, page, Word look): a unit's own copy shows."""
+    from .templating import templates_dir
+
+    h = hashlib.sha256()
+    try:
+        for path in sorted(p for p in templates_dir().iterdir() if p.suffix in (".j2", ".css", ".toml")):
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+    except OSError:
+        return ""  # the renderers will say what is wrong with the templates
+    return h.hexdigest()
+
+
 @dataclass(frozen=True)
 class Provenance:
     """What a generated document records about its making; passed to both renderers."""
@@ -42,6 +55,7 @@ class Provenance:
     warnings: int
     tool_version: str
     previous_sha256: str = ""  # last year's workbook, when cross-year checks used one
+    templates_sha256: str = ""
 
     @classmethod
     def of(
@@ -56,6 +70,7 @@ class Provenance:
             warnings=sum(d.severity is Severity.WARNING for d in findings),
             tool_version=tool_version(),
             previous_sha256=sha256_of(previous) if previous else "",
+            templates_sha256=templates_sha256(),
         )
 
     @property
@@ -87,6 +102,7 @@ FIELDS = (
     ("生成程序", "nianbao-version", "program"),
     ("错误条数", "nianbao-errors", "errors"),
     ("警告条数", "nianbao-warnings", "warnings"),
+    ("模板SHA-256", "nianbao-templates-sha256", "templates_sha256"),
 )
 
 

@@ -79,6 +79,12 @@ def compare(
             if rec_prev
             else "  · 生成时没有使用上一年度工作簿，这次核验却找到了一个：请把它移开，或换一个文件夹核验。"
         )
+    rec_templates = recorded.get("nianbao-templates-sha256", "")
+    if rec_templates and rec_templates != now.templates_sha256:
+        lines.append(
+            "  · 模板不同：生成时用的模板（templates/ 或 NIANBAO_TEMPLATES 指定的单位模板）与本机现在用的不一样。"
+            "请用生成时的模板核验。"
+        )
     rec_program = recorded.get("nianbao-version", "")
     if rec_program and rec_program != now.program:
         lines.append(f"  · 生成程序版本不同：文件由 {rec_program} 生成，本机是 {now.program}。请用同一版本核验。")

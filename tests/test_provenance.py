@@ -216,3 +216,16 @@ def test_another_unit_mapping_to_the_same_file_name_is_refused(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "已经存在" in err and "某市政府/办公室" in err and "没有写入任何文件" in err
     assert {p.name: p.read_bytes() for p in (out / "2020").iterdir()} == before
+
+
+def test_verify_names_a_different_template_as_the_reason(generated, tmp_path, monkeypatch, capsys) -> None:
+    from generator.templating import templates_dir
+
+    own = tmp_path / "templates"
+    shutil.copytree(templates_dir(), own)
+    (own / "report.css").write_text((own / "report.css").read_text("utf-8") + "\nh1 { color: #333; }\n", "utf-8")
+    monkeypatch.setenv("NIANBAO_TEMPLATES", str(own))
+    assert _generate(generated / "2020.xlsx", tmp_path / "out") == 0
+    monkeypatch.delenv("NIANBAO_TEMPLATES")
+    code, text = _verify(tmp_path / "out" / "2020" / f"{STEM}.html", generated / "2020.xlsx", capsys)
+    assert code == 1 and "模板不同" in text, text
