@@ -13,6 +13,7 @@ read or the output cannot be written (nothing written); 3 an internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -210,6 +211,7 @@ def _render(report: Report, provenance: Provenance) -> tuple[str, bytes, bytes]:
     from .render.outline import build_outline
 
     outline = build_outline(report)
+    provenance = dataclasses.replace(provenance, title=outline.title)
     docx_buf, html_buf = io.BytesIO(), io.BytesIO()
     render_docx(outline, docx_buf, provenance=provenance)
     render_html(outline, html_buf, provenance=provenance)

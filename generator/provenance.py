@@ -56,6 +56,7 @@ class Provenance:
     tool_version: str
     previous_sha256: str = ""  # last year's workbook, when cross-year checks used one
     templates_sha256: str = ""
+    title: str = ""  # the report's title, which its file name is made from
 
     @classmethod
     def of(
@@ -95,6 +96,7 @@ class Provenance:
 
 # (DOCX custom property name — a reviewer sees it in Word's 属性 dialog, <meta> name, attribute)
 FIELDS = (
+    ("报告标题", "nianbao-title", "title"),
     ("工作簿SHA-256", "nianbao-workbook-sha256", "workbook_sha256"),
     ("上年工作簿SHA-256", "nianbao-previous-sha256", "previous_sha256"),
     ("报告年度", "nianbao-year", "year"),
@@ -111,7 +113,8 @@ _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
 def read_recorded(path: Path) -> tuple[str, dict[str, str]]:
-    """(title, provenance by <meta> name) as recorded in a DOCX or HTML file; raises OSError,
+    """(report title, provenance by <meta> name) as recorded in a DOCX or HTML file (the title from
+    the document's own properties when it has no provenance, as older versions wrote); raises OSError,
     zipfile.BadZipFile or ValueError when the file cannot be read as one."""
     try:
         return _read_recorded(path)
@@ -132,7 +135,8 @@ def _read_recorded(path: Path) -> tuple[str, dict[str, str]]:
                 for prop in ET.fromstring(z.read("docProps/custom.xml")).iter(f"{_CUSTOM_NS}property"):
                     custom[prop.get("name", "")] = "".join(prop.itertext())
         meta_name = {docx: meta for docx, meta, _ in FIELDS}
-        return title, {meta_name[k]: v for k, v in custom.items() if k in meta_name}
+        recorded = {meta_name[k]: v for k, v in custom.items() if k in meta_name}
+        return recorded.get("nianbao-title") or title, recorded
     text = path.read_bytes().decode("utf-8")
     m = re.search(r"<title>(.*?)</title>", text, re.S)
     title = html.unescape(m.group(1)) if m else ""
@@ -140,4 +144,4 @@ def _read_recorded(path: Path) -> tuple[str, dict[str, str]]:
         html.unescape(a): html.unescape(b)
         for a, b in re.findall(r'<meta name="(nianbao-[a-z0-9-]+)" content="([^"]*)">', text)
     }
-    return title, meta
+    return meta.get("nianbao-title") or title, meta
