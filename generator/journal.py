@@ -84,8 +84,12 @@ class _Run:
     def __enter__(self) -> _Run:
         path = self._path(".lock")
         self.lock_fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
-        _lock(self.lock_fd)
-        os.write(self.lock_fd, str(os.getpid()).encode())
+        try:
+            _lock(self.lock_fd)
+            os.write(self.lock_fd, str(os.getpid()).encode())
+        except BaseException:
+            self.__exit__()
+            raise
         checkpoint("lock")
         return self
 
@@ -100,7 +104,13 @@ class _Run:
         listing = os.listdir(self.folder)
         tokens = sorted({m.group(1) for n in listing if (m := _OWN.match(n))} - {self.token})
         for token in tokens:
-            _recover_token(self.folder, token)
+            try:
+                _recover_token(self.folder, token)
+            except OSError:
+                # Left for a later run — unless that run's backups would later land on our files.
+                entries = _read_journal(self.folder / f"{PREFIX}{token}.journal") or []
+                if {e.target for e in entries} & set(names):
+                    raise
         stems = {Path(n).stem[:20] for n in names}
         for n in listing:
             if n.startswith(".~") and not _OWN.match(n) and _LEGACY_SUFFIX.search(n) and n[2:-12] in stems:

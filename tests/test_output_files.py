@@ -252,3 +252,24 @@ def test_leftover_lock_of_a_dead_run_is_removed(tmp_path) -> None:
     shutil.copy(SEED, tmp_path / "2020.xlsx")
     assert _generate(tmp_path / "2020.xlsx", tmp_path / "outputs") == 0
     assert _hidden(folder) == []
+
+
+def test_a_dead_run_that_cannot_be_undone_yet_blocks_only_runs_writing_its_files(tmp_path, monkeypatch, pairs) -> None:
+    folder = _killed_run(tmp_path, "replace 0", previous=True)  # a new DOCX beside the old page
+    real_replace = os.replace
+
+    def locked(a, b):  # the dead run's DOCX is open in Word: its backup cannot go back yet
+        if str(a).endswith(".bak"):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_replace(a, b)
+
+    monkeypatch.setattr(journal.os, "replace", locked)
+    other = tmp_path / "other.xlsx"
+    wb = openpyxl.load_workbook(SEED)
+    wb["单位信息"]["B2"] = "另一个单位"
+    wb.save(other)
+    assert _generate(other, tmp_path / "outputs") == 0, "another unit's files are not held up"
+    assert _generate(_changed_workbook(tmp_path), tmp_path / "outputs") == 2, "its own files wait for the undo"
+    monkeypatch.undo()
+    journal.recover(folder)
+    assert _pair(folder) == pairs["old"] and _hidden(folder) == []
