@@ -93,16 +93,17 @@ def refuse_other_units(targets: list[Path], title: str) -> None:
     """Refuse to replace a report of another unit that happens to get the same file name
     (“局/办公室” and “局／办公室”, or names that differ only in letter case on Windows)."""
     from .diagnostics import UserError
-    from .provenance import read_recorded
+    from .provenance import read_recorded, title_sha256
 
     for path in targets:
         if not path.is_file():
             continue
         try:
-            recorded, _ = read_recorded(path)
+            recorded, meta = read_recorded(path)
         except (OSError, ValueError, zipfile.BadZipFile, KeyError):
             continue  # not a report this program can read: replaced as before
-        if recorded and recorded != title:
+        recorded_hash = meta.get("nianbao-title-sha256") or (title_sha256(recorded) if recorded else "")
+        if recorded_hash and recorded_hash != title_sha256(title):
             raise UserError(
                 f"{path} 已经存在，它是“{recorded}”；本次生成的是“{title}”，两者的文件名相同。"
                 "为防止一个单位的报告覆盖另一个单位的，没有写入任何文件。"

@@ -87,16 +87,25 @@ class Provenance:
         rows = [(docx, meta, str(getattr(self, attr))) for docx, meta, attr in FIELDS]
         return [r for r in rows if r[2]]
 
+    @property
+    def title_sha256(self) -> str:
+        return title_sha256(self.title) if self.title else ""
+
     def docx_properties(self) -> list[tuple[str, str]]:
-        return [(name, value) for name, _, value in self.fields()]
+        return [(name, value) for name, _, value in self.fields() if name]
 
     def html_meta(self) -> list[tuple[str, str]]:
-        return [(name, value) for _, name, value in self.fields()]
+        return [(name, value) for _, name, value in self.fields() if name]
+
+
+def title_sha256(title: str) -> str:
+    return hashlib.sha256(title.encode("utf-8")).hexdigest()
 
 
 # (DOCX custom property name — a reviewer sees it in Word's 属性 dialog, <meta> name, attribute)
 FIELDS = (
-    ("报告标题", "nianbao-title", "title"),
+    ("报告标题", "", "title"),  # the page has it in <title>; no workbook text goes into an attribute
+    ("", "nianbao-title-sha256", "title_sha256"),
     ("工作簿SHA-256", "nianbao-workbook-sha256", "workbook_sha256"),
     ("上年工作簿SHA-256", "nianbao-previous-sha256", "previous_sha256"),
     ("报告年度", "nianbao-year", "year"),
@@ -113,8 +122,7 @@ _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
 
 def read_recorded(path: Path) -> tuple[str, dict[str, str]]:
-    """(report title, provenance by <meta> name) as recorded in a DOCX or HTML file (the title from
-    the document's own properties when it has no provenance, as older versions wrote); raises OSError,
+    """(report title, provenance by <meta> name) as recorded in a DOCX or HTML file; raises OSError,
     zipfile.BadZipFile or ValueError when the file cannot be read as one."""
     try:
         return _read_recorded(path)
@@ -134,9 +142,11 @@ def _read_recorded(path: Path) -> tuple[str, dict[str, str]]:
             if "docProps/custom.xml" in names:
                 for prop in ET.fromstring(z.read("docProps/custom.xml")).iter(f"{_CUSTOM_NS}property"):
                     custom[prop.get("name", "")] = "".join(prop.itertext())
-        meta_name = {docx: meta for docx, meta, _ in FIELDS}
-        recorded = {meta_name[k]: v for k, v in custom.items() if k in meta_name}
-        return recorded.get("nianbao-title") or title, recorded
+        title = custom.get("报告标题") or title
+        recorded = {meta: custom[docx] for docx, meta, _ in FIELDS if docx and meta and docx in custom}
+        if "报告标题" in custom:
+            recorded["nianbao-title-sha256"] = title_sha256(title)
+        return title, recorded
     text = path.read_bytes().decode("utf-8")
     m = re.search(r"<title>(.*?)</title>", text, re.S)
     title = html.unescape(m.group(1)) if m else ""
@@ -144,4 +154,4 @@ def _read_recorded(path: Path) -> tuple[str, dict[str, str]]:
         html.unescape(a): html.unescape(b)
         for a, b in re.findall(r'<meta name="(nianbao-[a-z0-9-]+)" content="([^"]*)">', text)
     }
-    return meta.get("nianbao-title") or title, meta
+    return title, meta

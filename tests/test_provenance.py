@@ -216,6 +216,10 @@ def test_another_unit_mapping_to_the_same_file_name_is_refused(tmp_path, capsys)
     err = capsys.readouterr().err
     assert "已经存在" in err and "某市政府/办公室" in err and "没有写入任何文件" in err
     assert {p.name: p.read_bytes() for p in (out / "2020").iterdir()} == before
+    for docx in (out / "2020").glob("*.docx"):
+        docx.unlink()  # the page alone also says whose it is
+    assert _generate(tmp_path / "b.xlsx", out) == 2
+    assert _generate(tmp_path / "a.xlsx", out) == 0, "the same unit again is no collision"
 
 
 def test_verify_names_a_different_template_as_the_reason(generated, tmp_path, monkeypatch, capsys) -> None:
