@@ -117,6 +117,7 @@ FIELDS = (
 )
 
 
+_PART_LIMIT = 1 << 20
 _CUSTOM_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
 _DC_TITLE = "{http://purl.org/dc/elements/1.1/}title"
 
@@ -133,7 +134,8 @@ def read_recorded(path: Path) -> tuple[str, dict[str, str]]:
 def _read_recorded(path: Path) -> tuple[str, dict[str, str]]:
     if path.suffix.lower() == ".docx":
         with zipfile.ZipFile(path) as z:
-            names = set(z.namelist())
+            # Only small property parts are read: a hostile file cannot expand into memory.
+            names = {i.filename for i in z.infolist() if i.file_size <= _PART_LIMIT}
             title = ""
             if "docProps/core.xml" in names:
                 node = ET.fromstring(z.read("docProps/core.xml")).find(_DC_TITLE)

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .provenance import Provenance
 
+_EXPANDED_LIMIT = 256 << 20
 # What a reviewer calls the parts of a DOCX.
 _PARTS = {
     "word/document.xml": "正文",
@@ -28,6 +29,8 @@ _PARTS = {
 def _parts(data: bytes) -> list[tuple[str, bytes]] | None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if sum(i.file_size for i in z.infolist()) > _EXPANDED_LIMIT:
+                return None  # far larger than any report: not read into memory
             return [(i.filename, z.read(i.filename)) for i in z.infolist()]
     except (zipfile.BadZipFile, OSError, ValueError, KeyError):
         return None
