@@ -37,7 +37,8 @@ def templates_sha256() -> str:
     h = hashlib.sha256()
     try:
         for path in sorted(p for p in templates_dir().iterdir() if p.suffix in (".j2", ".css", ".toml")):
-            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
+            # Line ends as Jinja reads them: a Windows checkout (CRLF) renders the same documents.
+            h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes().replace(b"\r\n", b"\n") + b"\0")
     except OSError:
         return ""  # the renderers will say what is wrong with the templates
     return h.hexdigest()
