@@ -6,6 +6,7 @@ numbers from the report. The DOCX and HTML renderers only decide how each block 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..formats.spec import Field, Label, TableSpec
@@ -81,6 +82,7 @@ class Outline:
     blocks: list[Block] = field(default_factory=list)
     year: int = 0
     unit_name: str = ""
+    date: dt.date | None = None  # 成文日期: also the documents' creation date
 
 
 def table_view(table: TableSpec, values: dict[str, Value], caption: str) -> TableView:
@@ -126,7 +128,7 @@ def build_outline(report: Report, wording: Wording | None = None) -> Outline:
     w = wording or Wording()
     unit, year = report.unit, report.year
     title = w.report_title(unit, year)
-    outline = Outline(title=title, year=year, unit_name=unit.name)
+    outline = Outline(title=title, year=year, unit_name=unit.name, date=unit.date)
     blocks = outline.blocks
     blocks.append(Title(title))
     blocks.extend(_narrative_blocks(report.sections["intro"].paragraphs))
