@@ -80,6 +80,23 @@ def audit_one(path: Path) -> AuditEntry:
     return AuditEntry(str(path), status, title, findings, report)
 
 
+def _audit_in_worker(path: Path) -> AuditEntry:
+    """audit_one, with the report's format spec sent back by id: pickling the spec with every
+    report would cost more than half of what crosses between processes."""
+    entry = audit_one(path)
+    if entry.report is not None:
+        entry.report.spec = entry.report.spec.id  # type: ignore[assignment]
+    return entry
+
+
+def _reattach(entry: AuditEntry) -> AuditEntry:
+    from ..formats import format_by_id
+
+    if entry.report is not None and isinstance(entry.report.spec, str):
+        entry.report.spec = format_by_id(entry.report.spec)
+    return entry
+
+
 def _cross_year(entries: list[AuditEntry]) -> None:
     """Reports of the same unit in consecutive years get the cross-year rules."""
     from ..validate.context import Ctx
@@ -121,8 +138,8 @@ def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = Tru
             tick(entries[-1])
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for entry in pool.map(audit_one, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1))):
-                entries.append(entry)
+            for entry in pool.map(_audit_in_worker, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1))):
+                entries.append(_reattach(entry))
                 tick(entry)
     _cross_year(entries)
     for e in entries:
