@@ -31,13 +31,11 @@ def require_tool(name: str) -> str:
 
 
 def require_seed() -> Path:
-    """The published seed report beside the project (../shared); CI always has it."""
-    seed = ROOT.parent / "shared" / "seed" / "zhangping-2020-report.txt"
-    if not seed.is_file():
-        if os.environ.get("NIANBAO_REQUIRE_TOOLS") == "1":
-            pytest.fail(f"the seed report is required (NIANBAO_REQUIRE_TOOLS=1) but {seed} is missing")
-        pytest.skip(f"seed report not found at {seed}")
-    return seed
+    """The published seed report, kept in tests/data (see its README): never skipped."""
+    from extract import SEED
+
+    assert SEED.is_file(), f"the seed report {SEED} is part of the repository but is missing"
+    return SEED
 
 
 def require_module(name: str):
