@@ -5,7 +5,6 @@ The look comes from templates/docx_style.toml; the words from the outline.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -16,15 +15,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
 from ..templating import templates_dir
-from . import oxml
+from . import docx_style, oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
-    with (path or templates_dir() / "docx_style.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    """templates/docx_style.toml, checked (render/docx_style.py): a mistake names file and line."""
+    return docx_style.load_style(path or templates_dir() / "docx_style.toml")
 
 
 def _para_style(doc, name: str, base: str | None = None):
