@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from hostile.corpus import SEED, STRICT_NAMESPACES, _part, rezip, seed_bytes, strict_workbook
+from hostile.corpus import SEED, STRICT_NAMESPACES, _part, encrypted_entry, rezip, seed_bytes, strict_workbook
 
 from generator.diagnostics import InputError
 from generator.workbook import guard
@@ -131,8 +131,12 @@ def test_the_strict_fixture_is_a_faithful_conversion():
         assert old not in converted
 
 
-def test_an_encrypted_entry_names_the_part_and_the_way_out(tmp_path):
-    from hostile.corpus import _encrypted_entry
-
-    message = _refusal(_write(tmp_path, _encrypted_entry()))
-    assert message.startswith("R005 引言") and "已加密" in message and "重新保存" in message
+@pytest.mark.parametrize(
+    "part", ["xl/worksheets/sheet3.xml", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "[Content_Types].xml"]
+)
+def test_an_encrypted_entry_names_the_part_and_the_way_out(part, tmp_path):
+    """Whichever part is flagged (the sheet index too, read before anything else), exit 2 not 3."""
+    message = _refusal(_write(tmp_path, encrypted_entry(part)))
+    assert message.startswith("R005") and part in message and "已加密" in message and "重新保存" in message
+    if part == "xl/worksheets/sheet3.xml":
+        assert message.startswith("R005 引言")

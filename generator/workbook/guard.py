@@ -130,18 +130,20 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
             "R007",
             f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。",
         )
-    sheets = _sheet_names(zf)
+    encrypted = [i.filename for i in infos if i.flag_bits & 0x1]  # zipfile would ask for a password
+    index_encrypted = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} & set(encrypted)
+    sheets = {} if index_encrypted else _sheet_names(zf)
+    if encrypted:
+        raise _fail(
+            file,
+            "R005",
+            f"工作簿压缩包内的文件 {encrypted[0]} 标记为已加密（用压缩软件设置了密码，或文件已损坏），程序无法读取。"
+            "Excel/WPS 保存的工作簿不会这样加密：请在 Excel/WPS 中打开原工作簿，重新保存为 .xlsx 后再试"
+            "（如果工作簿设置了打开密码，请先清空密码）。",
+            sheets.get(encrypted[0], ""),
+        )
     total = 0
     for info in infos:
-        if info.flag_bits & 0x1:  # the zip "encrypted" flag: zipfile would ask for a password
-            raise _fail(
-                file,
-                "R005",
-                f"工作簿压缩包内的文件 {info.filename} 标记为已加密（用压缩软件设置了密码，或文件已损坏），程序无法读取。"
-                "Excel/WPS 保存的工作簿不会这样加密：请在 Excel/WPS 中打开原工作簿，重新保存为 .xlsx 后再试"
-                "（如果工作簿设置了打开密码，请先清空密码）。",
-                sheets.get(info.filename, ""),
-            )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
         mb = info.file_size / 1024 / 1024
