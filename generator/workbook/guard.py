@@ -235,7 +235,7 @@ def _package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Package:
     for name in sorted(names):
         if not name.endswith(".rels"):
             continue
-        folder, _, rels_file = name.rpartition("/")
+        folder = name.rpartition("/")[0]
         source_dir = posixpath.dirname(folder) if folder.endswith("_rels") else folder  # xl/_rels → xl
 
         def rel(tag: str, a: dict[str, str], source_dir: str = source_dir) -> None:
@@ -273,10 +273,16 @@ def _stream(zf: zipfile.ZipFile, name: str, start: object) -> None:
     parser.StartDoctypeDeclHandler = _doctype_refusal(name)
     parser.EntityDeclHandler = _doctype_refusal(name)
     parser.StartElementHandler = start
-    with zf.open(name) as fh:
-        while chunk := fh.read(1 << 16):
-            parser.Parse(chunk, False)
-        parser.Parse(b"", True)
+    try:
+        with zf.open(name) as fh:
+            while chunk := fh.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _Refused(
+            "R003",
+            f"工作簿已损坏：内部文件 {name}（工作簿的目录）格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
+        ) from None
 
 
 def _doctype_refusal(name: str):  # noqa: ANN202 — an expat handler
@@ -460,13 +466,6 @@ def inspect(path: Path) -> GuardResult:
                 package = _package(zf, infos)
             except _Refused as exc:
                 raise _fail(file, exc.code, exc.message) from None
-            except expat.ExpatError as exc:
-                raise _fail(
-                    file,
-                    "R003",
-                    f"工作簿已损坏：内部文件的目录（[Content_Types].xml 或 .rels）格式错误（第 {exc.lineno} 行）。"
-                    "请在 Excel/WPS 中打开并重新保存后再试。",
-                ) from None
             if package.strict:
                 raise _strict_refusal(file)
             if not package.sheet_parts:
