@@ -55,6 +55,13 @@ class _Flag:
     required: bool = False
 
 
+@dataclass(frozen=True)
+class _Color:
+    """An RGB colour as Word writes it: six hex digits, e.g. "C00000"."""
+
+    required: bool = False
+
+
 _FONT, _FALLBACK = _Text(), _Text(required=False)
 _SIZE = _Num(4, 100, "磅", size=True)
 _MM = _Num(0, 200, "毫米")
@@ -83,10 +90,25 @@ SCHEMA: dict[str, dict[str, _Num | _Text | _Flag]] = {
         "indent_chars": _Num(0, 10, "字"),
     },
     **{f"heading{n}": {"font": _FONT, "size_pt": _SIZE, "bold": _Flag()} for n in (1, 2, 3)},
-    "table": {"font": _FONT, "line_pt": _Num(0, 200, "磅", required=False), "cell_margin_mm": _Num(0, 20, "毫米")},
+    "table": {
+        "font": _FONT,
+        "line_pt": _Num(0, 200, "磅", required=False),
+        "cell_margin_mm": _Num(0, 20, "毫米"),
+        "keep_group_rows": _Num(0, 100, "行", required=False),
+    },
     "page_number": {"font": _FONT, "size_pt": _SIZE, "dash": _Text()},
     "signature": {"right_indent_chars": _Num(0, 40, "字"), "space_before_lines": _Num(0, 20, "行")},
+    # Draft marking; a unit's copy written before it existed has no [draft] (the renderer's defaults apply).
+    "draft": {
+        "font": _FALLBACK,
+        "size_pt": _Num(4, 100, "磅", required=False, size=True),
+        "color": _Color(),
+        "watermark": _Text(required=False),
+        "watermark_font": _FALLBACK,
+        "watermark_color": _Color(),
+    },
 }
+OPTIONAL_SECTIONS = {"draft"}
 
 
 def font_size(value: str) -> float | None:
@@ -154,8 +176,12 @@ def _checked(style: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
 
     for section, fields in SCHEMA.items():
         values = style.get(section)
+        if values is None and section in OPTIONAL_SECTIONS:
+            continue
         if not isinstance(values, dict):
-            problems.append(f"缺少 [{section}] 一节")
+            problems.append(
+                f"缺少 [{section}] 一节" if values is None else f"{where(section)} {section} 应为 [{section}] 一节"
+            )
             continue
         for key, rule in fields.items():
             if key not in values:
@@ -173,6 +199,11 @@ def _checked(style: dict[str, Any], path: Path, text: str) -> dict[str, Any]:
                     problems.append(
                         f"{where(section, key)} [{section}] {key} = {v} 超出合理范围"
                         f"（{rule.low:g}–{rule.high:g} {rule.unit}）"
+                    )
+            elif isinstance(rule, _Color):
+                if not (isinstance(v, str) and re.fullmatch(r"[0-9A-Fa-f]{6}", v)):
+                    problems.append(
+                        f'{where(section, key)} [{section}] {key} 应为六位十六进制颜色（如 "C00000"），实际为 {_show(v)}'
                     )
             elif isinstance(rule, _Text):
                 if not isinstance(v, str) or (key != "dash" and not v.strip()):
