@@ -15,6 +15,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     StrictUndefined,
+    Template,
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
@@ -135,9 +136,26 @@ def templates_dir() -> Path:
     return source if (source / "wording.j2").is_file() else here / "templates"  # an installed wheel
 
 
+class _Template(Template):
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        with template_errors():
+            return super().render(*args, **kwargs)
+
+
+class _Environment(Environment):
+    """Templates whose mistakes (syntax, encoding, a missing file, a failing expression) are
+    reported by file and line in Chinese: a unit's own copy may hold any of them."""
+
+    template_class = _Template
+
+    def get_template(self, *args: Any, **kwargs: Any) -> Template:
+        with template_errors():
+            return super().get_template(*args, **kwargs)
+
+
 @lru_cache(maxsize=4)
 def environment(html: bool, where: str = "") -> Environment:
-    return Environment(
+    return _Environment(
         loader=_Loader(where or str(templates_dir())),
         autoescape=select_autoescape(enabled_extensions=("html", "j2"), default=True) if html else False,
         undefined=StrictUndefined,
@@ -178,9 +196,3 @@ class Wording:
 
     def workbook_note(self, n: int, spec: FormatSpec) -> str:
         return self._call("workbook_note", n, spec)
-
-
-def render_template(html: bool, name: str, **context: Any) -> str:
-    """Render one template of the templates folder, its mistakes named by file and line."""
-    with template_errors():
-        return environment(html, str(templates_dir())).get_template(name).render(**context)

@@ -15,7 +15,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
 from ..templating import templates_dir
-from . import docx_style, oxml
+from . import oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -23,7 +23,9 @@ TWIPS_PER_MM = 1440 / 25.4
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
     """templates/docx_style.toml, checked (render/docx_style.py): a mistake names file and line."""
-    return docx_style.load_style(path or templates_dir() / "docx_style.toml")
+    from .docx_style import load_style as checked
+
+    return checked(path or templates_dir() / "docx_style.toml")
 
 
 def _para_style(doc, name: str, base: str | None = None):
