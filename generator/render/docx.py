@@ -5,7 +5,6 @@ The look comes from templates/docx_style.toml; the words from the outline.
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -24,8 +23,10 @@ TWIPS_PER_MM = 1440 / 25.4
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
-    with (path or templates_dir() / "docx_style.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    """templates/docx_style.toml, checked (render/docx_style.py): a mistake names file and line."""
+    from .docx_style import load_style as checked
+
+    return checked(path or templates_dir() / "docx_style.toml")
 
 
 def _para_style(doc, name: str, base: str | None = None):
