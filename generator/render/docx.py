@@ -5,6 +5,7 @@ The look comes from templates/docx_style.toml; the words from the outline.
 
 from __future__ import annotations
 
+import math
 import tomllib
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -136,10 +137,62 @@ def _text_width_twips(st: dict[str, Any]) -> int:
     return int((p["width_mm"] - p["left_mm"] - p["right_mm"]) * TWIPS_PER_MM)
 
 
+def _lines(text: str, width_twips: int, font_pt: float) -> int:
+    """How many lines `text` takes in a cell this wide: CJK characters one em, others half."""
+    ems = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+    per_line = max(1.0, width_twips / (font_pt * 20))
+    return max(1, math.ceil(ems / per_line))
+
+
+def _page_break_plan(view: TableView, widths: list[int], margin: int, keep_group_rows: int):
+    """Where the table may break across pages, and which tall labels sit at the top of their cell.
+
+    LibreOffice and Word cut a vertically merged cell at a page break and, when its text is
+    centred, the words fall wherever the middle of the group lands (“三、本 / 年度办理结果”).
+    So: a row of labels only (header rows, 第二十条第（一）项, 信息内容) keeps with the next
+    row; a merged row group of at most `keep_group_rows` rows ((三)不予公开 has 8) keeps its
+    rows together, its label whole and centred; a taller label (三、本年度办理结果, 20–22 rows)
+    cannot stay together without leaving most of a page empty, so its text is set at the top
+    of the cell and only its first rows, as many as its text needs, keep together. Rows never
+    split inside themselves (w:cantSplit), and the header rows repeat on every page.
+    Returns (rows that keep with the next row, ids of cells aligned to the top).
+    """
+    keep: set[int] = set()
+    top: set[str] = set()
+    nrows = len(view.rows)
+    row_lines = [1] * nrows
+    for row in view.rows:
+        for c in row:
+            if c.rowspan == 1:
+                w = sum(widths[c.col : c.col + c.colspan]) - 2 * margin
+                row_lines[c.row] = max(row_lines[c.row], _lines(c.text, w, view.font_pt))
+    for row in view.rows:
+        if row and all(c.kind != "data" for c in row) and row[0].row < nrows - 1:
+            keep.add(row[0].row)
+    for row in view.rows:
+        for c in row:
+            if c.kind != "row" or c.rowspan == 1:
+                continue
+            last = c.row + c.rowspan - 1
+            if c.rowspan <= keep_group_rows:
+                keep.update(range(c.row, last))
+                continue
+            top.add(c.id)
+            need = _lines(c.text, sum(widths[c.col : c.col + c.colspan]) - 2 * margin, view.font_pt)
+            r, have = c.row, row_lines[c.row]
+            while have < need and r < last:
+                keep.add(r)
+                r += 1
+                have += row_lines[r]
+    return keep, top
+
+
 def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
     total = _text_width_twips(st)
     weights = view.col_widths
     widths = [int(total * w / sum(weights)) for w in weights]
+    margin = int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM)
+    keep, top = _page_break_plan(view, widths, margin, st["table"].get("keep_group_rows", 8))
     cells = [
         {
             "row": vc.row,
@@ -149,6 +202,7 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
             "text": vc.text,
             "bold": vc.kind == "title",
             "left": vc.kind == "row" and vc.colspan == 1 and len(vc.text) > 8,
+            "valign": "top" if vc.id in top else "center",
         }
         for row in view.rows
         for vc in row
@@ -162,7 +216,8 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
         para_style=doc.styles["表格文字"].style_id,
         font_half_points=round(view.font_pt * 2),
         fonts=(st["table"]["font"], st["body"].get("fallback") or st["table"]["font"]),
-        cell_margin_twips=int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM),
+        cell_margin_twips=margin,
+        keep_next_rows=frozenset(keep),
     )
     doc.element.body.insert_element_before(tbl, "w:sectPr")
 

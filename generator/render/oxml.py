@@ -113,11 +113,14 @@ def table_element(
     font_half_points: int,
     cell_margin_twips: int,
     fonts: tuple[str, str],
+    keep_next_rows: frozenset[int] = frozenset(),
 ):
     """Build a whole w:tbl in one go (python-docx's cell merging is quadratic in table size).
 
-    `cells` are origin cells: dicts with row, col, rowspan, colspan, text, bold, left.
-    Spans become w:gridSpan and w:vMerge restart/continue, as Word writes them.
+    `cells` are origin cells: dicts with row, col, rowspan, colspan, text, bold, left, valign.
+    Spans become w:gridSpan and w:vMerge restart/continue, as Word writes them. Rows in
+    `keep_next_rows` keep with the next row (w:keepNext on their paragraphs: Word and
+    LibreOffice both honour it in tables).
     """
     from xml.sax.saxutils import escape
 
@@ -157,14 +160,15 @@ def table_element(
             first = r == cell["row"]
             if cell["rowspan"] > 1:
                 props += '<w:vMerge w:val="restart"/>' if first else "<w:vMerge/>"
-            props += '<w:vAlign w:val="center"/>'
+            props += f'<w:vAlign w:val="{cell.get("valign", "center")}"/>'
+            keep = "<w:keepNext/>" if r in keep_next_rows else ""
             jc = '<w:jc w:val="left"/>' if cell.get("left") else ""
             run = ""
             if first and cell["text"]:
                 bold = "<w:b/>" if cell.get("bold") else ""
                 run = f'<w:r><w:rPr>{run_fonts}{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
             out.append(
-                f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>'
+                f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{keep}{jc}</w:pPr>{run}</w:p></w:tc>'
             )
             c += span
         out.append("</w:tr>")
