@@ -21,6 +21,7 @@ from . import oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
+RUN_IN_STYLE = "段首标题 {}"  # character style of a run-in heading of level 1–3
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
@@ -81,6 +82,11 @@ def _setup_styles(doc, st: dict[str, Any]) -> None:
         hpf.keep_with_next = True
         hpf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         oxml.set_first_line_chars(h.element, body["indent_chars"], spec["size_pt"])
+        # The same face for a heading run into its paragraph (“（一）主动公开方面。按照……”).
+        lead = doc.styles.add_style(RUN_IN_STYLE.format(level), WD_STYLE_TYPE.CHARACTER)
+        oxml.set_fonts(lead.element, spec["font"], body.get("fallback"))
+        lead.font.size = Pt(spec["size_pt"])
+        lead.font.bold = bool(spec.get("bold", False))
 
     cell = _para_style(doc, "表格文字", "Normal")
     oxml.set_fonts(cell.element, st["table"]["font"], body.get("fallback"))
@@ -268,12 +274,18 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
     latin = st["body"].get("fallback")
     body_fonts = (st["body"]["font"], latin)
     heading_fonts = {level: (st[f"heading{level}"]["font"], latin) for level in (1, 2, 3)}
+    run_in = {level: doc.styles[RUN_IN_STYLE.format(level)] for level in (1, 2, 3)}
     for block in outline.blocks:
         if isinstance(block, Title):
             _add_title(doc, block.text, outline.unit_name, st)
         elif isinstance(block, Heading):
             level = min(block.level, 3)
             _add_paragraph(doc, block.text, ids[f"Heading {level}"], heading_fonts[level])
+        elif isinstance(block, Para) and block.lead:
+            level = min(block.level, 3)
+            p = _add_paragraph(doc, "", ids["Normal"], body_fonts)
+            _run(p, block.lead, *heading_fonts[level]).style = run_in[level]
+            _run(p, block.body, *body_fonts)
         elif isinstance(block, Para):
             _add_paragraph(doc, block.text, ids["Normal"], body_fonts)
         elif isinstance(block, TableView):
