@@ -1,7 +1,8 @@
 """Pages as LibreOffice lays them out: no half-empty page, no table label cut in two (issue 8, item 16).
 
-The example reports are rendered as they are and with a few lines of text added to part 一, so
-that the tables of parts 二–四 meet a page break at different rows. Each DOCX goes to PDF
+The example reports are rendered as they are, with a few lines of text added to part 一 so that
+the tables of parts 二–四 meet a page break at different rows, and with their （一）headings run
+into the body as many real reports write them (“（一）主动公开。全年……”, item 14). Each DOCX goes to PDF
 (LibreOffice) and to page images (pdftoppm); the empty space under the last ink of every page
 but the last is measured, and the words of each merged row label are looked for on the pages.
 """
@@ -30,21 +31,40 @@ SHIFTS = (0, 5, 9, 13, 17)
 # third of a page empty; half a page is what the issue saw and what no layout here may leave.
 MAX_BLANK = 0.4
 FILLER = "本段文字用于移动表格在页面上的位置，共二十六个字。"
+RUN_IN = "run-in"
 
 
-def _render(year: int, extra_lines: int, folder: Path) -> Path:
+def run_in(paragraphs: list[Paragraph]) -> list[Paragraph]:
+    """Each （一）heading with the body text under it as one paragraph: “（一）主动公开。全年……”."""
+    out: list[Paragraph] = []
+    for p in paragraphs:
+        if out and out[-1].level == 2 and p.level not in (1, 2):
+            out[-1] = Paragraph(out[-1].text + p.text, 2)
+        elif p.level == 2:
+            out.append(Paragraph(p.text if p.text[-1] in "。：" else p.text + "。", 2))
+        else:
+            out.append(p)
+    return out
+
+
+def _render(year: int, variant: int | str, folder: Path) -> Path:
     report, _ = read_workbook(INPUTS / f"{year}.xlsx", format_for_year(year), year)
-    report.sections["overview"].paragraphs.extend(Paragraph(FILLER) for _ in range(extra_lines))
-    path = folder / f"r{year}-{extra_lines:02d}.docx"
+    if variant == RUN_IN:
+        for key in ("overview", "problems"):
+            section = report.sections[key]
+            section.paragraphs = run_in(section.paragraphs)
+    else:
+        report.sections["overview"].paragraphs.extend(Paragraph(FILLER) for _ in range(variant))
+    path = folder / f"r{year}-{variant}.docx"
     with path.open("wb") as fh:
         render_docx(build_outline(report), fh)
     return path
 
 
 @pytest.fixture(scope="module")
-def layouts(tmp_path_factory) -> dict[tuple[int, int], Path]:
+def layouts(tmp_path_factory) -> dict[tuple[int, int | str], Path]:
     folder = tmp_path_factory.mktemp("page-fill")
-    cases = list(itertools.product(examples(), SHIFTS))
+    cases = list(itertools.product(examples(), (*SHIFTS, RUN_IN)))
     docs = [_render(year, k, folder) for year, k in cases]
     return dict(zip(cases, convert_to_pdf(docs, folder)))
 
@@ -57,7 +77,7 @@ def test_no_page_but_the_last_is_left_half_empty(layouts):
         for n, rows in enumerate(pages[:-1], start=1):
             blank = blank_tail(rows)
             if blank > MAX_BLANK:
-                problems.append(f"{year} +{k} lines: page {n} is {blank:.0%} empty")
+                problems.append(f"{year} {k}: page {n} is {blank:.0%} empty")
     assert problems == []
 
 
@@ -103,5 +123,5 @@ def test_merged_row_labels_of_part_three_are_never_cut_by_a_page_break(layouts):
                 for label in labels:
                     rest = rest.replace(label, "")
                 if rest:
-                    problems.append(f"{year} +{k} lines, page {page}: “{text}” holds a label cut in two")
+                    problems.append(f"{year} {k}, page {page}: “{text}” holds a label cut in two")
     assert problems == []
