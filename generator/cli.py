@@ -194,7 +194,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
     if args.strict and _has_errors(findings):
         print("存在“错误”级问题，按 --strict 要求未生成任何文件。请改正后重试。", file=sys.stderr)
         return EXIT_FINDINGS
-    outline = build_outline(report)
+    # Without --strict a report with 错误 is still written, but marked as a draft in both outputs.
+    outline = build_outline(report, errors=sum(d.severity is Severity.ERROR for d in findings))
     docx_buf, html_buf = io.BytesIO(), io.BytesIO()
     render_docx(outline, docx_buf)
     render_html(outline, html_buf)
@@ -214,6 +215,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         ) from None
     for p in targets:
         print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+    if outline.draft:
+        print("以上文件标为草稿（Word 页眉和水印、网页顶部横幅）：改正全部“错误”后重新生成。", file=sys.stderr)
     return EXIT_OK
 
 

@@ -138,6 +138,27 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
         _run(para, f" {dash}", font)
 
 
+def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
+    """A draft shows what is wrong on every page: a red notice in the header and a watermark."""
+    d = st["draft"]
+    p = st["page"]
+    width_pt = (p["width_mm"] - p["left_mm"] - p["right_mm"]) * 72 / 25.4 * 0.9
+    section = doc.sections[0]
+    for header in (section.header, section.even_page_header):
+        header.is_linked_to_previous = False
+        para = header.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        oxml.set_first_line_chars(para._p, 0, 0)
+        run = _run(para, notice, d["font"])
+        run.font.size = Pt(d["size_pt"])
+        run.font.bold = True
+        run.font.color.rgb = RGBColor.from_string(d["color"])
+        mark = d.get("watermark")
+        if mark:
+            para._p.append(oxml.watermark_run(mark, d["watermark_font"], d["watermark_color"], width_pt, width_pt / 2))
+
+
 def _text_width_twips(st: dict[str, Any]) -> int:
     p = st["page"]
     return int((p["width_mm"] - p["left_mm"] - p["right_mm"]) * TWIPS_PER_MM)
@@ -296,4 +317,6 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
                 p = _add_paragraph(doc, line, ids["落款"], body_fonts)
                 if i == 0:
                     p.paragraph_format.space_before = space
+    if outline.draft:
+        _mark_draft(doc, outline.draft, st)
     doc.save(out)

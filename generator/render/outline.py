@@ -100,6 +100,8 @@ class Outline:
     blocks: list[Block] = field(default_factory=list)
     year: int = 0
     unit_name: str = ""
+    errors: int = 0  # findings of severity 错误: a report with any is a draft
+    draft: str = ""  # the notice both outputs show on a draft (templates/wording.j2), else empty
 
 
 def table_view(table: TableSpec, values: dict[str, Value], caption: str) -> TableView:
@@ -157,11 +159,13 @@ def _narrative_blocks(paragraphs: list[Paragraph]) -> list[Block]:
     return [_narrative_block(p, levels[i + 1] if i + 1 < len(levels) else None) for i, p in enumerate(paragraphs)]
 
 
-def build_outline(report: Report, wording: Wording | None = None) -> Outline:
+def build_outline(report: Report, wording: Wording | None = None, *, errors: int = 0) -> Outline:
+    """The document to render; `errors` (the validation's 错误 count) above 0 marks it a draft."""
     w = wording or Wording()
     unit, year = report.unit, report.year
     title = w.report_title(unit, year)
-    outline = Outline(title=title, year=year, unit_name=unit.name)
+    draft = w.draft_notice(errors) if errors else ""
+    outline = Outline(title=title, year=year, unit_name=unit.name, errors=errors, draft=draft)
     blocks = outline.blocks
     blocks.append(Title(title))
     blocks.extend(_narrative_blocks(report.sections["intro"].paragraphs))
