@@ -125,3 +125,30 @@ def test_merged_row_labels_of_part_three_are_never_cut_by_a_page_break(layouts):
                 if rest:
                     problems.append(f"{year} {k}, page {page}: “{text}” holds a label cut in two")
     assert problems == []
+
+
+def test_docx_tables_say_where_they_may_break(generated):
+    """Without LibreOffice: merged groups keep together, the tall label sits at its cell's top."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    for year, gen in generated.items():
+        spec = next(t for t in format_for_year(year).tables if t.part == 3)
+        tbl = Document(str(gen.docx)).tables[1]._tbl
+        rows = tbl.findall(qn("w:tr"))
+        keeps = [tr.find(f".//{qn('w:keepNext')}") is not None for tr in rows]
+        merged = [p for p in spec.placed if isinstance(p.item, Label) and p.item.role is Role.ROW and p.rowspan > 1]
+        tall = [p for p in merged if p.rowspan > 8]
+        assert [norm(p.item.text) for p in tall] == ["三、本年度办理结果"]
+        for p in merged:
+            if p in tall:
+                assert keeps[p.row], "the tall label's first row keeps with the next"
+                assert not all(keeps[p.row : p.row + p.rowspan - 1]), "the tall group may break"
+            else:
+                assert all(keeps[p.row : p.row + p.rowspan - 1]), f"{year} {p.item.text} may be split"
+        assert all(keeps[: spec.header_rows]), "the header keeps with the first row"
+        assert keeps[-2] and not keeps[-1]
+        label_tc = next(
+            tc for tc in rows[tall[0].row].findall(qn("w:tc")) if "三、本年度办理结果" in "".join(tc.itertext())
+        )
+        assert label_tc.find(f"{qn('w:tcPr')}/{qn('w:vAlign')}").get(qn("w:val")) == "top"

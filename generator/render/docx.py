@@ -180,8 +180,10 @@ def _page_break_plan(view: TableView, widths: list[int], margin: int, keep_group
     row; a merged row group of at most `keep_group_rows` rows ((三)不予公开 has 8) keeps its
     rows together, its label whole and centred; a taller label (三、本年度办理结果, 20–22 rows)
     cannot stay together without leaving most of a page empty, so its text is set at the top
-    of the cell and only its first rows, as many as its text needs, keep together. Rows never
-    split inside themselves (w:cantSplit), and the header rows repeat on every page.
+    of the cell and only its first rows, as many as its text needs, keep together; the table
+    above it may break, and the label column stays empty on the next page. The last row keeps
+    with the one before. Rows never split inside themselves (w:cantSplit), and the header rows
+    repeat on every page.
     Returns (rows that keep with the next row, ids of cells aligned to the top).
     """
     keep: set[int] = set()
@@ -196,6 +198,8 @@ def _page_break_plan(view: TableView, widths: list[int], margin: int, keep_group
     for row in view.rows:
         if row and all(c.kind != "data" for c in row) and row[0].row < nrows - 1:
             keep.add(row[0].row)
+    if nrows - view.header_rows > 2:
+        keep.add(nrows - 2)  # the last row never stands alone under the repeated header
     for row in view.rows:
         for c in row:
             if c.kind != "row" or c.rowspan == 1:
