@@ -91,3 +91,16 @@ def test_strict_still_writes_nothing_for_a_report_with_errors(tmp_path, capsys):
         ["--year", "2020", "--input", str(INPUTS / "2020.xlsx"), "--output-dir", str(tmp_path), "--strict"]
     )
     assert code == 1 and not any(tmp_path.rglob("*.docx"))
+
+
+def test_a_units_older_style_file_without_a_draft_section_still_marks_the_draft():
+    from generator.render.docx import load_style
+
+    style = load_style()
+    del style["draft"]
+    report, _ = read_workbook(INPUTS / "2021.xlsx", format_for_year(2021), 2021)
+    buf = io.BytesIO()
+    render_docx(build_outline(report, errors=2), buf, style)
+    doc = Document(io.BytesIO(buf.getvalue()))
+    assert _header_texts(doc) == ["草稿：校验发现 2 条错误，改正前不得签发或发布"] * 2
+    assert _watermarks(doc) == ["草稿", "草稿"]

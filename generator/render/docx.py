@@ -22,6 +22,15 @@ from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
 RUN_IN_STYLE = "段首标题 {}"  # character style of a run-in heading of level 1–3
+# templates/docx_style.toml [draft], for a unit's own copy of the file written before it existed.
+DRAFT_DEFAULTS = {
+    "font": "黑体",
+    "size_pt": 14,
+    "color": "C00000",
+    "watermark": "草稿",
+    "watermark_font": "黑体",
+    "watermark_color": "D0D0D0",
+}
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
@@ -140,11 +149,11 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
 
 def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
     """A draft shows what is wrong on every page: a red notice in the header and a watermark."""
-    d = st["draft"]
+    d = {**DRAFT_DEFAULTS, **st.get("draft", {})}
     p = st["page"]
     width_pt = (p["width_mm"] - p["left_mm"] - p["right_mm"]) * 72 / 25.4 * 0.9
     section = doc.sections[0]
-    for header in (section.header, section.even_page_header):
+    for number, header in enumerate((section.header, section.even_page_header), start=1):
         header.is_linked_to_previous = False
         para = header.paragraphs[0]
         para.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -156,7 +165,8 @@ def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
         run.font.color.rgb = RGBColor.from_string(d["color"])
         mark = d.get("watermark")
         if mark:
-            para._p.append(oxml.watermark_run(mark, d["watermark_font"], d["watermark_color"], width_pt, width_pt / 2))
+            run = oxml.watermark_run(mark, d["watermark_font"], d["watermark_color"], width_pt, width_pt / 2, number)
+            para._p.append(run)
 
 
 def _text_width_twips(st: dict[str, Any]) -> int:

@@ -211,10 +211,11 @@ _TEXTPATH_SHAPETYPE = (
 )
 
 
-def watermark_run(text: str, font: str, color: str, width_pt: float, height_pt: float):
+def watermark_run(text: str, font: str, color: str, width_pt: float, height_pt: float, number: int = 1):
     """A run holding a diagonal watermark (VML WordArt behind the text, as Word's 水印 writes it).
 
     Placed in a header, it shows on every page; Word and LibreOffice both read this form.
+    `number` keeps the shape ids of several headers (odd and even pages) distinct.
     """
     from xml.sax.saxutils import escape, quoteattr
 
@@ -228,7 +229,7 @@ def watermark_run(text: str, font: str, color: str, width_pt: float, height_pt: 
     path_style = quoteattr(f'font-family:"{font}";font-size:1pt')
     xml = (
         f"<w:r {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>{_TEXTPATH_SHAPETYPE}"
-        f'<v:shape id="PowerPlusWaterMarkObject1" o:spid="_x0000_s1025" type="#_x0000_t136" style="{style}" '
+        f'<v:shape id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{1024 + number}" type="#_x0000_t136" style="{style}" '
         f'o:allowincell="f" fillcolor="#{escape(color)}" stroked="f"><v:fill opacity=".5"/>'
         f"<v:textpath style={path_style} string={quoteattr(text)}/>"
         '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
