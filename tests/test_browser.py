@@ -98,6 +98,20 @@ def test_print_gives_a4_pages_with_repeated_table_headers(browser, generated, tm
     assert len(re.findall(r"申请人情况", text)) >= 2
 
 
+def test_print_leaves_no_page_half_empty(browser, generated, tmp_path):
+    """Part 三's tall merged group once moved whole to the next page, leaving 56–72% of a page blank."""
+    from pages import blank_tail, inked_rows
+
+    for year, gen in generated.items():
+        page, _ = _open(browser, gen.html, 1280)
+        pdf = tmp_path / f"print{year}.pdf"
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=False)
+        page.close()
+        blanks = [blank_tail(rows) for rows in inked_rows(pdf)[:-1]]
+        assert max(blanks) <= 0.4, f"{year}: page {blanks.index(max(blanks)) + 1} is {max(blanks):.0%} empty"
+
+
 def test_html_is_self_contained_and_semantic(generated):
     for gen in generated.values():
         text = gen.html.read_text(encoding="utf-8")
