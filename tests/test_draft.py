@@ -58,6 +58,7 @@ def test_the_example_with_errors_is_a_draft_and_the_clean_one_is_not(generated, 
     html = generated[2020].html.read_text(encoding="utf-8")
     assert f'<div class="draft-banner" role="alert">草稿：校验发现 {n} 条错误' in html
     assert "<title>【草稿】" in html
+    assert '<meta name="robots" content="noindex">' in html, "search engines must not keep a draft"
 
     final = Document(str(generated[2021].docx))
     assert not any(_header_texts(final)) and _watermarks(final) == []
