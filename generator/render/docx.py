@@ -16,8 +16,9 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
+from ..provenance import Provenance
 from ..templating import templates_dir
-from . import oxml
+from . import docx_package, oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
@@ -293,15 +294,15 @@ def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
         _run(p, text, *fonts)
 
 
-def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None) -> None:
-    """Write the document to a binary file object."""
+def render_docx(
+    outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None, provenance: Provenance | None = None
+) -> None:
+    """Write the document to a binary file object: the same outline and provenance, the same bytes."""
     st = style or load_style()
     doc = Document()
     _setup_styles(doc, st)
     _setup_page(doc, st)
-    doc.core_properties.title = outline.title
-    doc.core_properties.author = outline.unit_name
-    doc.core_properties.language = "zh-CN"
+    docx_package.set_properties(doc, outline.title, outline.unit_name, outline.date, provenance)
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:
         body._p.getparent().remove(body._p)
@@ -333,4 +334,4 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
                     p.paragraph_format.space_before = space
     if outline.draft:
         _mark_draft(doc, outline.draft, st)
-    doc.save(out)
+    docx_package.save(doc, out, outline.date)

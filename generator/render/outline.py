@@ -6,6 +6,7 @@ numbers from the report. The DOCX and HTML renderers only decide how each block 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..formats.spec import Field, Label, TableSpec
@@ -100,6 +101,7 @@ class Outline:
     blocks: list[Block] = field(default_factory=list)
     year: int = 0
     unit_name: str = ""
+    date: dt.date | None = None  # 成文日期: also the documents' creation date
     errors: int = 0  # findings of severity 错误: a report with any is a draft
     draft: str = ""  # the notice both outputs show on a draft (templates/wording.j2), else empty
 
@@ -165,7 +167,7 @@ def build_outline(report: Report, wording: Wording | None = None, *, errors: int
     unit, year = report.unit, report.year
     title = w.report_title(unit, year)
     draft = w.draft_notice(errors) if errors else ""
-    outline = Outline(title=title, year=year, unit_name=unit.name, errors=errors, draft=draft)
+    outline = Outline(title=title, year=year, unit_name=unit.name, date=unit.date, errors=errors, draft=draft)
     blocks = outline.blocks
     blocks.append(Title(title))
     blocks.extend(_narrative_blocks(report.sections["intro"].paragraphs))
