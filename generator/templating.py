@@ -194,5 +194,11 @@ class Wording:
     def date_cn(self, d: dt.date | None) -> str:
         return self._call("date_cn", d)
 
+    def draft_notice(self, errors: int) -> str:
+        """The notice on a report with 错误; a unit's older wording.j2 without it gets the default."""
+        if hasattr(self._m, "draft_notice"):
+            return self._call("draft_notice", errors)
+        return f"草稿：校验发现 {errors} 条错误，改正前不得签发或发布"
+
     def workbook_note(self, n: int, spec: FormatSpec) -> str:
         return self._call("workbook_note", n, spec)
