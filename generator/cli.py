@@ -230,7 +230,8 @@ def _render(report: Report, provenance: Provenance) -> tuple[str, bytes, bytes]:
     from .render.html import render_html
     from .render.outline import build_outline
 
-    outline = build_outline(report)
+    # Without --strict a report with 错误 is still written, but marked as a draft in both outputs.
+    outline = build_outline(report, errors=provenance.errors)
     provenance = dataclasses.replace(provenance, title=outline.title)
     docx_buf, html_buf = io.BytesIO(), io.BytesIO()
     render_docx(outline, docx_buf, provenance=provenance)
@@ -265,6 +266,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         ) from None
     for p in targets:
         print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+    if provenance.errors:
+        print("以上文件标为草稿（Word 页眉和水印、网页顶部横幅）：改正全部“错误”后重新生成。", file=sys.stderr)
     return EXIT_OK
 
 
