@@ -23,7 +23,17 @@ from .workbook.writer import write_workbook
 
 
 def _read_previous(path: Path, year: int) -> Report:
-    """Last year's workbook, read with its year's format, else with any format that fits it."""
+    """Last year's workbook, read with its year's format, else with any format that fits it.
+
+    A published report (web page or Word file) is imported in memory instead.
+    """
+    from .importer import SUFFIXES, import_report
+
+    if path.suffix.lower() in SUFFIXES:
+        report, _ = import_report(path, None)
+        if report.year != year - 1:
+            raise UserError(f"{path} 是 {report.year} 年度的报告，不是 {year - 1} 年度：结转只能使用上一年度的报告。")
+        return report
     try:
         first = format_for_year(year - 1)
     except UnsupportedYear as exc:
