@@ -57,5 +57,8 @@ NARRATIVE_SHEETS: tuple[NarrativeSheet, ...] = (
 )
 
 NARRATIVE_TITLE_LABEL = "本部分标题"
+# Row 1 of a narrative sheet reads “<heading> —— <hint>”; the hint beside the title starts so.
+NARRATIVE_BANNER_SEP = " —— "
+TITLE_HINT_PREFIX = "可留空：使用规定标题"
 NARRATIVE_TEXT_HEADER = "内容"
 NARRATIVE_LEVEL_HEADER = "级别"
