@@ -534,6 +534,7 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
         by_row.setdefault(p.row, []).append(p)
     for spec_row in range(len(table.rows)):
         # Skip rows a clerk inserted: entirely empty within the table's columns.
+        first_blank = None
         while (
             sheet_row <= ws.max_row
             and all(
@@ -542,10 +543,19 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
             )
             and spec_row > 0
         ):
+            first_blank = first_blank or sheet_row
             sheet_row += 1
+        labels = [p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)]
+        if sheet_row > ws.max_row and not labels and first_blank is not None:
+            # A row of numbers only (复议诉讼) left empty is that row, not one the clerk inserted:
+            # its cells are read as blank and each is reported where it is.
+            sheet_row = first_blank
         if sheet_row > ws.max_row:
-            label = next((p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)), "")
-            problems.fail("R041", f"表格在第 {sheet_row - 1} 行后提前结束，缺少“{label}”等行（行被删除？）。", ws.title)
+            problems.fail(
+                "R041",
+                f"表格在第 {sheet_row - 1} 行后提前结束，缺少{_row_name(table, spec_row, labels)}等行（行被删除？）。",
+                ws.title,
+            )
             return values
         ok = True
         for p in by_row.get(spec_row, []):
@@ -553,7 +563,7 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
             if isinstance(p.item, Label):
                 actual = _text(cell.value)
                 if normalize(actual) != normalize(p.item.text):
-                    shown = f"「{actual}」" if actual else "空白"
+                    shown = f"「{visible(actual)}」" if actual else "空白"
                     problems.fail(
                         "R042",
                         f"第 {sheet_row} 行 {get_column_letter(cell.column)} 列应为规定标签“{p.item.text}”，实际为{shown}。"
@@ -572,6 +582,16 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
         sheet_row += 1
     _refuse_content_below(ws, table, sheet_row, c0, problems)
     return values
+
+
+def _row_name(table: TableSpec, spec_row: int, labels: list[str]) -> str:
+    """A mandated row as the clerk knows it: its label, or for a row of numbers only, whose numbers."""
+    if labels:
+        return f"“{labels[0]}”"
+    fields = [info for info in table.fields.values() if info.row == spec_row]
+    groups = list(dict.fromkeys(info.row_label or (info.col_path[0] if info.col_path else "") for info in fields))
+    named = "、".join(g for g in groups if g)
+    return f"填写“{named}”件数的数字行" if named else f"表格第 {spec_row + 1} 行"
 
 
 def _is_empty(value: object) -> bool:
@@ -614,19 +634,34 @@ def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, pro
         # A formula: totals are recomputed from their parts later; others need a cached value.
         is_total = (table.id, field.key) in spec.total_fields
         return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
-    parsed = parse_cell(cell.value, field.kind, cell.data_type)
+    parsed = parse_cell(cell.value, field.kind, cell.data_type, spec.amount_unit)
     if parsed.value is None:
         problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
         return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
     if parsed.note:
         problems.note(
-            "R051", parsed.severity, f"「{cell.value}」：{parsed.note}。", table.sheet, cell.coordinate, **where
+            "R051", parsed.severity, f"「{_shown(cell.value)}」：{parsed.note}。", table.sheet, cell.coordinate, **where
         )
+    _note_rounded(parsed, table, field.key, cell.coordinate, problems)
     parsed.value.cell = cell.coordinate
     return parsed.value
 
 
-def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
+def _note_rounded(parsed: Any, table: TableSpec, key: str, coord: str, problems: _Problems) -> None:
+    if parsed.rounded:
+        info = table.fields[key]
+        problems.note(
+            "R052",
+            parsed.rounded_severity,
+            f"{parsed.rounded}。",
+            table.sheet,
+            coord,
+            row_label=info.row_label,
+            col_label=info.col_label,
+        )
+
+
+def _resolve_formulas(report: Report, saved: _SavedResults, problems: _Problems) -> None:
     """Totals written as formulas are recomputed from their parts; other formulas use Excel's result."""
     spec = report.spec
     pending = [
@@ -643,7 +678,8 @@ def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
         info = table.fields[key]
         if raw is None:
             continue  # stays FORMULA without a value: the validator reports it
-        parsed = parse_cell(raw, info.kind)
+        parsed = parse_cell(raw, info.kind, unit=spec.amount_unit)
+        _note_rounded(parsed, table, key, v.cell, problems)
         if parsed.value is not None:
             parsed.value.cell, parsed.value.raw = v.cell, v.raw
             report.tables[tid][key] = parsed.value
@@ -752,6 +788,6 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     _refuse_other_format(wb, path, spec, year, unit, problems)
     problems.raise_if_any()
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
-    _resolve_formulas(report, saved)
+    _resolve_formulas(report, saved, problems)
     problems.raise_if_any()
     return report, problems.notes
