@@ -132,6 +132,8 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
             value = year
         cell = ws.cell(r, 2, value if value not in ("",) else None)
         cell.fill, cell.border, cell.protection, cell.alignment = INPUT_FILL, BORDER, UNLOCKED, LEFT
+        if f.attr in ("postcode", "phone", "fax"):
+            cell.number_format = "@"  # text: typed as a number, 030001 would lose its leading 0
         if f.attr == "date":
             cell.number_format = "yyyy-mm-dd"
             date_dv.add(cell)
