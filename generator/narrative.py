@@ -90,12 +90,12 @@ _WIDE = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef\u3000-\u303f“”
 
 
 def one_line(text: str) -> str:
-    """A title or a unit field on one line: a line break between Chinese characters joins them
-    (a break typed in the cell for looks, “漳平市人民政府⏎2020年…”); elsewhere it is a space."""
+    """A title or a unit field on one line: a line break beside a Chinese character joins the lines
+    (a break typed in the cell for looks, “漳平市人民政府⏎2020年…”); between two Latin words it is a space."""
     lines = [" ".join(line.split()) for line in split_paragraphs(text)]
     if not lines:
         return ""
     out = lines[0]
     for line in lines[1:]:
-        out += line if _WIDE.match(out[-1]) and _WIDE.match(line[0]) else " " + line
+        out += line if _WIDE.match(out[-1]) or _WIDE.match(line[0]) else " " + line
     return out

@@ -130,11 +130,28 @@ def invisible(cell: Cell) -> str | None:
     if font is not None and font.sz is not None and float(font.sz) < 4:
         return f"字号只有 {float(font.sz):g} 磅，几乎看不见"
     ink = _rgb(font.color) if font is not None else None
-    if ink is not None:
-        paper = _background(cell)
-        if max(abs(a - b) for a, b in zip(ink, paper)) <= 24:
-            return "文字颜色与底色相同（如白底白字），在 Excel 中看不见"
+    if ink is not None and _contrast(ink, _background(cell)) < MIN_CONTRAST:
+        return "文字颜色与底色几乎相同（如白底白字），在 Excel 中看不见"
     return None
+
+
+# WCAG contrast ratio below which text is unreadable: white on the workbook's light-yellow input
+# fill is 1.1, light grey (#D9D9D9) on white 1.4; ordinary text is 4.5 and above.
+MIN_CONTRAST = 1.3
+
+
+def _luminance(rgb: tuple[int, int, int]) -> float:
+    def channel(c: int) -> float:
+        x = c / 255
+        return x / 12.92 if x <= 0.03928 else ((x + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (channel(c) for c in rgb)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
+    hi, lo = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
 
 
 def hidden(ws: Worksheet, row: int, col: int) -> str | None:
