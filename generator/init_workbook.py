@@ -116,13 +116,18 @@ def init_workbook(year: int, target: Path, source: Path | None = None, force: bo
     if previous is None:
         _write(target, spec, year, with_standard_intro(None, spec, year))
         messages.insert(
-            0, f"已生成空白工作簿：{target}（{spec.document} 格式）。请填写后运行 {_next_command(year, target)}。"
+            0,
+            f"已生成空白工作簿：{target}（{spec.document} 格式）。“引言”中已写好标准段落，"
+            f"其中“{PLACEHOLDER}”处请按本单位情况填写。请填写后运行 {_next_command(year, target)}。",
         )
         return messages
     carried = carry_forward(previous, spec, year)
     _write(target, spec, year, with_standard_intro(carried.report, spec, year), reference=previous)
     messages.append(f"已生成工作簿：{target}（{spec.document} 格式），以下内容从 {source} 结转：")
     messages.extend(f"  · {m}" for m in carried.messages)
+    messages.append(
+        f"  · “引言”中按单位信息写好了 {year} 年度的标准段落（报告构成、统计时间、网址和联系方式），可以修改；报告开头印的就是引言中的文字。"
+    )
     messages.append(
         f"  · 上一年度的正文放在“{REFERENCE_SHEET}”工作表，仅供参考，不会写入报告；请按 {year} 年度实际情况重新撰写。"
     )

@@ -365,3 +365,15 @@ def test_a_deleted_part_four_row_is_named_by_what_it_holds(tmp_path: Path) -> No
 
     (d,) = _refused(_edit(tmp_path, change))
     assert d.code == "R041" and "“”" not in d.message and "行政复议、行政诉讼" in d.message
+
+
+def test_a_hidden_narrative_sheet_or_column_is_named(tmp_path: Path) -> None:
+    def change(wb) -> None:
+        wb["引言"].sheet_state = "hidden"
+        wb["其他事项"].column_dimensions["A"].hidden = True
+
+    report, notes = _read(_edit(tmp_path, change))
+    assert report.sections["intro"].paragraphs and report.sections["other"].paragraphs  # still published
+    hidden = {(n.sheet, n.cell): n.message for n in notes if n.code == "R036"}
+    assert ("引言", "A4") in hidden and "整张工作表被隐藏" in hidden[("引言", "A4")]
+    assert ("其他事项", "A5") in hidden and "列被隐藏" in hidden[("其他事项", "A5")]

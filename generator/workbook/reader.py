@@ -372,7 +372,7 @@ def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
     text = normalize(_text(raw)).removesuffix("年").removesuffix("年度")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
-    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{raw}」。", UNIT_SHEET, cell)
+    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell)
     return None
 
 
@@ -390,7 +390,9 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    problems.fail("R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{raw}」。", UNIT_SHEET, cell)
+    problems.fail(
+        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell
+    )
     return None
 
 
