@@ -274,7 +274,7 @@ class _Unseen:
                 self.problems.note(
                     code,
                     Severity.WARNING,
-                    f"{what}{why}，在 Excel 中看不到，但会写入报告、在网站上公开。"
+                    f"{what}（{why}）在 Excel 中看不到，但会写入报告、在网站上公开。"
                     + (
                         "如果是内部备注，请删除；要发布的请取消隐藏，核对后再生成。"
                         if code == "R036"
@@ -555,7 +555,7 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
         if sheet_row > ws.max_row:
             problems.fail(
                 "R041",
-                f"表格在第 {sheet_row - 1} 行后提前结束，缺少{_row_name(table, spec_row, labels)}等行（行被删除？）。",
+                f"表格在第 {sheet_row - 1} 行后提前结束，从{_row_name(table, spec_row, labels)}起缺少规定的行（行被删除？）。",
                 ws.title,
             )
             return values

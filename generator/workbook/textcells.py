@@ -125,13 +125,13 @@ def invisible(cell: Cell) -> str | None:
     """Why the cell's text cannot be seen in Excel although the report would print it, or None."""
     sections = (cell.number_format or "").split(";")
     if len(sections) >= 4 and not sections[3].strip():
-        return f"单元格格式「{cell.number_format}」使文字不显示"
+        return f"单元格格式「{cell.number_format}」不显示文字"
     font = cell.font
     if font is not None and font.sz is not None and float(font.sz) < 4:
-        return f"字号只有 {float(font.sz):g} 磅，几乎看不见"
+        return f"字号只有 {float(font.sz):g} 磅"
     ink = _rgb(font.color) if font is not None else None
     if ink is not None and _contrast(ink, _background(cell)) < MIN_CONTRAST:
-        return "文字颜色与底色几乎相同（如白底白字），在 Excel 中看不见"
+        return "文字颜色与底色几乎相同，如白底白字"
     return None
 
 
