@@ -107,3 +107,10 @@ def test_the_report_prints_the_intro_the_clerk_left_and_nothing_more(tmp_path) -
     page = read_html(next((out / "2020").glob("*.html")))
     assert not any(p.startswith(norm("报告全文由")) for p in page.paragraphs)
     assert norm("漳平市人民政府2020年政府信息公开工作年度报告") == page.paragraphs[0]
+
+
+def test_a_part_title_typed_with_its_number_is_named() -> None:
+    report = deepcopy(clean_report())
+    report.sections["overview"].title = "一、总体情况"
+    (d,) = [d for d in validate(report) if d.code == "L5"]
+    assert d.sheet == "总体情况" and "一、一、总体情况" in d.message

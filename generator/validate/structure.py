@@ -111,6 +111,17 @@ def check_part_headings(ctx: Ctx) -> list[Diagnostic]:
     out = []
     for key, section in sections.items():
         own = OWN_PART.get(key)
+        if own and re.match(r"[一二三四五六七八九十]+[、,，.]", _bare(section.title)):
+            out.append(
+                ctx.at_paragraph(
+                    "L5",
+                    W,
+                    section,
+                    None,
+                    f"本部分标题「{section.title}」带有序号，报告中会印成“{w.part_heading(own, section.title)}”。"
+                    "序号由程序生成，请在“本部分标题”中去掉序号。",
+                )
+            )
         for i, p in enumerate(section.paragraphs):
             part = _part_named(p.text, titles)
             if part is None:
