@@ -322,17 +322,16 @@ def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults, year: i
                         "R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
                     )
                 unit.level = level
-        elif f.attr in _CONTACTS:
-            text = _contact_text(raw)
-            why = textcells.contact_problem(f.attr, raw, text)
-            if why is not None:
-                problems.note("R015", Severity.WARNING, f"{why}。", UNIT_SHEET, cell)
-            setattr(unit, f.attr, text)
         elif not _artefact(ws, r, 2, raw, f"“{f.label}”", problems):
+            if f.attr in _CONTACTS and isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)  # a phone number typed as a number: 5977529949, not 5977529949.0
             text, notes = clean_text(_text(raw))
             for n in notes:
                 problems.note("R020", Severity.WARNING, f"“{f.label}”中{n}。", UNIT_SHEET, cell)
             setattr(unit, f.attr, one_line(text))
+            why = textcells.contact_problem(f.attr, raw, getattr(unit, f.attr)) if f.attr in _CONTACTS else None
+            if why is not None:
+                problems.note("R015", Severity.WARNING, f"{why}。", UNIT_SHEET, cell)
         if raw not in (None, "") and f.attr not in ("year", "date", "level"):
             unseen.check(r, 2, f"“{f.label}”")
     unseen.report()
@@ -342,13 +341,6 @@ def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults, year: i
 
 # Contact fields: numbers are expected there (postcode, phone), so they are checked, not refused.
 _CONTACTS = ("postcode", "phone", "fax")
-
-
-def _contact_text(raw: object) -> str:
-    if isinstance(raw, float) and raw.is_integer():
-        raw = int(raw)
-    text, _notes = clean_text(_text(raw))
-    return one_line(text)
 
 
 def _refuse_title_of_another_year(title: str, year: int, hit: tuple[int, object] | None, problems: _Problems) -> None:
