@@ -53,7 +53,6 @@ def test_tables_survive_the_workbook(path: Path, loaded: dict[str, CorpusReport]
         assert [p.text for p in read.sections[key].paragraphs] == [p.text for p in section.paragraphs]
 
 
-@pytest.mark.xfail(strict=True, reason="reader bug found by the corpus: an entirely blank 四 table is refused (R041)")
 def test_an_entirely_blank_appeals_table_is_read_as_blank(tmp_path: Path) -> None:
     """A report whose 四 row is left blank must be read (V2 per cell), not refused as a deleted row."""
     data = json.loads(next(p for p in FILES if p.stem == "shuyang-fgj-2023").read_text(encoding="utf-8"))
