@@ -61,7 +61,8 @@ def _describe(ctx: Ctx, found: list[tuple[str, object]]) -> str:
         info = table.fields[k] if table else None
         v = ctx.values("appeals").get(k)
         label = f"{GROUPS.get(k.split('.')[0], '')}“{info.col_path[-1]}”" if info else k
-        parts.append(f"{label} {fmt(n)}（{v.cell if v else ''}）")  # type: ignore[arg-type]
+        cell = f"（{v.cell}）" if v is not None and v.cell else ""
+        parts.append(f"{label} {fmt(n)}{cell}")  # type: ignore[arg-type]
     return "、".join(parts)
 
 
