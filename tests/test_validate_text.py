@@ -165,6 +165,12 @@ def test_decisions_and_fees() -> None:
     assert codes(f"收取行政事业性收费{fee + 3}万元。", base=B21) == ["N6"]
 
 
+def test_procurement_amount_2019() -> None:
+    assert codes("全年政府集中采购总金额12.5元。") == []
+    assert codes("全年政府集中采购总金额0.00125万元。") == []
+    assert found("全年政府集中采购总金额20元。") == [("N6", Decimal("12.5"), 20)]
+
+
 def test_a_narrower_body_is_not_the_whole_area() -> None:
     """A 本级汇总 table counts the whole area; the city government's own documents are a part of it."""
     docs = act(BASE, A19, "规范性文件", "本年新制作数量")

@@ -340,9 +340,11 @@ DECISION_COLS = ("处理决定数量", "本年处理决定数量")
 CONTINUES = re.compile(r"^(?:、|和|及|以及|与)")
 VERB_ONLY = re.compile(r"(?:本年|全年|其中|同时)?(?:" + "|".join(v for v, _ in DOC_VERBS) + r")[^\d]{0,3}")
 # Bodies narrower than a government's whole area: the 本级汇总 table counts the whole area.
-NARROW = re.compile(r"政府(?!信息|网)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位|中心|局|委员会")
+NARROW = re.compile(
+    r"政府(?!信息|网|集中采购|采购|规章)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位|中心|局|委员会"
+)
 WHOLE = re.compile(r"全(?:市|县|区|省|州|旗|盟)|我(?:市|县|区|省|州|旗|盟)")
-OTHER_GOVERNMENT = re.compile(r"(?:省|市|县|区|州)(?:人民)?政府(?!信息|网)")
+OTHER_GOVERNMENT = re.compile(r"(?:省|市|县|区|州)(?:人民)?政府(?!信息|网|集中采购|采购|规章)")
 AGGREGATE = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE, None)
 
 
