@@ -76,6 +76,11 @@ def test_categories_paired_by_fenbie_are_not_guessed() -> None:
     assert codes(f"答复申请中，“予以公开”“部分公开”分别为{PARTIAL + 3}件、{PUBLIC + 3}件。") == []
 
 
+def test_appeal_results_are_not_the_group_total() -> None:
+    upheld = n("review.upheld", table="appeals")
+    assert codes(f"行政复议结果维持{upheld}件，尚未审结{n('review.pending', table='appeals')}件。") == []
+
+
 def test_appeals_paired_by_fenbie_are_not_guessed() -> None:
     assert codes(f"行政诉讼和行政复议分别为{LAWSUITS}件、{REVIEW}件。") == []
     assert codes(f"被申请行政复议{REVIEW}件，提起行政诉讼{LAWSUITS + 1}件。") == ["N3"]

@@ -103,6 +103,7 @@ def _wording(
 
 
 NEW = "一、本年新收政府信息公开申请数量"
+APPEAL_RESULT = re.compile(r"维持|纠正|纠错|撤销|驳回|审结|审理|败诉|胜诉|结果|其他|终止|撤回")
 WORDINGS = (
     _wording("N1", "(?:收到|新收)", "requests", ((f"new.{T}",),), NEW, "received", via="申请"),
     _wording("N1", "受理", "requests", ((f"new.{T}",), (f"new.{T}", f"carried.{T}")), NEW, "accepted", via="申请"),
@@ -138,6 +139,8 @@ def _requests_and_appeals(ctx: Ctx, text: str) -> list[Reading]:
         for m in w.pattern.finditer(text):
             if "分别" in m.group(0) or (w.code == "N3" and "复议" in m.group(0) and "诉讼" in m.group(0)):
                 continue  # 行政复议和行政诉讼分别为1件、3件: which number is which is not for a pattern to guess
+            if w.code == "N3" and APPEAL_RESULT.search(m.group(0)):
+                continue  # 行政复议结果维持2件: one column of the group, not its total
             out.append(Reading(w.code, m.start(1), m.group(0), Decimal(m.group(1)), w.table, w.options, w.what, w.kind))
     return out
 
