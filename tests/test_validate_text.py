@@ -291,6 +291,11 @@ def test_parts_that_may_overlap_are_not_added_up() -> None:
     assert codes("共组织新闻发布会18场，其中主要领导出席6场，分管领导出席12场，其他负责人出席10场。") == []
 
 
+def test_results_listed_after_the_applications_received() -> None:
+    """Results add up to the applications answered; received ones may be carried over."""
+    assert codes(f"共收到申请{NEW}件，其中{_run(RESULTS, '，')}。") == []
+
+
 def test_nested_list_is_not_added_to_the_outer_one() -> None:
     assert codes("共收到留言25条，其中网站留言20条，信件留言5条，其中实名信件3条。") == []
 

@@ -61,7 +61,6 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
     out = []
     for p in readings(ctx):
         text = p.text
-        answered = {a.start for a in anchors(p)}
         used: set[int] = set()  # “其中包括……”: one list, however many words introduce it
         for m in INTRODUCER.finditer(text):
             items = _list_after(text, m.end())
@@ -79,8 +78,8 @@ def check_breakdowns(ctx: Ctx) -> list[Diagnostic]:
             if len(kept) < 2:
                 continue
             first = p.readings.get(kept[0][0].start)
-            if total.start in answered and first is not None and first.kind == "result":
-                continue  # a run of 办理结果 after 已答复: N8's business
+            if first is not None and first.kind == "result":
+                continue  # 办理结果 add up to the applications answered, not received: N8's business
             if any(OVERLAP.search(clause) for _, clause in kept):
                 continue  # 领导出席6场, 专家论证3项: the parts may overlap, their sum proves nothing
             s = sum(t.value for t, _ in kept)
