@@ -225,6 +225,7 @@ def test_shares_that_are_not_compared() -> None:
     assert codes("全年共办结200件，其中95%的申请在5个工作日内办结。") == []
     assert codes("全年共办结200件，其中网上办理100件，现场办理50件，两项合计占75%。") == []
     assert codes("全年共办结200件，同比增长25%。") == []  # a change, not a share
+    assert codes("共收到留言12条，其中网站留言8条，信件留言4条，网站留言占比66.7%。") == []
 
 
 def test_share_in_every_clause_of_a_run() -> None:

@@ -98,6 +98,10 @@ def check_percentages(ctx: Ctx) -> list[Diagnostic]:
             tolerance = max(ZERO_TOLERANCE, precision_tolerance(stated))
             # “予以公开18件，部分公开18件，二者合计占10.43%”: the share may be of the last few counts together.
             sums = [sum(t.value for t in parts[-n:]) for n in range(1, len(parts) + 1) if parts[-n].unit == part.unit]
+            own = text[clause_start(text, m.start()) : m.start()]
+            if share is not None and re.search(r"[\u4e00-\u9fff]", own[: len(own) - len(share.group(0))]):
+                # “网上申请8件，当面申请4件，网上申请占比66.7%”: the words name the part; any count may be it
+                sums += [t.value for t in parts if t.unit == part.unit]
             fits = [s * 100 / b for b in bases for s in sums]
             if AT_LEAST.search(prefix[-4:]):
                 ok = any(f >= stated - tolerance for f in fits)
