@@ -475,3 +475,29 @@ def test_a_count_without_unit_silences_what_it_would_change() -> None:
     assert [c for c in codes(head + ok) if c in ("N5", "N8")] == []
     run = "其中,予以公开答复966件,占66.48%;部分公开67件,占4.61%;不予公开81件,占5.57%;其他处理330件,占22.71%。"
     assert [c for c in codes(head + run) if c in ("N5", "N8")] == ["N8"]  # 1444 ≠ 1453, in the next sentence
+
+
+def test_text_rules_never_fail_on_odd_text() -> None:
+    """Random mixes of the words the rules look for, numbers and punctuation: findings or none, never an exception."""
+    import random
+
+    words = [
+        *"共收到申请答复办结予以公开部分不予无法提供处理其他中分别为包括占比约%件条个项万元，。；：、（）()0123456789."
+    ]
+    words += [
+        "2020年",
+        "其中",
+        "予以公开",
+        "行政复议",
+        "行政诉讼",
+        "均获维持",
+        "未收到",
+        "同比增长",
+        "规范性文件",
+        "废止",
+    ]
+    rng = random.Random(11)
+    previous = clean_report(year=BASE.year - 1)
+    for _ in range(300):
+        line = "".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
+        validate(text(line), previous)
