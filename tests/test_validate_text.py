@@ -501,3 +501,15 @@ def test_text_rules_never_fail_on_odd_text() -> None:
     for _ in range(300):
         line = "".join(rng.choice(words) for _ in range(rng.randint(1, 80)))
         validate(text(line), previous)
+
+
+def test_a_row_of_blank_cells_without_workbook_cells_is_named_by_labels() -> None:
+    """An imported published report has no workbook cells: the row and columns are named instead."""
+    report = blank(BASE, "requests", "new.research", "new.nonprofit")
+    for v in report.tables["requests"].values():
+        v.cell = ""
+    v2 = [d for d in validate(report) if d.code == "V2"]
+    assert (
+        len(v2) == 1
+        and "“一、本年新收政府信息公开申请数量”一行 2 个单元格为空（科研机构、社会公益组织）" in v2[0].message
+    )
