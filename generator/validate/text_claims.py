@@ -81,7 +81,8 @@ def _finding(ctx: Ctx, p: Paragraph, r: Reading) -> Diagnostic:
         expected: object = stated
     else:
         assert implied is not None
-        msg = f"{head}表格中{r.what}{where}有空白，按已填各项计算{'为' if implied.exact else ''} {implied.text()}。请核对正文或补填表格。"
+        amount = f"为 {fmt(implied.value)}" if implied.exact else f"至少为 {fmt(implied.value)}"
+        msg = f"{head}表格中{r.what}{where}的合计空白，按已填各项计算{amount}。请核对正文或补填表格。"
         expected = implied.value if implied.exact else f"≥ {fmt(implied.value)}"
     if isinstance(expected, Decimal) and expected == expected.to_integral_value():
         expected = int(expected)
