@@ -46,9 +46,8 @@ REPORTS = Path(__file__).resolve().parent / "reports"
 # not compared: they say nothing about the published figures and text.
 OUT_OF_SCOPE = frozenset({"V1", "P1", "P2", "Y1", "Y2", "C0"})
 
-# The rule code each class of mismatch is reported under. The codes of the classes issue 11 adds
-# are those of branch h-textrules (0c762d9, not merged here): today nothing reports under N6–N8,
-# and N2, N4, N5 do not yet read those wordings, so those entries are marked since="issue11".
+# The rule code each class of mismatch is reported under (docs/rules.md). Entries of the classes
+# issue 11 added were marked since="issue11" until its rules landed; they are all "now" since.
 CLASS_CODES: dict[str, str | None] = {
     "arith-sum": None,  # entry names its own code: T3-2, T3-3, T4-1
     "arith-balance": "T3-1",
