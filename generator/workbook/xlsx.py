@@ -69,15 +69,53 @@ def _plain_text(node: etree._Element) -> str:
 
 
 @dataclass(frozen=True, slots=True)
+class Color:
+    """A style colour, with openpyxl's attribute names: type is "rgb", "theme" or "indexed"."""
+
+    type: str
+    rgb: str | None = None
+    theme: int | None = None
+    indexed: int | None = None
+    tint: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Font:
+    sz: float | None = None
+    color: Color | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Fill:
+    patternType: str | None = None  # noqa: N815 — openpyxl's name
+    fgColor: Color | None = None  # noqa: N815
+
+
+@dataclass(frozen=True, slots=True)
 class Style:
     """What the reader may ask of a cell's look."""
 
     number_format: str = "General"
     is_date: bool = False
     is_timedelta: bool = False
-    font_color: str | None = None  # "FFFFFFFF", "theme:0" or "indexed:9"; None: automatic
-    fill_color: str | None = None  # the solid fill's colour, same notation; None: no fill
-    hidden: bool = False  # the cell's protection marks its formula hidden (not its text)
+    font: Font = Font()
+    fill: Fill = Fill()
+
+
+@dataclass(slots=True)
+class RowDimension:
+    hidden: bool = False
+    customHeight: bool = False  # noqa: N815 — openpyxl's name
+    ht: float | None = None
+
+
+@dataclass(slots=True)
+class ColumnDimension:
+    min: int = 0
+    max: int = 0
+    hidden: bool = False
+    customWidth: bool = False  # noqa: N815 — openpyxl's name
+    width: float | None = None
 
 
 _DEFAULT_STYLE = Style()
@@ -100,16 +138,24 @@ class Cell:
     def number_format(self) -> str:
         return self.style.number_format
 
+    @property
+    def font(self) -> Font:
+        return self.style.font
+
+    @property
+    def fill(self) -> Fill:
+        return self.style.fill
+
 
 @dataclass
 class Sheet:
     title: str
     _cells: dict[tuple[int, int], Cell] = field(default_factory=dict)
-    hidden_rows: set[int] = field(default_factory=set)
-    hidden_columns: set[int] = field(default_factory=set)
+    row_dimensions: dict[int, RowDimension] = field(default_factory=dict)
+    column_dimensions: dict[int, ColumnDimension] = field(default_factory=dict)  # keyed by min
     merged: list[str] = field(default_factory=list)
     has_shapes: bool = False
-    state: str = "visible"
+    sheet_state: str = "visible"
 
     _extent: tuple[int, int] | None = None
 
@@ -219,15 +265,27 @@ def _rels(zf: zipfile.ZipFile, part: str) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _colour(node: etree._Element | None) -> str | None:
+def _flag(value: str | None) -> bool:
+    return value in ("1", "true")
+
+
+def _float(value: str | None) -> float | None:
+    try:
+        return float(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _colour(node: etree._Element | None) -> Color | None:
     if node is None:
         return None
+    tint = _float(node.get("tint")) or 0.0
     if node.get("rgb"):
-        return node.get("rgb").upper()
-    if node.get("theme") is not None:
-        return f"theme:{node.get('theme')}"
-    if node.get("indexed") is not None:
-        return f"indexed:{node.get('indexed')}"
+        return Color("rgb", rgb=node.get("rgb", "").upper(), tint=tint)
+    for kind in ("theme", "indexed"):
+        value = node.get(kind)
+        if value is not None and value.isdigit():
+            return Color(kind, tint=tint, **{kind: int(value)})
     return None
 
 
@@ -236,12 +294,20 @@ def _styles(zf: zipfile.ZipFile, part: str | None) -> list[Style]:
         return []
     root = _xml(zf, part)
     custom = {n.get("numFmtId"): n.get("formatCode", "") for n in root.iterfind(f"{_M}numFmts/{_M}numFmt")}
-    fonts = [_colour(f.find(_M + "color")) for f in root.iterfind(f"{_M}fonts/{_M}font")]
+    fonts = [
+        Font(
+            _float(f.find(_M + "sz").get("val")) if f.find(_M + "sz") is not None else None,
+            _colour(f.find(_M + "color")),
+        )
+        for f in root.iterfind(f"{_M}fonts/{_M}font")
+    ]
     fills = []
     for f in root.iterfind(f"{_M}fills/{_M}fill"):
         pattern = f.find(_M + "patternFill")
-        solid = pattern is not None and pattern.get("patternType") == "solid"
-        fills.append(_colour(pattern.find(_M + "fgColor")) if solid else None)
+        if pattern is None:
+            fills.append(Fill())
+        else:
+            fills.append(Fill(pattern.get("patternType"), _colour(pattern.find(_M + "fgColor"))))
     styles = []
     for xf in root.iterfind(f"{_M}cellXfs/{_M}xf"):
         fid = xf.get("numFmtId", "0")
@@ -250,15 +316,13 @@ def _styles(zf: zipfile.ZipFile, part: str | None) -> list[Style]:
             code = BUILTIN_FORMATS.get(int(fid) if fid.isdigit() else 0, "General")
         font = int(xf.get("fontId", "0") or 0)
         fill = int(xf.get("fillId", "0") or 0)
-        protection = xf.find(_M + "protection")
         styles.append(
             Style(
                 number_format=code,
                 is_date=is_date_format(code),
                 is_timedelta=is_timedelta_format(code),
-                font_color=fonts[font] if font < len(fonts) else None,
-                fill_color=fills[fill] if fill < len(fills) else None,
-                hidden=protection is not None and protection.get("hidden") in ("1", "true"),
+                font=fonts[font] if font < len(fonts) else Font(),
+                fill=fills[fill] if fill < len(fills) else Fill(),
             )
         )
     return styles
@@ -308,9 +372,16 @@ class _SheetReader:
         cells = sheet._cells
         shared: dict[str, Translator] = {}
         for col in root.iterfind(f"{_M}cols/{_COL}"):
-            if col.get("hidden") in ("1", "true"):
-                lo, hi = int(col.get("min", "1")), int(col.get("max", col.get("min", "1")))
-                sheet.hidden_columns.update(range(lo, min(hi, 16384) + 1))
+            lo = int(col.get("min", "1"))
+            dim = ColumnDimension(
+                lo,
+                int(col.get("max", str(lo))),
+                _flag(col.get("hidden")),
+                _flag(col.get("customWidth")),
+                _float(col.get("width")),
+            )
+            if dim.hidden or dim.customWidth:
+                sheet.column_dimensions[lo] = dim
         data = root.find(_SHEETDATA)
         row_no = 0
         for row in data if data is not None else ():
@@ -318,8 +389,10 @@ class _SheetReader:
                 continue
             r = row.get("r")
             row_no = int(float(r)) if r else row_no + 1
-            if row.get("hidden") in ("1", "true"):
-                sheet.hidden_rows.add(row_no)
+            if _flag(row.get("hidden")) or _flag(row.get("customHeight")):
+                sheet.row_dimensions[row_no] = RowDimension(
+                    _flag(row.get("hidden")), _flag(row.get("customHeight")), _float(row.get("ht"))
+                )
             col_no = 0
             for c in row:
                 if c.tag != _C:
@@ -396,7 +469,7 @@ def load(zf: zipfile.ZipFile) -> Book:
             continue  # chart sheets and dangling references hold no cells
         root = _xml(zf, part)
         sheet = reader.read(node.get("name", ""), root)
-        sheet.state = node.get("state", "visible")
+        sheet.sheet_state = node.get("state", "visible")
         drawing = root.find(_DRAWING)
         if drawing is not None:
             sheet_rels = _rels(zf, part)
