@@ -442,6 +442,23 @@ def _has_shapes(zf: zipfile.ZipFile, part: str) -> bool:
     return any(True for _ in root.iter(f"{{{_XDR}}}sp", f"{{{_XDR}}}grpSp", f"{{{_XDR}}}cxnSp"))
 
 
+_CONTENT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml": "sharedStrings",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml": "styles",
+}
+
+
+def _by_content_type(zf: zipfile.ZipFile) -> dict[str, str]:
+    if "[Content_Types].xml" not in zf.NameToInfo:
+        return {}
+    out = {}
+    for node in _xml(zf, "[Content_Types].xml"):
+        kind = _CONTENT_TYPES.get(node.get("ContentType", ""))
+        if kind and node.get("PartName"):
+            out.setdefault(kind, node.get("PartName", "").lstrip("/"))
+    return out
+
+
 def load(zf: zipfile.ZipFile) -> Book:
     """Every worksheet of the package, in workbook order. Raises PackageError when unreadable."""
     try:
@@ -454,6 +471,8 @@ def load(zf: zipfile.ZipFile) -> Book:
     workbook = _xml(zf, workbook_part)
     rels = _rels(zf, workbook_part)
     by_type = {kind.rsplit("/", 1)[-1]: target for kind, target in rels.values()}
+    for kind, part in _by_content_type(zf).items():
+        by_type.setdefault(kind, part)  # as openpyxl finds them: a part declared without a relationship
     pr = workbook.find(_M + "workbookPr")
     date1904 = pr is not None and pr.get("date1904") in ("1", "true")
     book = Book({})
