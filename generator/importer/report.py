@@ -7,10 +7,9 @@ from pathlib import Path
 from ..diagnostics import Diagnostic, Severity
 from ..formats import UnsupportedYear, format_for_year
 from ..formats.spec import FormatSpec, TableSpec
-from ..model import Report, Section, State, UnitInfo, Value
+from ..model import Report, State, UnitInfo, Value
 from ..narrative import clean_text
-from ..templating import Wording
-from .parts import STANDARD_INTRO_START, Parts, recognise_unit, section, split_parts
+from .parts import Parts, recognise_unit, section, split_parts
 from .source import Doc, RawTable, refuse
 from .tables import Placed, identify, place
 
@@ -108,15 +107,6 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
     return unit
 
 
-def _drop_standard_intro(sections: dict[str, Section], unit: UnitInfo, year: int) -> None:
-    """nianbao's own standard paragraph is made from the unit information: it is not intro text."""
-    intro = sections["intro"]
-    standard = Wording().standard_intro(unit, year)
-    intro.paragraphs = [
-        p for p in intro.paragraphs if not (p.text.startswith(STANDARD_INTRO_START) and p.text == standard)
-    ]
-
-
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:
     """Read a published report; raise InputError (exit 2) when it cannot be taken for a report."""
     doc = read_source(path)
@@ -206,6 +196,5 @@ def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Dia
         key: section(key, part, parts)
         for key, part in (("intro", None), ("overview", 1), ("problems", 5), ("other", 6))
     }
-    _drop_standard_intro(sections, unit, year)
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, year=year, source=file)
     return report, findings
