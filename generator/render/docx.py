@@ -334,10 +334,12 @@ def _template(st: dict[str, Any], draft: bool, provenance: bool) -> _Template:
 
 
 def _clear_body(doc) -> None:
+    """Empty the body but for its section properties (page set-up, footers, headers)."""
     body = doc.element.body
-    for child in list(body):
-        if child.tag != SECTION_TAG:
-            body.remove(child)
+    section = body.find(SECTION_TAG)
+    body.clear()  # removing children one by one costs more than the whole render of a report
+    if section is not None:
+        body.append(section)
 
 
 def render_docx(
