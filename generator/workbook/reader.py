@@ -8,25 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.text import Text
-from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.xml.constants import SHARED_STRINGS, SHEET_MAIN_NS
-from openpyxl.xml.functions import iterparse
 
 from ..diagnostics import Diagnostic, InputError, Severity
 from ..formats import FORMATS
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
-from ..narrative import clean_text, decode_excel_escapes, detect_level, one_line, split_paragraphs, visible
-from . import guard, textcells
+from ..narrative import clean_text, detect_level, one_line, split_paragraphs, visible
+from . import guard, textcells, xlsx
 from .cells import EXCEL_ERRORS, normalize, parse_cell
 from .layout import (
     NARRATIVE_BANNER_SEP,
@@ -38,6 +31,7 @@ from .layout import (
     UNIT_FIELDS,
     UNIT_SHEET,
 )
+from .xlsx import Book, Sheet
 
 
 class _Problems:
@@ -60,38 +54,27 @@ class _Problems:
 
 
 class _SavedResults:
-    """Excel's saved results of formulas, from a data_only copy opened on first need."""
+    """Excel's saved results of formulas: read with the cells, in the same pass."""
 
-    def __init__(self, path: Path, problems: _Problems, sheets: list[str], tables: frozenset[str]):
-        self.path, self.problems, self.sheets, self.tables = path, problems, sheets, tables
-        self._wb: Workbook | None = None
+    def __init__(self, wb: Book):
+        self.wb = wb
 
     def value(self, sheet: str, coord: str) -> object:
-        if self._wb is None:
-            self._wb, warned = open_workbook(self.path, data_only=True)
-            _report_load_warnings(self._wb, warned, self.sheets, self.problems, self.tables)
-        return self._wb[sheet][coord].value
+        return self.wb[sheet][coord].cached
 
 
-def open_workbook(
-    path: Path, data_only: bool = False, notes: list[Diagnostic] | None = None
-) -> tuple[Workbook, list[str]]:
-    """Open in memory after the guard's checks; the file on disk is never written.
+def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
+    """Read the cells in memory after the guard's checks; the file on disk is never written.
 
     notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
-    Returns the workbook and what openpyxl warned about while loading it (English, for
-    _report_load_warnings to translate or drop: it must never reach the clerk's terminal).
     """
     result = guard.inspect(path)
     if notes is not None:
         notes.extend(result.notes)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            # A file object, not a path: openpyxl would refuse a valid workbook named .XLSX or .tmp.
-            with path.open("rb") as fh:
-                wb = _load(fh, data_only)
-    except Exception as exc:  # noqa: BLE001 — only openpyxl parsing the file runs here: whatever it raises, the file is damaged
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+            wb = xlsx.load(zf)
+    except Exception as exc:  # noqa: BLE001 — only parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
             [
                 Diagnostic(
@@ -103,96 +86,40 @@ def open_workbook(
             ]
         ) from None
     for sheet, last in result.trim_rows.items():
-        if sheet in wb.sheetnames:
+        if sheet in wb:
             _trim_empty_rows(wb[sheet], last)
-    return wb, [str(w.message) for w in caught]
-
-
-class _ExcelReader(ExcelReader):
-    """openpyxl's reader, keeping shared strings as stored: it drops every “x005F_”, which turns
-    a literal “_x000D_” the clerk typed (stored _x005F_x000D_) into an escaped line break."""
-
-    def read_strings(self) -> None:
-        ct = self.package.find(SHARED_STRINGS)
-        if ct is None:
-            return
-        tag = f"{{{SHEET_MAIN_NS}}}si"
-        strings = []
-        with self.archive.open(ct.PartName[1:]) as src:
-            for _, node in iterparse(src):
-                if node.tag == tag:
-                    strings.append(Text.from_tree(node).content)
-                    node.clear()
-        self.shared_strings = strings
-
-
-def _load(fh: Any, data_only: bool) -> Workbook:
-    """load_workbook, then every text cell decoded as Excel shows it (_x000D_ is a line break)."""
-    reader = _ExcelReader(fh, read_only=False, keep_vba=False, data_only=data_only, keep_links=False)
-    reader.read()
-    wb = reader.wb
-    for ws in wb.worksheets:
-        for cell in ws._cells.values():  # noqa: SLF001 — assigning .value would re-type the cell
-            if cell.data_type == "s" and isinstance(cell._value, str) and "_x" in cell._value:  # noqa: SLF001
-                cell._value = decode_excel_escapes(cell._value)  # noqa: SLF001
     return wb
 
 
-# openpyxl warns in English about what it drops while loading. Most of it is look or behaviour
-# that never reaches a report (data validation and conditional formatting extensions, styles,
-# print areas, defined names, comments on merged cells, headers and footers, images); a sheet it
-# drops is reported as missing by the reader. Two warnings touch content and are translated.
-_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3}\d+) is marked as a date but the serial value (\S+) is outside")
-_SHAPES_LOST = "Shapes and drawings will be lost"
-
-
-def _report_load_warnings(
-    wb: Workbook, warned: list[str], sheets: list[str], problems: _Problems, tables: frozenset[str] = frozenset()
-) -> None:
-    """Turn openpyxl's load warnings about cells the reader reads into located Chinese findings.
+def _report_load_problems(wb: Book, sheets: list[str], problems: _Problems, tables: frozenset[str]) -> None:
+    """Dates Excel cannot show and text in shapes: located Chinese findings.
 
     tables: sheets laid out as mandated tables, where a refused cell is left as it is (emptied,
     it could make its row look like one the clerk inserted).
     """
-    shapes_noted = False
-    for message in warned:
-        m = _DATE_OUT_OF_RANGE.search(message)
-        if m:
-            _refuse_date_out_of_range(wb, m.group(1), m.group(2), sheets, problems, tables)
-        elif _SHAPES_LOST in message and not shapes_noted:
-            shapes_noted = True
-            problems.note(
-                "R063",
-                Severity.WARNING,
-                "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
-            )
-
-
-def _refuse_date_out_of_range(
-    wb: Workbook, coord: str, serial: str, sheets: list[str], problems: _Problems, tables: frozenset[str]
-) -> None:
-    """openpyxl turned the cell into #VALUE!; the warning names no sheet, so find the cell it made."""
-    key = coordinate_to_tuple(coord)
-    for name in sheets:
-        cell = wb[name]._cells.get(key)  # noqa: SLF001 — looking must not create the cell
-        if cell is None or cell.data_type != "e":
+    for bad in wb.bad_dates:
+        if bad.sheet not in sheets:
             continue
         problems.fail(
             "R062",
-            f"单元格设置了日期格式，但其中的数值 {serial} 超出了日期范围（Excel 中显示为 ####），无法读取。"
+            f"单元格设置了日期格式，但其中的数值 {bad.serial} 超出了日期范围（Excel 中显示为 ####），无法读取。"
             "请填写正确的日期；要填数字的单元格，请把单元格格式改为“常规”或“数值”。",
-            name,
-            coord,
+            bad.sheet,
+            bad.coordinate,
         )
-        if name not in tables:
-            cell.value = None  # this finding speaks for the cell; later checks would only repeat it
+        if bad.sheet not in tables:
+            wb[bad.sheet][bad.coordinate].value = None  # this finding speaks for the cell
+    if any(ws.has_shapes for ws in wb.worksheets):
+        problems.note(
+            "R063",
+            Severity.WARNING,
+            "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
+        )
 
 
-def _trim_empty_rows(ws: Worksheet, last: int) -> None:
+def _trim_empty_rows(ws: Sheet, last: int) -> None:
     """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
-    cells = ws._cells  # noqa: SLF001 — openpyxl has no public way to drop cells
-    for key in [k for k, c in cells.items() if k[0] > last and c.value is None]:
-        del cells[key]
+    ws.forget([k for k, c in ws._cells.items() if k[0] > last and c.value is None])  # noqa: SLF001
 
 
 def _text(value: object) -> str:
@@ -203,7 +130,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
+def _find_label_row(ws: Sheet, label: str, col: int = 1) -> int | None:
     want = normalize(label)
     for r, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True), start=1):
         if value is not None and normalize(str(value)) == want:
@@ -211,7 +138,7 @@ def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
     return None
 
 
-def _typed(ws: Worksheet, r: int, c: int, raw: object, saved: _SavedResults, problems: _Problems) -> object:
+def _typed(ws: Sheet, r: int, c: int, raw: object, saved: _SavedResults, problems: _Problems) -> object:
     """What a text cell shows: its value, or for a formula Excel's saved result.
 
     A formula is never published as its text. values_only reading cannot tell a formula from
@@ -239,7 +166,7 @@ def _typed(ws: Worksheet, r: int, c: int, raw: object, saved: _SavedResults, pro
     return result
 
 
-def _artefact(ws: Worksheet, r: int, c: int, value: object, what: str, problems: _Problems) -> bool:
+def _artefact(ws: Sheet, r: int, c: int, value: object, what: str, problems: _Problems) -> bool:
     """Refuse a text cell Excel turned into a date, percentage, logical or error value (R033)."""
     why = textcells.artefact(ws._cells.get((r, c)), value)  # noqa: SLF001 — looking must not create the cell
     if why is None:
@@ -257,7 +184,7 @@ def _artefact(ws: Worksheet, r: int, c: int, value: object, what: str, problems:
 class _Unseen:
     """Cells whose text reaches the report although Excel does not show it (R036, R037)."""
 
-    def __init__(self, ws: Worksheet, problems: _Problems):
+    def __init__(self, ws: Sheet, problems: _Problems):
         self.ws, self.problems, self.found = ws, problems, {"R036": [], "R037": []}
 
     def check(self, r: int, c: int, what: str) -> None:
@@ -292,7 +219,7 @@ class _Unseen:
                 )
 
 
-def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults, year: int) -> UnitInfo:
+def _read_unit(ws: Sheet, problems: _Problems, saved: _SavedResults, year: int) -> UnitInfo:
     unit = UnitInfo()
     unseen = _Unseen(ws, problems)
     rows = {
@@ -388,7 +315,7 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
     return None
 
 
-def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedResults) -> Section:
+def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResults) -> Section:
     section = Section(key=key, sheet=ws.title)
     title_row = _find_label_row(ws, NARRATIVE_TITLE_LABEL)
     unseen = _Unseen(ws, problems)
@@ -437,7 +364,7 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedR
     return section
 
 
-def _note_text_above(ws: Worksheet, header: int, title_row: int | None, header_cols: int, problems: _Problems) -> None:
+def _note_text_above(ws: Sheet, header: int, title_row: int | None, header_cols: int, problems: _Problems) -> None:
     """Text above the 内容 header (a title typed in A2 or C2) is not in the report: say so (R038)."""
     cells = ws._cells  # noqa: SLF001 — only existing cells
     known = {(header, c) for c in range(1, header_cols + 1)}
@@ -472,7 +399,7 @@ def _note_text_above(ws: Worksheet, header: int, title_row: int | None, header_c
         )
 
 
-def _note_ignored_columns(ws: Worksheet, header: int, first_col: int, problems: _Problems) -> None:
+def _note_ignored_columns(ws: Sheet, header: int, first_col: int, problems: _Problems) -> None:
     """Text typed beside the 内容 column below its header is not in the report: say so, per cell."""
     cells = ws._cells  # noqa: SLF001 — only existing cells: a stray cell far right must not cost a scan
     ignored = sorted(k for k, c in cells.items() if k[0] > header and k[1] >= first_col and not _is_empty(c.value))
@@ -500,11 +427,11 @@ def _note_ignored_columns(ws: Worksheet, header: int, first_col: int, problems: 
 MAX_LISTED = 10
 
 
-def _row_cells(ws: Worksheet, r: int, c0: int, ncols: int) -> list[Any]:
+def _row_cells(ws: Sheet, r: int, c0: int, ncols: int) -> list[Any]:
     return [ws.cell(r, c0 + c) for c in range(ncols)]
 
 
-def _find_anchor(ws: Worksheet, table: TableSpec) -> tuple[int, int] | None:
+def _find_anchor(ws: Sheet, table: TableSpec) -> tuple[int, int] | None:
     first = next(p for p in table.placed if isinstance(p.item, Label))
     want = normalize(first.item.text)  # type: ignore[union-attr]
     for row in ws.iter_rows(max_row=min(ws.max_row, 300), max_col=min(ws.max_column, 60)):
@@ -514,7 +441,7 @@ def _find_anchor(ws: Worksheet, table: TableSpec) -> tuple[int, int] | None:
     return None
 
 
-def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
+def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
     values: dict[str, Value] = {}
     anchor = _find_anchor(ws, table)
     if anchor is None:
@@ -597,7 +524,7 @@ def _shown(value: object, limit: int = 30) -> str:
     return visible(text if len(text) <= limit else text[:limit] + "…")
 
 
-def _refuse_content_below(ws: Worksheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
+def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
     """Nothing may sit below the table in its columns: a row inserted inside the table and filled
     in is read in place of the row it pushed down, which would then be lost without a word."""
     if first > ws.max_row:
@@ -700,7 +627,7 @@ def _years(spec: FormatSpec) -> str:
     return f"{spec.first_year}–{spec.last_year} 年度"
 
 
-def _format_of(wb: Workbook, spec: FormatSpec) -> FormatSpec | None:
+def _format_of(wb: Book, spec: FormatSpec) -> FormatSpec | None:
     """Another format version whose tables this workbook holds, label for label, if any."""
     for other in FORMATS:
         if other.id == spec.id or any(t.sheet not in wb.sheetnames for t in other.tables):
@@ -741,7 +668,7 @@ def _wrong_format(path: Path, found: FormatSpec, spec: FormatSpec, year: int, un
 
 
 def _refuse_other_format(
-    wb: Workbook, path: Path, spec: FormatSpec, year: int, unit: UnitInfo, problems: _Problems
+    wb: Book, path: Path, spec: FormatSpec, year: int, unit: UnitInfo, problems: _Problems
 ) -> None:
     """Tables that fit another format version are not 请不要修改规定文字: say which format it is."""
     if not any(d.code in LAYOUT_CODES for d in problems.fatal):
@@ -763,7 +690,7 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     """Read the workbook; raise InputError when it cannot be read as a report of this format."""
     file = str(path)
     problems = _Problems(file)
-    wb, warned = open_workbook(path, notes=problems.notes)
+    wb = open_workbook(path, notes=problems.notes)
     needed = [UNIT_SHEET, *(n.sheet for n in NARRATIVE_SHEETS), *(t.sheet for t in spec.tables)]
     missing = [s for s in needed if s not in wb.sheetnames]
     if missing:
@@ -774,8 +701,8 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
         )
         problems.raise_if_any()
     table_sheets = frozenset(t.sheet for t in spec.tables)
-    _report_load_warnings(wb, warned, needed, problems, table_sheets)
-    saved = _SavedResults(path, problems, needed, table_sheets)
+    _report_load_problems(wb, needed, problems, table_sheets)
+    saved = _SavedResults(wb)
     unit = _read_unit(wb[UNIT_SHEET], problems, saved, year)
     sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems, saved) for n in NARRATIVE_SHEETS}
     tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}

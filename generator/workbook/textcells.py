@@ -10,11 +10,10 @@ import re
 import unicodedata
 from typing import Any
 
-from openpyxl.cell.cell import Cell
 from openpyxl.styles.colors import COLOR_INDEX
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .cells import EXCEL_ERRORS
+from .xlsx import Cell, Sheet
 
 # --- item: values Excel converted while the clerk typed ----------------------------------------
 
@@ -154,7 +153,7 @@ def _contrast(a: tuple[int, int, int], b: tuple[int, int, int]) -> float:
     return (hi + 0.05) / (lo + 0.05)
 
 
-def hidden(ws: Worksheet, row: int, col: int) -> str | None:
+def hidden(ws: Sheet, row: int, col: int) -> str | None:
     """Why the cell is hidden in Excel (hidden sheet, row or column), or None."""
     if ws.sheet_state != "visible":
         return "整张工作表被隐藏"
