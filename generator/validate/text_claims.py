@@ -76,6 +76,8 @@ def _finding(ctx: Ctx, p: Paragraph, r: Reading) -> Diagnostic:
         parts = _parts_sum(ctx, r.table, keys)
         if parts is not None and parts.exact and parts.value == r.said and parts.value != stated:
             msg += f"表中各项之和为 {fmt(parts.value)}，与正文一致：请核对表格中的这一合计。"
+        elif parts is not None and parts.exact and parts.value != stated:
+            msg += f"表中各项之和为 {fmt(parts.value)}，与合计也不一致：请核对正文和表格。"
         else:
             msg += "请核对正文或表格。"
         expected: object = stated
