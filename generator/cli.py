@@ -27,6 +27,8 @@ from .model import Report
 from .oserrors import describe
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# The collecting office's commands live in generator/rollup.
+OFFICE_COMMANDS = ("rollup", "batch", "init-roster")
 # The code a refusal that is not about a cell (missing file, bad arguments) carries in JSON output.
 USER_ERROR_CODE = "E000"
 
@@ -68,6 +70,9 @@ _EPILOG = """命令：
   generate --year 2020           校验并生成 outputs/2020/ 下的 Word 和网页文件
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
+  generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
+  generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
+  generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -100,6 +105,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "--output-dir", type=Path, default=Path("outputs"), metavar="DIR", help="输出文件夹（默认 outputs）"
         )
         o.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
+    if command in OFFICE_COMMANDS:
+        from .rollup import add_arguments
+
+        add_arguments(o, command)
     if command == "init":
         o.add_argument(
             "--from", dest="source", type=Path, metavar="XLSX", help="上一年度工作簿，用于结转单位信息和上年数据"
@@ -231,9 +240,13 @@ COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init}
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init") else "generate"
+    command = argv[0] if argv and argv[0] in ("check", "init", *OFFICE_COMMANDS) else "generate"
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
+    if command in OFFICE_COMMANDS:
+        from .rollup import run as run_office
+
+        return run_office(command, args)
     return COMMANDS[command](args)
 
 
