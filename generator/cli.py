@@ -183,7 +183,9 @@ def _checked(args: argparse.Namespace) -> tuple[Report, list[Diagnostic]]:
     path = args.input or Path(f"inputs/{args.year}.xlsx")
     report, notes = _read(path, args.year)
     previous, prev_notes = _previous(args)
-    findings = _findings(report, [*notes, *prev_notes], previous)
+    from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
+
+    findings = _findings(report, [*notes, *prev_notes, *check_parent(report, path)], previous)
     _print_findings(findings, args.format)
     return report, findings
 
