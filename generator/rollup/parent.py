@@ -23,7 +23,7 @@ def units_beside(path: Path, year: int) -> Path:
 
 
 def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Diagnostic]:
-    """U1 at every figure that differs from the units' sum; U4 saying what was compared."""
+    """U1 at every figure that differs from the units' sum; U3 saying what was compared."""
     year, spec = report.year, report.spec
     folder = units_beside(path, year)
     if not folder.is_dir():
@@ -37,7 +37,7 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
         except (InputError, UserError) as exc:
             why = exc.diagnostics[0].message if isinstance(exc, InputError) else str(exc)
             return [
-                Diagnostic("U4", Severity.WARNING, f"名单 {roster_path} 无法读取，未与各单位合计核对：{why}", str(path))
+                Diagnostic("U3", Severity.WARNING, f"名单 {roster_path} 无法读取，未与各单位合计核对：{why}", str(path))
             ]
     paths = discover(folder, skip=[path, roster_path])
     if not paths:
@@ -52,7 +52,7 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
     for i, (tid, key) in enumerate(fields(spec)):
         expected = summer.value(i)
         if expected.state is State.BLANK:
-            continue  # some unit's figure cannot be added: U4 says so, rollup names it (U3)
+            continue  # some unit's figure cannot be added: U3 says so, rollup names it (U2)
         own = report.tables.get(tid, {}).get(key)
         if own is None or own.state not in (State.NUMBER, State.SLASH):
             continue  # blank or unreadable: the input rules report it
@@ -89,7 +89,7 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
     note = (
         f"已与 {folder} 中 {len(summed)} 个单位工作簿的合计逐项核对" + ("；" + "；".join(gaps) if gaps else "") + "。"
     )
-    out.append(Diagnostic("U4", Severity.WARNING if gaps else Severity.INFO, note, str(path)))
+    out.append(Diagnostic("U3", Severity.WARNING if gaps else Severity.INFO, note, str(path)))
     return out
 
 

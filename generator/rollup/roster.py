@@ -57,7 +57,7 @@ def category_of(level: UnitLevel | None) -> str:
 
 
 def _fail(path: Path, message: str, cell: str = "") -> InputError:
-    return InputError([Diagnostic("U8", Severity.ERROR, message, str(path), ROSTER_SHEET if cell else "", cell)])
+    return InputError([Diagnostic("U4", Severity.ERROR, message, str(path), ROSTER_SHEET if cell else "", cell)])
 
 
 def read_roster(path: Path) -> list[RosterUnit]:

@@ -3,7 +3,7 @@
 - a number adds exactly (int for counts, Decimal for amounts: no float noise);
 - “/” (不适用) adds nothing; a field that every included unit marks “/” stays “/”;
 - a blank, an error value, a formula without a result, or an amount without a unit cannot be
-  added: the roll-up field is left blank (never a silent 0) and U3 names the units behind it;
+  added: the roll-up field is left blank (never a silent 0) and U2 names the units behind it;
 - the 2019 format's 采购总金额 is added in 元 (“万元”, “千元”, “亿元” converted) and written “…元”.
 """
 
@@ -18,7 +18,7 @@ from ..model import Number, State, Value, format_number
 from ..workbook.writer import TABLE_TOP
 from .units import Contribution, fields
 
-MAX_NAMED = 8  # units named in one U3 message before “等”
+MAX_NAMED = 8  # units named in one U2 message before “等”
 
 
 @dataclass
@@ -79,7 +79,7 @@ class Summer:
         return v.display() if v.state is not State.BLANK else "（无法汇总）"
 
     def notes(self, file: str = "") -> list[Diagnostic]:
-        """U3 at every roll-up field that could not be added up."""
+        """U2 at every roll-up field that could not be added up."""
         out = []
         for (tid, key), s in zip(self.keys, self.sums):
             if not s.blocked:
@@ -90,7 +90,7 @@ class Summer:
             more = f"等 {len(s.blocked)} 个单位" if len(s.blocked) > MAX_NAMED else ""
             out.append(
                 Diagnostic(
-                    "U3",
+                    "U2",
                     Severity.ERROR,
                     f"无法汇总：{named}{more}。汇总工作簿中这一项留空，不按 0 计；请这些单位改正后重新汇总。",
                     file=file,
