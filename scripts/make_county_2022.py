@@ -193,7 +193,9 @@ def main(argv: list[str]) -> int:
     for stem, name, level, _category, summed, fees in UNITS:
         tables = unit_tables(rng, fees)
         paragraphs = text(name, tables, placeholder=name == WITH_ERROR)
-        write_workbook(folder / f"{stem}.xlsx", SPEC, YEAR, report(name, level, tables, paragraphs, dt.date(2023, 1, 20)))
+        write_workbook(
+            folder / f"{stem}.xlsx", SPEC, YEAR, report(name, level, tables, paragraphs, dt.date(2023, 1, 20))
+        )
         if summed:
             included.append(tables)
     county = f"{COUNTY}人民政府"

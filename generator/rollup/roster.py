@@ -89,7 +89,7 @@ def _text(v: object) -> str:
 def _parse(path: Path, rows: list[tuple]) -> list[RosterUnit]:
     head_row = next((i for i, r in enumerate(rows[:10]) if any(_text(v) == HEADERS[0] for v in r)), None)
     if head_row is None:
-        raise _fail(path, f"名单的前 10 行中找不到表头“{HEADERS[0]}”。表头应为：{'、'.join(HEADERS)}。", "A1")
+        raise _fail(path, f"名单的前 10 行中找不到表头“{HEADERS[0]}”。表头应为：{'、'.join(HEADERS)}。", f"A{1}")
     cols = {_text(v): i for i, v in enumerate(rows[head_row]) if _text(v)}
     missing = [h for h in HEADERS[:3] if h not in cols]
     if missing:
@@ -143,7 +143,7 @@ def build_roster(units: list[RosterUnit]) -> Workbook:
         ws.append([u.name, u.category, YES if u.included else NO, u.note])
     for col, width in zip("ABCD", (34, 14, 10, 40)):
         ws.column_dimensions[col].width = width
-    ws.freeze_panes = "A2"
+    ws.freeze_panes = ws.cell(2, 1)  # below the header
     last = max(len(units) + 1, 200)
     cat = DataValidation(type="list", formula1='"' + ",".join(CATEGORIES) + '"', allow_blank=True)
     inc = DataValidation(type="list", formula1=f'"{YES},{NO}"', allow_blank=True)

@@ -98,8 +98,14 @@ def contribution(v: Value | None, kind: Kind) -> Contribution:
         factor = TO_YUAN.get(v.unit)
         if factor is None:
             return f"{v.display()}（未写单位，无法换算为元）"
-        return Decimal(v.number) * factor  # type: ignore[arg-type]
+        return _plain(Decimal(v.number) * factor)  # type: ignore[arg-type]
     return v.number
+
+
+def _plain(d: Decimal) -> Decimal:
+    """1.5 × 10000 is 15000, not 15000.0 or 1.5E+4."""
+    d = d.normalize()
+    return d.quantize(Decimal(1)) if d.as_tuple().exponent > 0 else d  # type: ignore[operator]
 
 
 def contributions(report: Report) -> tuple[Contribution, ...]:
