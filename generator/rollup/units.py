@@ -148,7 +148,8 @@ def _ignore_sigint() -> None:
 
 
 def workers(n: int | None = None) -> int:
-    return max(1, n or os.cpu_count() or 1)
+    """--jobs N, or every core when N is not given or below 1."""
+    return n if n is not None and n > 0 else (os.cpu_count() or 1)
 
 
 def pool(n: int | None = None) -> ProcessPoolExecutor:
