@@ -126,7 +126,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         wb.properties.keywords = ROLLUP_MARK
         wb.properties.title = f"{report.unit.name or ''}{args.year}年度政府信息公开工作年度报告（汇总）"
         files[rollup_path] = wb.save
-    title = f"{(own.unit.name if own else '') or ''}{args.year} 年度政府信息公开工作年度报告 汇总审核"
+    title = f"{(own.unit.name if own else '') or ''}{args.year}年度政府信息公开工作年度报告 汇总审核"
     summary = f"单位文件夹 {units_dir}：找到 {len(paths)} 个文件，汇总 {summed} 个单位。" + (
         "名单：" + ("已使用" if roster is not None else "未提供，找到的每个工作簿都作为一个单位") + "。"
     )
