@@ -10,12 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, InputError, Severity, UserError
+from ..diagnostics import Diagnostic, Severity
 from ..model import Report, State
-from ..validate.context import Ctx, fmt
-from .collect import collect
-from .roster import read_roster
-from .units import contribution, discover, fields, read_units
 
 
 def units_beside(path: Path, year: int) -> Path:
@@ -27,7 +23,13 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
     year, spec = report.year, report.spec
     folder = units_beside(path, year)
     if not folder.is_dir():
-        return []
+        return []  # the common case: a single unit's workbook; nothing more is imported
+    from ..diagnostics import InputError, UserError
+    from ..validate.context import Ctx, fmt
+    from .collect import collect
+    from .roster import read_roster
+    from .units import contribution, discover, fields, read_units
+
     roster_path = path.parent / f"{year}-名单.xlsx"
     ctx = Ctx(report)
     roster = None
