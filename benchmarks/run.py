@@ -189,7 +189,8 @@ def main(argv: list[str]) -> int:
     if args.batch:
         m = batch(biggest, args.batch)
         print(
-            f"batch N={args.batch}: {m['reports_per_s']:.1f} reports/s (DOCX + HTML), {m['wall']:.1f} s, exit {m['code']}"
+            f"batch N={args.batch}: {m['reports_per_s']:.1f} reports/s (DOCX + HTML), {m['wall']:.1f} s wall, "
+            f"CPU {m['cpu']:.1f} s ({m['cpu'] / args.batch * 1000:.0f} ms per unit), exit {m['code']}"
         )
     if args.profile:
         profile(biggest)

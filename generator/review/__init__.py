@@ -12,7 +12,7 @@ report that should be there and is not) and, where figures were summed, a `Prove
 from __future__ import annotations
 
 from .model import HEADLINES, Entry, Provenance, ProvenanceColumn, Review, Status, headline_figures
-from .page import render_review_page, write_review_page
+from .page import render_review_page, stream_review_page, write_review_page
 from .workbook import build_review_workbook, write_review_workbook
 
 __all__ = [
@@ -25,6 +25,7 @@ __all__ = [
     "build_review_workbook",
     "headline_figures",
     "render_review_page",
+    "stream_review_page",
     "write_review_page",
     "write_review_workbook",
 ]

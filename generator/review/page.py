@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import BinaryIO
 
 from ..diagnostics import sort_key
 from ..templating import environment
@@ -20,8 +21,9 @@ def _figure_key(text: str) -> str:
         return f"~{text}"
 
 
-def render_review_page(review: Review, generated: dt.datetime | None = None) -> str:
-    entries = [
+def _context(review: Review, generated: dt.datetime | None) -> dict:
+    # A generator, not a list: thousands of units are rendered one at a time.
+    entries = (
         {
             "index": i,
             "entry": e,
@@ -29,21 +31,31 @@ def render_review_page(review: Review, generated: dt.datetime | None = None) -> 
             "figures": [(e.figures.get(h, ""), _figure_key(e.figures.get(h, ""))) for h in HEADLINES],
         }
         for i, e in enumerate(review.entries, start=1)
-    ]
-    template = environment(True).get_template(TEMPLATE)
-    return template.render(
+    )
+    counts = review.counts()
+    return dict(
         review=review,
         entries=entries,
+        total=len(review.entries),
         headlines=HEADLINES,
-        statuses=[s for s in Status if s in review.counts()],
-        counts=review.counts(),
+        statuses=[s for s in Status if s in counts],
+        counts=counts,
         generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
     )
+
+
+def render_review_page(review: Review, generated: dt.datetime | None = None) -> str:
+    return environment(True).get_template(TEMPLATE).render(**_context(review, generated))
+
+
+def stream_review_page(review: Review, fh: BinaryIO, generated: dt.datetime | None = None) -> None:
+    """Write the page piece by piece: a city office's thousands of units never sit in memory as one string."""
+    for chunk in environment(True).get_template(TEMPLATE).generate(**_context(review, generated)):
+        fh.write(chunk.encode("utf-8"))
 
 
 def write_review_page(path: Path, review: Review) -> None:
     """Write atomically: the file appears complete or not at all."""
     from ..output import atomic_write
 
-    html = render_review_page(review).encode("utf-8")
-    atomic_write(path, lambda fh: fh.write(html))
+    atomic_write(path, lambda fh: stream_review_page(review, fh))

@@ -17,7 +17,7 @@ from ..diagnostics import Diagnostic, Severity, UserError
 from ..formats.spec import FormatSpec
 from ..model import Report, Section, UnitInfo
 from ..oserrors import describe
-from ..review import Entry, Review, Status, build_review_workbook, headline_figures, render_review_page
+from ..review import Entry, Review, Status, build_review_workbook, headline_figures, stream_review_page
 from ..workbook.layout import NARRATIVE_SHEETS
 from .collect import Collected, collect
 from .roster import RosterUnit, read_roster
@@ -132,8 +132,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     )
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
-    page = render_review_page(review).encode("utf-8")
-    files[folder / REVIEW_PAGE] = lambda fh: fh.write(page)
+    files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)
     _print(entries)
     try:
         atomic_write_many(files)  # type: ignore[arg-type]
