@@ -4,6 +4,7 @@
     generate --year 2020 --strict        write nothing when any 错误 is found
     generate check --year 2020           validate only
     generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
+    generate verify X.docx --input W     is X exactly what workbook W produces? (0 yes, 1 no)
 
 Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
 read or the output cannot be written (nothing written); 3 an internal error.
@@ -12,6 +13,7 @@ read or the output cannot be written (nothing written); 3 an internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import io
 import json
 import os
@@ -25,6 +27,7 @@ from .diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
 from .formats import UnsupportedYear, format_for_year
 from .model import Report
 from .oserrors import describe
+from .provenance import Provenance
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # The collecting office's commands live in generator/rollup.
@@ -70,6 +73,8 @@ _EPILOG = """命令：
   generate --year 2020           校验并生成 outputs/2020/ 下的 Word 和网页文件
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
+  generate verify 文件.docx --input inputs/2020.xlsx
+                                 核验 Word 或网页文件是否正是该工作簿生成的（一致 0，不一致 1）
   generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
   generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
   generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
@@ -88,8 +93,16 @@ def _parser(command: str) -> argparse.ArgumentParser:
     )
     o = p.add_argument_group("选项")
     o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
-    o.add_argument("--year", type=int, required=True, metavar="YYYY", help="报告年度，如 2020")
-    if command in ("generate", "check"):
+    if command == "verify":
+        o.add_argument("document", type=Path, metavar="文件", help="要核验的 Word（.docx）或网页（.html）文件")
+    o.add_argument(
+        "--year",
+        type=int,
+        required=command != "verify",
+        metavar="YYYY",
+        help="报告年度，如 2020" + ("（默认取文件中记录的年度）" if command == "verify" else ""),
+    )
+    if command in ("generate", "check", "verify"):
         o.add_argument("--input", type=Path, metavar="XLSX", help="工作簿路径（默认 inputs/<年度>.xlsx）")
         o.add_argument(
             "--previous",
@@ -97,6 +110,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
             metavar="XLSX",
             help="上一年度工作簿（默认 inputs/<年度-1>.xlsx，存在时自动使用）",
         )
+    if command in ("generate", "check"):
         o.add_argument(
             "--format", choices=("text", "json"), default="text", help="校验结果的输出格式：text 文字，json 供程序读取"
         )
@@ -139,9 +153,13 @@ def _read(path: Path, year: int) -> tuple[Report, list[Diagnostic]]:
     return read_workbook(path, _spec(year), year)
 
 
+def _previous_path(args: argparse.Namespace) -> Path:
+    return args.previous or (args.input or Path(f"inputs/{args.year}.xlsx")).with_name(f"{args.year - 1}.xlsx")
+
+
 def _previous(args: argparse.Namespace) -> tuple[Report | None, list[Diagnostic]]:
     """Last year's workbook, when given or present beside this year's; unreadable → a note."""
-    path = args.previous or (args.input or Path(f"inputs/{args.year}.xlsx")).with_name(f"{args.year - 1}.xlsx")
+    path = _previous_path(args)
     if not path.is_file():
         if args.previous:
             raise UserError(f"找不到上一年度工作簿：{path}")
@@ -178,45 +196,59 @@ def _has_errors(findings: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in findings)
 
 
-def _checked(args: argparse.Namespace) -> tuple[Report, list[Diagnostic]]:
-    """Read this year's workbook (and last year's, if any), validate, print the findings."""
+def _validated(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Provenance]:
+    """Read this year's workbook (and last year's, if any) and validate it."""
     path = args.input or Path(f"inputs/{args.year}.xlsx")
     report, notes = _read(path, args.year)
     previous, prev_notes = _previous(args)
     from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
 
     findings = _findings(report, [*notes, *prev_notes, *check_parent(report, path)], previous)
+    used = _previous_path(args) if previous is not None else None
+    return report, findings, Provenance.of(path, report.spec, args.year, findings, used)
+
+
+def _checked(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Provenance]:
+    """_validated, with the findings printed."""
+    report, findings, provenance = _validated(args)
     _print_findings(findings, args.format)
-    return report, findings
+    return report, findings, provenance
 
 
-def cmd_check(args: argparse.Namespace) -> int:
-    _, findings = _checked(args)
-    return EXIT_FINDINGS if _has_errors(findings) else EXIT_OK
-
-
-def cmd_generate(args: argparse.Namespace) -> int:
-    from .output import atomic_write_many, contained, safe_filename
+def _render(report: Report, provenance: Provenance) -> tuple[str, bytes, bytes]:
+    """(title, DOCX bytes, HTML bytes): the same workbook always gives the same bytes."""
     from .render.docx import render_docx
     from .render.html import render_html
     from .render.outline import build_outline
 
-    report, findings = _checked(args)
+    # Without --strict a report with 错误 is still written, but marked as a draft in both outputs.
+    outline = build_outline(report, errors=provenance.errors)
+    provenance = dataclasses.replace(provenance, title=outline.title)
+    docx_buf, html_buf = io.BytesIO(), io.BytesIO()
+    render_docx(outline, docx_buf, provenance=provenance)
+    render_html(outline, html_buf, provenance=provenance)
+    return outline.title, docx_buf.getvalue(), html_buf.getvalue()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    _, findings, _ = _checked(args)
+    return EXIT_FINDINGS if _has_errors(findings) else EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from .output import atomic_write_many, contained, refuse_other_units, safe_filename
+
+    report, findings, provenance = _checked(args)
     if args.strict and _has_errors(findings):
         print("存在“错误”级问题，按 --strict 要求未生成任何文件。请改正后重试。", file=sys.stderr)
         return EXIT_FINDINGS
-    outline = build_outline(report)
-    docx_buf, html_buf = io.BytesIO(), io.BytesIO()
-    render_docx(outline, docx_buf)
-    render_html(outline, html_buf)
+    title, docx, html = _render(report, provenance)
     folder = args.output_dir / str(args.year)
-    stem = safe_filename(outline.title)
-    targets = {
-        contained(folder, f"{stem}.docx"): docx_buf.getvalue(),
-        contained(folder, f"{stem}.html"): html_buf.getvalue(),
-    }
+    stem = safe_filename(title, year=args.year)
+    targets = {contained(folder, f"{stem}.docx"): docx, contained(folder, f"{stem}.html"): html}
+    refuse_other_units(list(targets), title)
     try:
-        atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
+        atomic_write_many(targets)
     except OSError as exc:
         raise UserError(
             f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件，原有文件保持不变。"
@@ -225,6 +257,8 @@ def cmd_generate(args: argparse.Namespace) -> int:
         ) from None
     for p in targets:
         print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+    if provenance.errors:
+        print("以上文件标为草稿（Word 页眉和水印、网页顶部横幅）：改正全部“错误”后重新生成。", file=sys.stderr)
     return EXIT_OK
 
 
@@ -238,11 +272,42 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init}
+def cmd_verify(args: argparse.Namespace) -> int:
+    """Regenerate the document from the workbook and say whether the file is exactly that."""
+    from zipfile import BadZipFile
+
+    from .provenance import read_recorded
+    from .verify import compare
+
+    doc: Path = args.document
+    if doc.suffix.lower() not in (".docx", ".html"):
+        raise UserError(f"只能核验本程序生成的 Word（.docx）或网页（.html）文件：{doc}")
+    if not doc.is_file():
+        raise UserError(f"找不到要核验的文件：{doc}")
+    try:
+        actual = doc.read_bytes()
+        _, recorded = read_recorded(doc)
+    except (OSError, ValueError, BadZipFile, KeyError) as exc:
+        reason = describe(exc) if isinstance(exc, OSError) else "文件已损坏或不是完整的 Word 文件/网页"
+        raise UserError(f"无法读取要核验的文件 {doc}：{reason}。") from None
+    if args.year is None:
+        year = recorded.get("nianbao-year", "")
+        if not year.isdigit():
+            raise UserError(f"{doc} 中没有记录报告年度（可能不是本程序生成的）。请用 --year 指定年度。")
+        args.year = int(year)
+    report, _, provenance = _validated(args)
+    _, docx, html = _render(report, provenance)
+    expected = docx if doc.suffix.lower() == ".docx" else html
+    same, lines = compare(doc, args.input or Path(f"inputs/{args.year}.xlsx"), actual, expected, recorded, provenance)
+    print("\n".join(lines))
+    return EXIT_OK if same else EXIT_FINDINGS
+
+
+COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init, "verify": cmd_verify}
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init", *OFFICE_COMMANDS) else "generate"
+    command = argv[0] if argv and argv[0] in ("check", "init", "verify", *OFFICE_COMMANDS) else "generate"
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
     if command in OFFICE_COMMANDS:
@@ -254,7 +319,7 @@ def run(argv: list[str]) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     """--format json, judged from the words alone: a refusal may come before argparse has finished."""
-    if argv and argv[0] == "init":
+    if argv and argv[0] in ("init", "verify"):
         return False
     return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
 

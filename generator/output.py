@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+
+from . import journal
 
 # Characters Windows forbids in names, as their full-width look-alikes: “××局/办公室” stays readable.
 _FULL_WIDTH = str.maketrans(
@@ -23,8 +26,17 @@ MAX_NAME_CHARS = 80
 MAX_NAME_BYTES = 200
 
 
-def safe_filename(title: str, fallback: str = "政府信息公开工作年度报告") -> str:
-    """A file name stem that is valid on Windows and cannot leave its folder."""
+def _fits(name: str) -> bool:
+    return len(name) <= MAX_NAME_CHARS and len(name.encode("utf-8")) <= MAX_NAME_BYTES
+
+
+def safe_filename(title: str, fallback: str = "政府信息公开工作年度报告", year: int | None = None) -> str:
+    """A file name stem that is valid on Windows and cannot leave its folder.
+
+    A title too long for a file name keeps its ending from the year on (“2021年…年度报告”): the
+    unit part is shortened, marked with “…” and a short hash of the whole title, so two long
+    names that begin alike still get different files.
+    """
     name = unicodedata.normalize("NFC", title).translate(_FULL_WIDTH)
     name = "".join(" " if c.isspace() else c for c in name if unicodedata.category(c) not in _INVISIBLE or c.isspace())
     name = re.sub(r" +", " ", name).strip(" .")
@@ -32,10 +44,16 @@ def safe_filename(title: str, fallback: str = "政府信息公开工作年度报
         name = fallback
     if name.split(".")[0].strip().upper() in _RESERVED:
         name = "_" + name
-    name = name[:MAX_NAME_CHARS]
-    while len(name.encode("utf-8")) > MAX_NAME_BYTES:
-        name = name[:-1]
-    return name.rstrip(" .") or fallback
+    if _fits(name):
+        return name
+    marker = f"…（{hashlib.sha256(title.encode('utf-8')).hexdigest()[:6]}）"
+    split = name.rfind(str(year)) if year else -1
+    if split <= 0 or not _fits(marker + name[split:] + "x" * 4):
+        split = len(name) - 16  # no year to keep, or a year far from the end: keep the last words
+    head, tail = name[:split].rstrip(" "), name[split:]
+    while head and not _fits(head + marker + tail):
+        head = head[:-1]
+    return (head.rstrip(" .") + marker + tail) or fallback
 
 
 def contained(folder: Path, name: str) -> Path:
@@ -46,83 +64,48 @@ def contained(folder: Path, name: str) -> Path:
     return target
 
 
-def atomic_write(path: Path, write: Callable[[Any], None]) -> None:
-    """Call write(file object) on a temporary file in the same folder, then rename it into place.
+def _bytes(content: bytes | Callable[[Any], None]) -> bytes:
+    """Content as bytes; a writer writes into memory first, so a full disk cannot interrupt it
+    half-way (an open zip writer left behind would complain in English when collected)."""
+    if isinstance(content, bytes):
+        return content
+    buf = io.BytesIO()
+    content(buf)
+    return buf.getvalue()
 
-    On any failure the temporary file is removed and an existing file at path is untouched.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
+
+def atomic_write(path: Path, content: bytes | Callable[[Any], None]) -> None:
+    """Write one file atomically: complete or not at all, with the umask's or the old file's mode."""
+    atomic_write_many({path: content})
+
+
+def atomic_write_many(files: dict[Path, bytes | Callable[[Any], None]]) -> None:
+    """Write several files of one folder so that either all new versions land or none do,
+    even if the process is killed half-way (see generator/journal.py)."""
+    folders = {p.parent for p in files}
+    if len(folders) != 1:
+        raise ValueError("atomic_write_many writes into one folder")
+    data = {p.name: _bytes(c) for p, c in files.items()}
+    journal.write_set(folders.pop(), data)
+
+
+def refuse_other_units(targets: list[Path], title: str) -> None:
+    """Refuse to replace a report of another unit that happens to get the same file name
+    (“局/办公室” and “局／办公室”, or names that differ only in letter case on Windows)."""
+    from .diagnostics import UserError
+    from .provenance import read_recorded, title_sha256
+
+    for path in targets:
+        if not path.is_file():
+            continue
         try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def atomic_write_many(files: dict[Path, Callable[[Any], None]]) -> None:
-    """Write several files so that either all new versions land or none do.
-
-    Every file is first written in full to a temporary; only when all succeeded are they
-    renamed into place. Should a rename fail half-way, the files already replaced get their
-    previous versions back (kept as hard links, or copies where links are not possible).
-    """
-    temps: dict[Path, str] = {}
-    backups: dict[Path, str | None] = {}  # None: there was no previous file
-    try:
-        for path, write in files.items():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=".tmp", dir=path.parent)
-            temps[path] = tmp
-            with os.fdopen(fd, "wb") as fh:
-                write(fh)
-                fh.flush()
-                os.fsync(fh.fileno())
-        for path in temps:
-            backups[path] = _backup(path)
-        replaced: list[Path] = []
-        try:
-            for path, tmp in temps.items():
-                os.replace(tmp, path)
-                replaced.append(path)
-        except BaseException:
-            for path in replaced:
-                _restore(path, backups[path])
-            raise
-        temps.clear()
-    finally:
-        for tmp in [*temps.values(), *(b for b in backups.values() if b)]:
-            try:
-                os.unlink(tmp)
-            except FileNotFoundError:
-                pass
-
-
-def _backup(path: Path) -> str | None:
-    if not path.exists():
-        return None
-    fd, keep = tempfile.mkstemp(prefix=".~" + path.stem[:20], suffix=".bak", dir=path.parent)
-    os.close(fd)
-    os.unlink(keep)
-    try:
-        os.link(path, keep)
-    except OSError:
-        shutil.copy2(path, keep)
-    return keep
-
-
-def _restore(path: Path, backup: str | None) -> None:
-    try:
-        if backup is None:
-            os.unlink(path)
-        else:
-            os.replace(backup, path)
-    except OSError:
-        pass  # best effort: the original error is what the clerk needs to see
+            recorded, meta = read_recorded(path)
+        except (OSError, ValueError, zipfile.BadZipFile, KeyError):
+            continue  # not a report this program can read: replaced as before
+        recorded_hash = meta.get("nianbao-title-sha256") or (title_sha256(recorded) if recorded else "")
+        if recorded_hash and recorded_hash != title_sha256(title):
+            raise UserError(
+                f"{path} 已经存在，它是“{recorded}”；本次生成的是“{title}”，两者的文件名相同。"
+                "为防止一个单位的报告覆盖另一个单位的，没有写入任何文件。"
+                "请用 --output-dir 把两个单位的报告分开存放；如果是同一单位改了名称，请先删除或改名旧文件。"
+            )

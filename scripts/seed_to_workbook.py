@@ -1,11 +1,11 @@
-"""Build inputs/2020.xlsx from the published 漳平市 2020 report (../shared/seed), once.
+"""Build inputs/2020.xlsx from the published 漳平市 2020 report (tests/data), once.
 
 This is data entry, done by a program so that nothing is mistyped: every paragraph, every
 table value and the contact details are taken from the seed text; the table labels in the
 seed are checked against the format spec on the way. The seed's arithmetic errors are kept
 as published: the validator must find them.
 
-    python scripts/seed_to_workbook.py [../shared/seed/zhangping-2020-report.txt] [inputs/2020.xlsx]
+    python scripts/seed_to_workbook.py [tests/data/zhangping-2020-report.txt] [inputs/2020.xlsx]
 """
 
 from __future__ import annotations
@@ -120,7 +120,7 @@ def unit_from(intro_standard: str, closing: list[str]) -> UnitInfo:
 
 
 def main() -> None:
-    seed = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT.parent / "shared/seed/zhangping-2020-report.txt")
+    seed = Path(sys.argv[1] if len(sys.argv) > 1 else ROOT / "tests/data/zhangping-2020-report.txt")
     out = Path(sys.argv[2] if len(sys.argv) > 2 else ROOT / "inputs/2020.xlsx")
     lines = [line.rstrip("\n") for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
     blocks = split_blocks(lines)

@@ -15,8 +15,7 @@ from docx import Document
 from docx.oxml.ns import qn
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
-SEED = SHARED / "seed" / "zhangping-2020-report.txt"
+SEED = ROOT / "tests" / "data" / "zhangping-2020-report.txt"  # see tests/data/README.md
 
 
 def norm(text: str) -> str:

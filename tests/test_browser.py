@@ -98,6 +98,20 @@ def test_print_gives_a4_pages_with_repeated_table_headers(browser, generated, tm
     assert len(re.findall(r"申请人情况", text)) >= 2
 
 
+def test_print_leaves_no_page_half_empty(browser, generated, tmp_path):
+    """Part 三's tall merged group once moved whole to the next page, leaving 56–72% of a page blank."""
+    from pages import blank_tail, inked_rows
+
+    for year, gen in generated.items():
+        page, _ = _open(browser, gen.html, 1280)
+        pdf = tmp_path / f"print{year}.pdf"
+        page.emulate_media(media="print")
+        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=False)
+        page.close()
+        blanks = [blank_tail(rows) for rows in inked_rows(pdf)[:-1]]
+        assert max(blanks) <= 0.4, f"{year}: page {blanks.index(max(blanks)) + 1} is {max(blanks):.0%} empty"
+
+
 def test_html_is_self_contained_and_semantic(generated):
     for gen in generated.values():
         text = gen.html.read_text(encoding="utf-8")
@@ -108,3 +122,40 @@ def test_html_is_self_contained_and_semantic(generated):
         assert not re.search(r"(?<![-\w])width\s*:\s*(?!1px)\d+px|width=\"\d+\"", text), "fixed pixel width"
         assert "<h1>" in text and text.count("<h2") == 6
         assert "thead { display: table-header-group; }" in text
+
+
+@pytest.mark.parametrize("device", WIDTHS)
+def test_a_draft_page_shows_its_banner_while_scrolling_and_a_final_page_has_none(browser, generated, device):
+    """The 2020 example has 错误: the banner is on screen, readable, at the top and after scrolling."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page, _ = _open(browser, generated[2020].html, WIDTHS[device])
+    try:
+        for scroll in (0, 4000):
+            page.evaluate(f"window.scrollTo(0, {scroll})")
+            seen = page.evaluate(
+                """() => {
+                  const b = document.querySelector('.draft-banner');
+                  if (!b) return null;
+                  const r = b.getBoundingClientRect();
+                  const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+                  const st = getComputedStyle(b);
+                  return {top: r.top, bottom: r.bottom, width: r.width, left: r.left, right: r.right,
+                          onTop: hit === b || b.contains(hit), color: st.color, role: b.getAttribute('role'),
+                          text: b.textContent, scrolled: window.scrollY};
+                }"""
+            )
+            assert seen is not None, "no draft banner"
+            assert seen["scrolled"] >= min(scroll, 1), "the page did not scroll"
+            assert 0 <= seen["top"] < seen["bottom"] <= 200, f"{device}: banner out of view at scroll {scroll}"
+            assert seen["left"] >= 0 and seen["right"] <= WIDTHS[device] and seen["onTop"]
+            assert seen["role"] == "alert" and "不得签发" in seen["text"]
+            r, g, b = map(int, re.findall(r"\d+", seen["color"])[:3])
+            assert r > 150 and g < 60 and b < 60, f"banner text is not red: {seen['color']}"
+            page.screenshot(path=str(SCREENSHOTS / f"draft-{device}-{scroll}.png"))
+    finally:
+        page.close()
+    page, _ = _open(browser, generated[2021].html, WIDTHS[device])
+    try:
+        assert page.locator(".draft-banner").count() == 0
+    finally:
+        page.close()

@@ -108,3 +108,19 @@ def test_page_numbers_and_text_stay_inside_the_page_block(pdfs):
     n = pages(pdf)
     for i in range(1, n + 1):
         assert re.search(rf"—\s*{i}\s*—", text), f"page number {i} missing"
+
+
+def test_a_draft_says_so_on_every_page_and_a_final_report_nowhere(pdfs):
+    """The 2020 example has 错误 (the seed's real mistakes): LibreOffice prints the notice on each page."""
+    for year, pdf in pdfs.items():
+        n = pages(pdf)
+        marked = []
+        for i in range(1, n + 1):
+            text = subprocess.run(
+                [require_tool("pdftotext"), "-f", str(i), "-l", str(i), str(pdf), "-"],
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout
+            marked.append("改正前不得签发" in re.sub(r"\s+", "", text))
+        assert marked == [year == 2020] * n, f"{year}: draft notice on pages {marked}"

@@ -72,3 +72,19 @@ def test_every_example_workbook_is_reproduced_in_order(generated, kind):
                 norm(p.item.text if isinstance(p.item, Label) else values[p.item.key].display()) for p in table.placed
             ]
             assert mine.texts() == [t for t in expected if t], f"{year} {table.id}"
+
+
+def test_the_tests_need_nothing_outside_the_repository():
+    """A new user's clone has no ../shared: every fixture a test or script reads is in the repo."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    outside = re.compile(r"\.\./shared|parents?(\[\d\])?\s*/\s*[\"']shared")
+    offenders = [
+        str(p.relative_to(root))
+        for folder in ("tests", "scripts")
+        for p in (root / folder).rglob("*.py")
+        if p != Path(__file__).resolve() and outside.search(p.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []

@@ -14,6 +14,7 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+from conftest import how_many
 from hostile.corpus import SEED, rezip, seed_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -23,7 +24,8 @@ from generator.cli import main
 SEED_BYTES = seed_bytes()
 with zipfile.ZipFile(SEED) as _zf:
     PARTS = {n: _zf.read(n) for n in _zf.namelist() if n.endswith((".xml", ".rels"))}
-FUZZ = dict(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# Derandomized in CI, random locally, 20× longer with HYPOTHESIS_PROFILE=long (tests/conftest.py).
+FUZZ = dict(deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
 def _run(argv: list[str]) -> tuple[int, str]:
@@ -71,13 +73,13 @@ def _mutate(data: bytes, ops: list[tuple[str, float, int]]) -> bytes:
     return bytes(b)
 
 
-@settings(max_examples=150, **FUZZ)
+@settings(max_examples=how_many(150), **FUZZ)
 @given(st.lists(mutation, min_size=1, max_size=4))
 def test_archive_bytes(ops) -> None:
     _assert_clean_exit(_mutate(SEED_BYTES, ops))
 
 
-@settings(max_examples=150, **FUZZ)
+@settings(max_examples=how_many(150), **FUZZ)
 @given(st.sampled_from(sorted(PARTS)), st.lists(mutation, min_size=1, max_size=3))
 def test_xml_part_bytes(part, ops) -> None:
     _assert_clean_exit(rezip(SEED_BYTES, {part: _mutate(PARTS[part], ops)}))
@@ -125,7 +127,7 @@ value = st.one_of(
 )
 
 
-@settings(max_examples=60, **FUZZ)
+@settings(max_examples=how_many(60), **FUZZ)
 @given(st.lists(st.tuples(st.sampled_from(TARGETS), value), min_size=1, max_size=5))
 def test_cell_values(edits) -> None:
     wb = openpyxl.load_workbook(SEED)

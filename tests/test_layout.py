@@ -1,8 +1,8 @@
 """The mandated layout, exactly: every span in both outputs (issue 2, item 5).
 
-Spans are checked twice: against the regulation's numbers written out here by hand from
-../shared/formats/format-2019.md, and against the format spec for every cell, so that the DOCX
-and the HTML tables expand to the same logical grid.
+Spans are checked twice: against the regulation's numbers (国办公开办函〔2019〕60号) written out
+here by hand, and against the format spec for every cell, so that the DOCX and the HTML tables
+expand to the same logical grid.
 """
 
 from __future__ import annotations

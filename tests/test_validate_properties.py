@@ -9,6 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from conftest import how_many
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_validate_support import SPECS, consistent_numbers, feeds, make_report
@@ -17,7 +18,7 @@ from generator.formats.spec import FormatSpec, Kind
 from generator.model import Number, Report
 from generator.validate import validate
 
-PROFILE = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings(max_examples=how_many(60), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def arithmetic_codes(spec: FormatSpec) -> set[str]:

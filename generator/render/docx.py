@@ -5,7 +5,7 @@ The look comes from templates/docx_style.toml; the words from the outline.
 
 from __future__ import annotations
 
-import tomllib
+import math
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -15,16 +15,29 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
 from docx.shared import Mm, Pt, RGBColor
 
+from ..provenance import Provenance
 from ..templating import templates_dir
-from . import oxml
+from . import docx_package, oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
+RUN_IN_STYLE = "段首标题 {}"  # character style of a run-in heading of level 1–3
+# templates/docx_style.toml [draft], for a unit's own copy of the file written before it existed.
+DRAFT_DEFAULTS = {
+    "font": "黑体",
+    "size_pt": 14,
+    "color": "C00000",
+    "watermark": "草稿",
+    "watermark_font": "黑体",
+    "watermark_color": "D0D0D0",
+}
 
 
 def load_style(path: Path | None = None) -> dict[str, Any]:
-    with (path or templates_dir() / "docx_style.toml").open("rb") as fh:
-        return tomllib.load(fh)
+    """templates/docx_style.toml, checked (render/docx_style.py): a mistake names file and line."""
+    from .docx_style import load_style as checked
+
+    return checked(path or templates_dir() / "docx_style.toml")
 
 
 def _para_style(doc, name: str, base: str | None = None):
@@ -80,6 +93,11 @@ def _setup_styles(doc, st: dict[str, Any]) -> None:
         hpf.keep_with_next = True
         hpf.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
         oxml.set_first_line_chars(h.element, body["indent_chars"], spec["size_pt"])
+        # The same face for a heading run into its paragraph (“（一）主动公开方面。按照……”).
+        lead = doc.styles.add_style(RUN_IN_STYLE.format(level), WD_STYLE_TYPE.CHARACTER)
+        oxml.set_fonts(lead.element, spec["font"], body.get("fallback"))
+        lead.font.size = Pt(spec["size_pt"])
+        lead.font.bold = bool(spec.get("bold", False))
 
     cell = _para_style(doc, "表格文字", "Normal")
     oxml.set_fonts(cell.element, st["table"]["font"], body.get("fallback"))
@@ -131,15 +149,93 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
         _run(para, f" {dash}", font)
 
 
+def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
+    """A draft shows what is wrong on every page: a red notice in the header and a watermark."""
+    d = {**DRAFT_DEFAULTS, **st.get("draft", {})}
+    p = st["page"]
+    width_pt = (p["width_mm"] - p["left_mm"] - p["right_mm"]) * 72 / 25.4 * 0.9
+    section = doc.sections[0]
+    for number, header in enumerate((section.header, section.even_page_header), start=1):
+        header.is_linked_to_previous = False
+        para = header.paragraphs[0]
+        para.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        oxml.set_first_line_chars(para._p, 0, 0)
+        run = _run(para, notice, d["font"])
+        run.font.size = Pt(d["size_pt"])
+        run.font.bold = True
+        run.font.color.rgb = RGBColor.from_string(d["color"])
+        mark = d.get("watermark")
+        if mark:
+            run = oxml.watermark_run(mark, d["watermark_font"], d["watermark_color"], width_pt, width_pt / 2, number)
+            para._p.append(run)
+
+
 def _text_width_twips(st: dict[str, Any]) -> int:
     p = st["page"]
     return int((p["width_mm"] - p["left_mm"] - p["right_mm"]) * TWIPS_PER_MM)
+
+
+def _lines(text: str, width_twips: int, font_pt: float) -> int:
+    """How many lines `text` takes in a cell this wide: CJK characters one em, others half."""
+    ems = sum(1.0 if ord(ch) > 0x2E7F else 0.5 for ch in text)
+    per_line = max(1.0, width_twips / (font_pt * 20))
+    return max(1, math.ceil(ems / per_line))
+
+
+def _page_break_plan(view: TableView, widths: list[int], margin: int, keep_group_rows: int):
+    """Where the table may break across pages, and which tall labels sit at the top of their cell.
+
+    LibreOffice and Word cut a vertically merged cell at a page break and, when its text is
+    centred, the words fall wherever the middle of the group lands (“三、本 / 年度办理结果”).
+    So: a row of labels only (header rows, 第二十条第（一）项, 信息内容) keeps with the next
+    row; a merged row group of at most `keep_group_rows` rows ((三)不予公开 has 8) keeps its
+    rows together, its label whole and centred; a taller label (三、本年度办理结果, 20–22 rows)
+    cannot stay together without leaving most of a page empty, so its text is set at the top
+    of the cell and only its first rows, as many as its text needs, keep together; the table
+    above it may break, and the label column stays empty on the next page. The last row keeps
+    with the one before. Rows never split inside themselves (w:cantSplit), and the header rows
+    repeat on every page.
+    Returns (rows that keep with the next row, ids of cells aligned to the top).
+    """
+    keep: set[int] = set()
+    top: set[str] = set()
+    nrows = len(view.rows)
+    row_lines = [1] * nrows
+    for row in view.rows:
+        for c in row:
+            if c.rowspan == 1:
+                w = sum(widths[c.col : c.col + c.colspan]) - 2 * margin
+                row_lines[c.row] = max(row_lines[c.row], _lines(c.text, w, view.font_pt))
+    for row in view.rows:
+        if row and all(c.kind != "data" for c in row) and row[0].row < nrows - 1:
+            keep.add(row[0].row)
+    if nrows - view.header_rows > 2:
+        keep.add(nrows - 2)  # the last row never stands alone under the repeated header
+    for row in view.rows:
+        for c in row:
+            if c.kind != "row" or c.rowspan == 1:
+                continue
+            last = c.row + c.rowspan - 1
+            if c.rowspan <= keep_group_rows:
+                keep.update(range(c.row, last))
+                continue
+            top.add(c.id)
+            need = _lines(c.text, sum(widths[c.col : c.col + c.colspan]) - 2 * margin, view.font_pt)
+            r, have = c.row, row_lines[c.row]
+            while have < need and r < last:
+                keep.add(r)
+                r += 1
+                have += row_lines[r]
+    return keep, top
 
 
 def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
     total = _text_width_twips(st)
     weights = view.col_widths
     widths = [int(total * w / sum(weights)) for w in weights]
+    margin = int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM)
+    keep, top = _page_break_plan(view, widths, margin, st["table"].get("keep_group_rows", 8))
     cells = [
         {
             "row": vc.row,
@@ -149,6 +245,7 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
             "text": vc.text,
             "bold": vc.kind == "title",
             "left": vc.kind == "row" and vc.colspan == 1 and len(vc.text) > 8,
+            "valign": "top" if vc.id in top else "center",
         }
         for row in view.rows
         for vc in row
@@ -162,7 +259,8 @@ def _add_table(doc, view: TableView, st: dict[str, Any]) -> None:
         para_style=doc.styles["表格文字"].style_id,
         font_half_points=round(view.font_pt * 2),
         fonts=(st["table"]["font"], st["body"].get("fallback") or st["table"]["font"]),
-        cell_margin_twips=int(st["table"]["cell_margin_mm"] * TWIPS_PER_MM),
+        cell_margin_twips=margin,
+        keep_next_rows=frozenset(keep),
     )
     doc.element.body.insert_element_before(tbl, "w:sectPr")
 
@@ -197,15 +295,15 @@ def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
         _run(p, text, *fonts)
 
 
-def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None) -> None:
-    """Write the document to a binary file object."""
+def render_docx(
+    outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None, provenance: Provenance | None = None
+) -> None:
+    """Write the document to a binary file object: the same outline and provenance, the same bytes."""
     st = style or load_style()
     doc = Document()
     _setup_styles(doc, st)
     _setup_page(doc, st)
-    doc.core_properties.title = outline.title
-    doc.core_properties.author = outline.unit_name
-    doc.core_properties.language = "zh-CN"
+    docx_package.set_properties(doc, outline.title, outline.unit_name, outline.date, provenance)
     body = doc.paragraphs[0] if doc.paragraphs else None
     if body is not None:
         body._p.getparent().remove(body._p)
@@ -213,12 +311,18 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
     latin = st["body"].get("fallback")
     body_fonts = (st["body"]["font"], latin)
     heading_fonts = {level: (st[f"heading{level}"]["font"], latin) for level in (1, 2, 3)}
+    run_in = {level: doc.styles[RUN_IN_STYLE.format(level)] for level in (1, 2, 3)}
     for block in outline.blocks:
         if isinstance(block, Title):
             _add_title(doc, block.text, outline.unit_name, st)
         elif isinstance(block, Heading):
             level = min(block.level, 3)
             _add_paragraph(doc, block.text, ids[f"Heading {level}"], heading_fonts[level])
+        elif isinstance(block, Para) and block.lead:
+            level = min(block.level, 3)
+            p = _add_paragraph(doc, "", ids["Normal"], body_fonts)
+            _run(p, block.lead, *heading_fonts[level]).style = run_in[level]
+            _run(p, block.body, *body_fonts)
         elif isinstance(block, Para):
             _add_paragraph(doc, block.text, ids["Normal"], body_fonts)
         elif isinstance(block, TableView):
@@ -229,4 +333,6 @@ def render_docx(outline: Outline, out: BinaryIO, style: dict[str, Any] | None = 
                 p = _add_paragraph(doc, line, ids["落款"], body_fonts)
                 if i == 0:
                     p.paragraph_format.space_before = space
-    doc.save(out)
+    if outline.draft:
+        _mark_draft(doc, outline.draft, st)
+    docx_package.save(doc, out, outline.date)

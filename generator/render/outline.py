@@ -6,15 +6,30 @@ numbers from the report. The DOCX and HTML renderers only decide how each block 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from ..formats.spec import Field, Label, TableSpec
 from ..model import Paragraph, Report, Value
 from ..templating import Wording
 
-# A numbered level-3/4 paragraph this short is a heading; longer ones are body text that
-# merely starts with a run-in number (“1.组织实施。成立……”).
-RUN_IN_HEADING_CHARS = 40
+# Numbered paragraphs (一、（一）1.（1）) are headings only when they stand alone; real reports
+# often run the heading into the body: “（一）主动公开方面。按照……”. GB/T 9704 practice then
+# sets the heading words in the heading face and continues the body in the same paragraph.
+#
+# The rule, in order:
+#   * a paragraph without a level marker is body text;
+#   * a standalone heading is short (at most HEADING_CHARS characters) and has nothing after
+#     its first full stop (。：？！). One that ends with such a stop is a heading only when a
+#     deeper level or body text follows it (“1.加强用权公开工作。” then “（1）……”); followed by
+#     a sibling or nothing it is an item of a list (“2.部分乡镇……不够规范。” then “3.……”);
+#   * otherwise, when the first full stop comes within RUN_IN_LEAD_CHARS characters and text
+#     follows it, the words up to and including that stop are a run-in heading (Para.lead);
+#   * otherwise the whole paragraph is body text that merely starts with a number.
+# Only standalone headings keep with the next paragraph; a run-in one is body text.
+HEADING_CHARS = 40
+RUN_IN_LEAD_CHARS = 30
+STOPS = "。：？！"
 
 
 @dataclass(frozen=True)
@@ -30,8 +45,13 @@ class Heading:
 
 @dataclass(frozen=True)
 class Para:
-    text: str
+    text: str  # the whole paragraph, lead included
     level: int = 0  # the numbering level it starts with, 0 for plain body text
+    lead: str = ""  # a run-in heading: the start of `text`, shown in the face of heading `level`
+
+    @property
+    def body(self) -> str:
+        return self.text[len(self.lead) :]
 
 
 @dataclass(frozen=True)
@@ -81,6 +101,9 @@ class Outline:
     blocks: list[Block] = field(default_factory=list)
     year: int = 0
     unit_name: str = ""
+    date: dt.date | None = None  # 成文日期: also the documents' creation date
+    errors: int = 0  # findings of severity 错误: a report with any is a draft
+    draft: str = ""  # the notice both outputs show on a draft (templates/wording.j2), else empty
 
 
 def table_view(table: TableSpec, values: dict[str, Value], caption: str) -> TableView:
@@ -111,22 +134,40 @@ def table_view(table: TableSpec, values: dict[str, Value], caption: str) -> Tabl
     )
 
 
+def _first_stop(text: str) -> int:
+    """Index of the first full stop (。：？！), or -1."""
+    return min((i for i in (text.find(c) for c in STOPS) if i >= 0), default=-1)
+
+
+def _narrative_block(p: Paragraph, next_level: int | None) -> Heading | Para:
+    """A numbered paragraph as a standalone heading, a run-in heading with body, or body text."""
+    text = p.text
+    if p.level == 0:
+        return Para(text)
+    stop = _first_stop(text)
+    after = text[stop + 1 :].strip() if stop >= 0 else ""
+    if len(text) <= HEADING_CHARS and not after:
+        ends_sentence = stop >= 0
+        opens_a_section = next_level is not None and (next_level == 0 or next_level > p.level)
+        if not ends_sentence or opens_a_section:
+            return Heading(text, p.level)
+    if stop >= 0 and after and stop + 1 <= RUN_IN_LEAD_CHARS:
+        return Para(text, p.level, lead=text[: stop + 1])
+    return Para(text, p.level)
+
+
 def _narrative_blocks(paragraphs: list[Paragraph]) -> list[Block]:
-    out: list[Block] = []
-    for p in paragraphs:
-        short = len(p.text) <= RUN_IN_HEADING_CHARS and p.text.rstrip("。").count("。") == 0
-        if p.level in (1, 2) or (p.level in (3, 4) and short):
-            out.append(Heading(p.text, p.level))
-        else:
-            out.append(Para(p.text, p.level))
-    return out
+    levels = [p.level for p in paragraphs]
+    return [_narrative_block(p, levels[i + 1] if i + 1 < len(levels) else None) for i, p in enumerate(paragraphs)]
 
 
-def build_outline(report: Report, wording: Wording | None = None) -> Outline:
+def build_outline(report: Report, wording: Wording | None = None, *, errors: int = 0) -> Outline:
+    """The document to render; `errors` (the validation's 错误 count) above 0 marks it a draft."""
     w = wording or Wording()
     unit, year = report.unit, report.year
     title = w.report_title(unit, year)
-    outline = Outline(title=title, year=year, unit_name=unit.name)
+    draft = w.draft_notice(errors) if errors else ""
+    outline = Outline(title=title, year=year, unit_name=unit.name, date=unit.date, errors=errors, draft=draft)
     blocks = outline.blocks
     blocks.append(Title(title))
     blocks.extend(_narrative_blocks(report.sections["intro"].paragraphs))

@@ -113,11 +113,14 @@ def table_element(
     font_half_points: int,
     cell_margin_twips: int,
     fonts: tuple[str, str],
+    keep_next_rows: frozenset[int] = frozenset(),
 ):
     """Build a whole w:tbl in one go (python-docx's cell merging is quadratic in table size).
 
-    `cells` are origin cells: dicts with row, col, rowspan, colspan, text, bold, left.
-    Spans become w:gridSpan and w:vMerge restart/continue, as Word writes them.
+    `cells` are origin cells: dicts with row, col, rowspan, colspan, text, bold, left, valign.
+    Spans become w:gridSpan and w:vMerge restart/continue, as Word writes them. Rows in
+    `keep_next_rows` keep with the next row (w:keepNext on their paragraphs: Word and
+    LibreOffice both honour it in tables).
     """
     from xml.sax.saxutils import escape
 
@@ -157,16 +160,78 @@ def table_element(
             first = r == cell["row"]
             if cell["rowspan"] > 1:
                 props += '<w:vMerge w:val="restart"/>' if first else "<w:vMerge/>"
-            props += '<w:vAlign w:val="center"/>'
+            props += f'<w:vAlign w:val="{cell.get("valign", "center")}"/>'
+            keep = "<w:keepNext/>" if r in keep_next_rows else ""
             jc = '<w:jc w:val="left"/>' if cell.get("left") else ""
             run = ""
             if first and cell["text"]:
                 bold = "<w:b/>" if cell.get("bold") else ""
                 run = f'<w:r><w:rPr>{run_fonts}{bold}{size}</w:rPr><w:t xml:space="preserve">{escape(cell["text"])}</w:t></w:r>'
             out.append(
-                f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{jc}</w:pPr>{run}</w:p></w:tc>'
+                f'<w:tc><w:tcPr>{props}</w:tcPr><w:p><w:pPr><w:pStyle w:val="{para_style}"/>{keep}{jc}</w:pPr>{run}</w:p></w:tc>'
             )
             c += span
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return parse_xml("".join(out))
+
+
+_VML = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:v="urn:schemas-microsoft-com:vml" xmlns:o="urn:schemas-microsoft-com:office:office" '
+    'xmlns:w10="urn:schemas-microsoft-com:office:word"'
+)
+# Word's own definition of a WordArt text path (shape type 136), as it writes it for a watermark.
+_TEXTPATH_SHAPETYPE = (
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas>'
+    + "".join(
+        f'<v:f eqn="{e}"/>'
+        for e in (
+            "sum #0 0 10800",
+            "prod #0 2 1",
+            "sum 21600 0 @1",
+            "sum 0 0 @2",
+            "sum 21600 0 @3",
+            "if @0 @3 0",
+            "if @0 21600 @1",
+            "if @0 0 @2",
+            "if @0 @4 21600",
+            "mid @5 @6",
+            "mid @8 @5",
+            "mid @7 @8",
+            "mid @6 @7",
+            "sum @6 0 @5",
+        )
+    )
+    + '</v:formulas><v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+    'o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/>'
+    '<v:handles><v:h position="#0,bottomRight" xrange="6629,14971"/></v:handles>'
+    '<o:lock v:ext="edit" text="t" shapetype="t"/></v:shapetype>'
+)
+
+
+def watermark_run(text: str, font: str, color: str, width_pt: float, height_pt: float, number: int = 1):
+    """A run holding a diagonal watermark (VML WordArt behind the text, as Word's 水印 writes it).
+
+    Placed in a header, it shows on every page; Word and LibreOffice both read this form.
+    `number` keeps the shape ids of several headers (odd and even pages) distinct.
+    """
+    from xml.sax.saxutils import escape, quoteattr
+
+    from docx.oxml import parse_xml
+
+    style = (
+        f"position:absolute;margin-left:0;margin-top:0;width:{width_pt:.1f}pt;height:{height_pt:.1f}pt;"
+        "rotation:315;z-index:-251657216;mso-position-horizontal:center;mso-position-horizontal-relative:margin;"
+        "mso-position-vertical:center;mso-position-vertical-relative:margin"
+    )
+    path_style = quoteattr(f'font-family:"{font}";font-size:1pt')
+    xml = (
+        f"<w:r {_VML}><w:rPr><w:noProof/></w:rPr><w:pict>{_TEXTPATH_SHAPETYPE}"
+        f'<v:shape id="PowerPlusWaterMarkObject{number}" o:spid="_x0000_s{1024 + number}" type="#_x0000_t136" style="{style}" '
+        f'o:allowincell="f" fillcolor="#{escape(color)}" stroked="f"><v:fill opacity=".5"/>'
+        f"<v:textpath style={path_style} string={quoteattr(text)}/>"
+        '<w10:wrap anchorx="margin" anchory="margin"/></v:shape></w:pict></w:r>'
+    )
+    return parse_xml(xml)

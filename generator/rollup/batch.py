@@ -7,14 +7,13 @@ finish (each is written atomically), so only complete files are left.
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 import time
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import InputError, Severity
+from ..diagnostics import InputError, UserError
 from .units import discover, pool, workers
 
 EXIT_INTERRUPTED = 130
@@ -35,11 +34,10 @@ class Rendered:
 
 def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
     """Read, check and render one unit; any failure is a message, never an exception."""
+    from ..cli import _render  # the one renderer `generate` uses: same bytes, same draft marking
     from ..formats import format_by_id
-    from ..output import atomic_write_many, contained, safe_filename
-    from ..render.docx import render_docx
-    from ..render.html import render_html
-    from ..render.outline import build_outline
+    from ..output import atomic_write_many, contained, refuse_other_units, safe_filename
+    from ..provenance import Provenance
     from ..validate import validate
     from ..workbook import read_workbook
 
@@ -48,22 +46,19 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
         report, notes = read_workbook(Path(path), format_by_id(spec_id), year)
         result.name = report.unit.name
         findings = [*notes, *validate(report)]
-        result.errors = sum(1 for d in findings if d.severity is Severity.ERROR)
-        result.warnings = sum(1 for d in findings if d.severity is Severity.WARNING)
-        outline = build_outline(report)
-        docx, html = io.BytesIO(), io.BytesIO()
-        render_docx(outline, docx)
-        render_html(outline, html)
+        provenance = Provenance.of(Path(path), report.spec, year, findings)
+        result.errors, result.warnings = provenance.errors, provenance.warnings
+        title, docx, html = _render(report, provenance)
         folder = contained(Path(out_root) / str(year), safe_filename(report.unit.name or Path(path).stem))
-        stem = safe_filename(outline.title)
-        targets = {
-            contained(folder, f"{stem}.docx"): docx.getvalue(),
-            contained(folder, f"{stem}.html"): html.getvalue(),
-        }
-        atomic_write_many({p: (lambda fh, data=data: fh.write(data)) for p, data in targets.items()})
+        stem = safe_filename(title, year=year)
+        targets = {contained(folder, f"{stem}.docx"): docx, contained(folder, f"{stem}.html"): html}
+        refuse_other_units(list(targets), title)
+        atomic_write_many(targets)
         result.ok, result.outputs = True, [str(p) for p in targets]
     except InputError as exc:
         result.message = "无法读取：" + "；".join(f"{d.code} {d.message}" for d in exc.diagnostics[:3])
+    except UserError as exc:
+        result.message = str(exc)
     except OSError as exc:
         from ..oserrors import describe
 

@@ -33,6 +33,34 @@ MAX_ROW = 20_000  # the reader scans sheets row by row down to the last used row
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
+_STRICT = "http://purl.oclc.org/ooxml/"  # namespaces of Strict Open XML (ISO/IEC 29500 Strict)
+# Relationship types whose target openpyxl parses as XML, whatever the part is called.
+_XML_RELATIONSHIPS = {
+    "officeDocument",
+    "worksheet",
+    "chartsheet",
+    "dialogsheet",
+    "sharedStrings",
+    "styles",
+    "theme",
+    "drawing",
+    "chart",
+    "comments",
+    "table",
+    "externalLink",
+    "pivotTable",
+    "pivotCacheDefinition",
+    "pivotCacheRecords",
+    "queryTable",
+    "connections",
+    "calcChain",
+    "metadata",
+    "core-properties",
+    "extended-properties",
+    "custom-properties",
+}
+_SHEET_RELATIONSHIPS = {"worksheet", "dialogsheet"}
+_WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
@@ -102,7 +130,18 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
             "R007",
             f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。",
         )
-    sheets = _sheet_names(zf)
+    encrypted = [i.filename for i in infos if i.flag_bits & 0x1]  # zipfile would ask for a password
+    index_encrypted = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} & set(encrypted)
+    sheets = {} if index_encrypted else _sheet_names(zf)
+    if encrypted:
+        raise _fail(
+            file,
+            "R005",
+            f"工作簿压缩包内的文件 {encrypted[0]} 标记为已加密（用压缩软件设置了密码，或文件已损坏），程序无法读取。"
+            "Excel/WPS 保存的工作簿不会这样加密：请在 Excel/WPS 中打开原工作簿，重新保存为 .xlsx 后再试"
+            "（如果工作簿设置了打开密码，请先清空密码）。",
+            sheets.get(encrypted[0], ""),
+        )
     total = 0
     for info in infos:
         total += info.file_size
@@ -140,13 +179,130 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
             "R002",
             "这是 OpenDocument 表格（.ods，WPS/LibreOffice 格式），不是 Excel 工作簿。请“另存为”Excel 工作簿（.xlsx）后再试。",
         )
-    if "[Content_Types].xml" not in names or not any(_SHEET_PART.fullmatch(n) for n in names):
-        raise _fail(
-            file,
-            "R002",
-            "这个压缩文件不是 Excel 工作簿（缺少工作表）。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。",
-        )
+    if "[Content_Types].xml" not in names:
+        raise _no_sheets(file)
     return infos, sheets
+
+
+def _no_sheets(file: str) -> InputError:
+    return _fail(
+        file,
+        "R002",
+        "这个压缩文件不是 Excel 工作簿（缺少工作表）。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。",
+    )
+
+
+@dataclass
+class _Package:
+    """What the package's own indexes say about its parts, whatever the parts are called."""
+
+    xml_parts: set[str] = field(default_factory=set)  # parts openpyxl may parse as XML
+    sheet_parts: set[str] = field(default_factory=set)  # parts holding worksheet cells
+    strict: bool = False  # Strict Open XML namespaces
+
+
+def _is_xml_type(content_type: str) -> bool:
+    ct = content_type.strip().lower()
+    return ct.endswith("+xml") or ct in ("application/xml", "text/xml")
+
+
+def _package(zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> _Package:
+    """Every part [Content_Types].xml or any .rels file refers to, classified by type, not name.
+
+    A worksheet stored as sheet3.bin is still found through workbook.xml.rels (openpyxl reads it),
+    so it is checked like any sheet. Parses only index parts, streaming and without entities.
+    """
+    names = {i.filename for i in infos if not i.is_dir()}
+    by_lower = {n.lower(): n for n in names}
+    pkg = _Package()
+    defaults: dict[str, str] = {}
+    overrides: dict[str, str] = {}
+
+    def types(tag: str, a: dict[str, str]) -> None:
+        local = tag.rpartition(":")[2]
+        if local == "Default":
+            defaults[a.get("Extension", "").lower()] = a.get("ContentType", "")
+        elif local == "Override":
+            part = by_lower.get(a.get("PartName", "").lstrip("/").lower())
+            if part:
+                overrides[part] = a.get("ContentType", "")
+
+    _stream(zf, "[Content_Types].xml", types)
+
+    def content_type(part: str) -> str | None:
+        return overrides.get(part) or defaults.get(part.rpartition(".")[2].lower() if "." in part else "")
+
+    for name in sorted(names):
+        if not name.endswith(".rels"):
+            continue
+        folder = name.rpartition("/")[0]
+        source_dir = posixpath.dirname(folder) if folder.endswith("_rels") else folder  # xl/_rels → xl
+
+        def rel(tag: str, a: dict[str, str], source_dir: str = source_dir) -> None:
+            if tag.rpartition(":")[2] != "Relationship" or a.get("TargetMode", "").lower() == "external":
+                return
+            kind = a.get("Type", "")
+            if kind.startswith(_STRICT):
+                pkg.strict = True
+            target = a.get("Target", "")
+            path = target.lstrip("/") if target.startswith("/") else posixpath.join(source_dir, target)
+            part = by_lower.get(posixpath.normpath(path).lower()) if path else None
+            if part is None:
+                return
+            last = kind.rpartition("/")[2]
+            declared = content_type(part)
+            if last in _XML_RELATIONSHIPS and (declared is None or _is_xml_type(declared)):
+                pkg.xml_parts.add(part)
+            if last in _SHEET_RELATIONSHIPS:
+                pkg.sheet_parts.add(part)
+
+        _stream(zf, name, rel)
+    for part in names:
+        declared = content_type(part) or ""
+        if part.endswith((".xml", ".rels")) or _is_xml_type(declared):
+            pkg.xml_parts.add(part)
+        if _SHEET_PART.fullmatch(part) or declared.strip().lower() == _WORKSHEET_TYPE:
+            pkg.sheet_parts.add(part)
+    pkg.xml_parts |= pkg.sheet_parts
+    return pkg
+
+
+def _stream(zf: zipfile.ZipFile, name: str, start: object) -> None:
+    """Stream-parse an index part with a start-element handler; entities are refused."""
+    parser = expat.ParserCreate()
+    parser.StartDoctypeDeclHandler = _doctype_refusal(name)
+    parser.EntityDeclHandler = _doctype_refusal(name)
+    parser.StartElementHandler = start
+    try:
+        with zf.open(name) as fh:
+            while chunk := fh.read(1 << 16):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise _Refused(
+            "R003",
+            f"工作簿已损坏：内部文件 {name}（工作簿的目录）格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
+        ) from None
+
+
+def _doctype_refusal(name: str):  # noqa: ANN202 — an expat handler
+    def refuse(*_: object) -> None:
+        raise _Refused(
+            "R008",
+            f"工作簿内部文件 {name} 含有 XML 实体定义（DOCTYPE/ENTITY），正常的 Excel 文件不会有，可能是恶意构造的文件，已拒绝读取。",
+        )
+
+    return refuse
+
+
+def _strict_refusal(file: str) -> InputError:
+    return _fail(
+        file,
+        "R070",
+        "这是“Strict Open XML 电子表格”格式的工作簿（Excel“另存为”时可选的一种严格格式），程序只能读取普通的 Excel 工作簿。"
+        "请在 Excel 中打开它，选择“文件 → 另存为”，保存类型选“Excel 工作簿(*.xlsx)”，保存后再试"
+        "（WPS：“另存为”Microsoft Excel 文件(*.xlsx)）。",
+    )
 
 
 class _Refused(Exception):
@@ -160,26 +316,27 @@ class _SheetScan:
     cells: int = 0
     last_valued: tuple[int, str] = (0, "")  # (row, cell reference) of the lowest cell with a value
     last_any: int = 0
+    strict: bool = False  # the root element is in a Strict Open XML namespace
 
 
-def _scan_part(zf: zipfile.ZipFile, name: str, budget: list[int]) -> _SheetScan:
+def _scan_part(zf: zipfile.ZipFile, name: str, budget: list[int], is_sheet: bool) -> _SheetScan:
     """Stream-parse one XML part: no DTD or entities; for sheets, count cells and find extents.
 
     budget[0] is the number of cells still allowed in the workbook.
     """
     scan = _SheetScan()
-    is_sheet = bool(_SHEET_PART.fullmatch(name))
     parser = expat.ParserCreate()
     state = {"row": 0, "cell": (0, "")}
+    parser.StartDoctypeDeclHandler = _doctype_refusal(name)
+    parser.EntityDeclHandler = _doctype_refusal(name)
 
-    def doctype(*_: object) -> None:
-        raise _Refused(
-            "R008",
-            f"工作簿内部文件 {name} 含有 XML 实体定义（DOCTYPE/ENTITY），正常的 Excel 文件不会有，可能是恶意构造的文件，已拒绝读取。",
-        )
+    def root(tag: str, attrs: dict[str, str]) -> None:
+        scan.strict = any(k.startswith("xmlns") and v.startswith(_STRICT) for k, v in attrs.items())
+        parser.StartElementHandler = start if is_sheet else None
+        if is_sheet:
+            start(tag, attrs)
 
-    parser.StartDoctypeDeclHandler = doctype
-    parser.EntityDeclHandler = doctype
+    parser.StartElementHandler = root
     if is_sheet:
 
         def start(tag: str, attrs: dict[str, str]) -> None:
@@ -228,7 +385,6 @@ def _scan_part(zf: zipfile.ZipFile, name: str, budget: list[int]) -> _SheetScan:
                         ref,
                     )
 
-        parser.StartElementHandler = start
     with zf.open(name) as fh:
         while chunk := fh.read(1 << 16):
             parser.Parse(chunk, False)
@@ -306,13 +462,21 @@ def inspect(path: Path) -> GuardResult:
     try:
         with zipfile.ZipFile(path) as zf:
             infos, sheets = _check_directory(zf, file)
+            try:
+                package = _package(zf, infos)
+            except _Refused as exc:
+                raise _fail(file, exc.code, exc.message) from None
+            if package.strict:
+                raise _strict_refusal(file)
+            if not package.sheet_parts:
+                raise _no_sheets(file)
             budget = [MAX_CELLS]
             for info in infos:
-                if not info.filename.endswith((".xml", ".rels")) or info.is_dir():
+                if info.filename not in package.xml_parts or info.is_dir():
                     continue
                 sheet = sheets.get(info.filename, "")
                 try:
-                    scan = _scan_part(zf, info.filename, budget)
+                    scan = _scan_part(zf, info.filename, budget, info.filename in package.sheet_parts)
                 except _Refused as exc:
                     raise _fail(file, exc.code, exc.message, sheet, exc.cell) from None
                 except expat.ExpatError as exc:
@@ -323,6 +487,8 @@ def inspect(path: Path) -> GuardResult:
                         f"工作簿已损坏：{where}的内容不完整或格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
                         sheet,
                     ) from None
+                if scan.strict:
+                    raise _strict_refusal(file)
                 if scan.last_any > MAX_ROW and sheet:
                     result.trim_rows[sheet] = max(scan.last_valued[0], 1)
             names = {i.filename for i in infos}

@@ -149,6 +149,60 @@ def _lying_bomb() -> bytes:
     return bytes(data)
 
 
+def encrypted_entry(part: str = INTRO_PART) -> bytes:
+    """A valid archive whose part carries the zip "encrypted" flag (found by the fuzz test)."""
+    data = bytearray(seed_bytes())
+    name = part.encode()
+    pos = 0
+    while (pos := data.find(b"PK\x01\x02", pos)) != -1:
+        if data[pos + 46 : pos + 46 + len(name)] == name:
+            struct.pack_into("<H", data, pos + 8, struct.unpack_from("<H", data, pos + 8)[0] | 1)
+            local = struct.unpack_from("<I", data, pos + 42)[0]
+            struct.pack_into("<H", data, local + 6, struct.unpack_from("<H", data, local + 6)[0] | 1)
+        pos += 4
+    return bytes(data)
+
+
+def _renamed_part(extra: str, new_name: str = "xl/worksheets/sheet3.bin") -> bytes:
+    """The intro sheet, grown by extra rows, stored under a name not ending in .xml: the package
+    finds it through workbook.xml.rels and [Content_Types].xml, so openpyxl still reads it."""
+    xml = _part(INTRO_PART).decode().replace("</sheetData>", extra + "</sheetData>").encode()
+    old, new = f"/{INTRO_PART}".encode(), f"/{new_name}".encode()
+    return rezip(
+        seed_bytes(),
+        {
+            INTRO_PART: None,
+            "[Content_Types].xml": _part("[Content_Types].xml").replace(old, new),
+            "xl/_rels/workbook.xml.rels": _part("xl/_rels/workbook.xml.rels").replace(old, new),
+        },
+        {new_name: xml},
+    )
+
+
+STRICT_NAMESPACES = {
+    b"http://schemas.openxmlformats.org/spreadsheetml/2006/main": b"http://purl.oclc.org/ooxml/spreadsheetml/main",
+    b"http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        b"http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+    b"http://schemas.openxmlformats.org/drawingml/2006/main": b"http://purl.oclc.org/ooxml/drawingml/main",
+}
+
+
+def strict_workbook(src: bytes | None = None) -> bytes:
+    """The workbook as Excel's "Strict Open XML 电子表格" saves it: the same parts, in the
+    ISO/IEC 29500 Strict namespaces (relationship types included), conformance="strict"."""
+    parts: dict[str, bytes | None] = {}
+    with zipfile.ZipFile(io.BytesIO(src or seed_bytes())) as zf:
+        for name in zf.namelist():
+            data = zf.read(name)
+            for old, new in STRICT_NAMESPACES.items():
+                data = data.replace(old, new)
+            if name == "xl/workbook.xml":
+                data = data.replace(b"<workbook ", b'<workbook conformance="strict" ', 1)
+            parts[name] = data
+    return rezip(src or seed_bytes(), parts)
+
+
 def _payload_workbook(work: Path, name: str, text: str) -> Path:
     return _edit(name, lambda wb: _put_everywhere(wb, text))(work)
 
@@ -329,6 +383,30 @@ CASES: tuple[Case, ...] = (
         "refused",
         ("broken_sheet_xml.xlsx", "引言", "损坏"),
     ),
+    Case(
+        "encrypted_zip_entry",
+        _raw("encrypted_entry", encrypted_entry),
+        "refused",
+        ("encrypted_entry.xlsx", "引言", INTRO_PART, "已加密", "重新保存"),
+    ),
+    Case(
+        "renamed_sheet_part_30k_rows",
+        _raw(
+            "renamed_rows",
+            lambda: _renamed_part("".join(f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(100, 30_100))),
+        ),
+        "refused",
+        ("renamed_rows.xlsx", "引言", "A20001", "删除"),
+    ),
+    Case(
+        "renamed_sheet_part_stray_value",
+        _raw(
+            "renamed_stray",
+            lambda: _renamed_part('<row r="1048576"><c r="A1048576" t="inlineStr"><is><t> </t></is></c></row>'),
+        ),
+        "refused",
+        ("renamed_stray.xlsx", "引言", "A1048576"),
+    ),
     Case("macro_xlsm", _raw("macro", _macro, ".xlsm"), "cleaned", ("macro.xlsm", "R060", "从不运行宏", "已忽略")),
     # sheets that would make the reader walk a million rows
     Case(
@@ -398,6 +476,12 @@ CASES: tuple[Case, ...] = (
         _edit("renamed", _rename("主动公开", "主动公开情况")),
         "refused",
         ("renamed.xlsx", "缺少工作表", "主动公开", "主动公开情况"),
+    ),
+    Case(
+        "strict_open_xml",
+        _raw("strict", strict_workbook),
+        "refused",
+        ("strict.xlsx", "R070", "Strict Open XML 电子表格", "另存为", "Excel 工作簿(*.xlsx)"),
     ),
     Case("missing_sheet", _edit("missing", _drop("复议诉讼")), "refused", ("missing.xlsx", "缺少工作表", "复议诉讼")),
     Case("other_format_version", _other_format, "refused", ("other_format.xlsx", "申请情况")),

@@ -1,0 +1,94 @@
+"""`generate verify`: is this signed document exactly what that workbook produces?
+
+The document is regenerated from the workbook and compared with the file byte for byte (a DOCX
+part by part, so that a different zlib cannot make equal documents look different). When they
+differ, the provenance recorded in the file says whether the workbook, the program or the
+content itself is what changed.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+from .provenance import Provenance
+
+_EXPANDED_LIMIT = 256 << 20
+# What a reviewer calls the parts of a DOCX.
+_PARTS = {
+    "word/document.xml": "正文",
+    "docProps/core.xml": "文档属性",
+    "docProps/app.xml": "文档属性",
+    "docProps/custom.xml": "生成记录（自定义属性）",
+    "word/styles.xml": "样式",
+    "word/settings.xml": "页面与文档设置",
+}
+
+
+def _parts(data: bytes) -> list[tuple[str, bytes]] | None:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            if sum(i.file_size for i in z.infolist()) > _EXPANDED_LIMIT:
+                return None  # far larger than any report: not read into memory
+            return [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+        return None
+
+
+def _where(actual: bytes, expected: bytes, docx: bool) -> str:
+    """Which parts (DOCX) or from which line (HTML) the file differs."""
+    if docx:
+        got, want = _parts(actual), _parts(expected)
+        if got is None or want is None:
+            return "文件不是完整的 Word 文件"
+        got_d, want_d = dict(got), dict(want)
+        names = [n for n in dict.fromkeys([*want_d, *got_d]) if got_d.get(n) != want_d.get(n)]
+        if not names:
+            return "文件内部各部分的顺序不同"
+        return "不同之处在：" + "、".join(dict.fromkeys(_PARTS.get(n, n) for n in names))
+    a, e = actual.splitlines(), expected.splitlines()
+    line = next((i for i, (x, y) in enumerate(zip(a, e)) if x != y), min(len(a), len(e)))
+    return f"从第 {line + 1} 行起不同"
+
+
+def compare(
+    document: Path, workbook: Path, actual: bytes, expected: bytes, recorded: dict[str, str], now: Provenance
+) -> tuple[bool, list[str]]:
+    """(same, lines for the reviewer)."""
+    docx = document.suffix.lower() == ".docx"
+    same = actual == expected or (docx and _parts(actual) is not None and _parts(actual) == _parts(expected))
+    summary = f"工作簿 SHA-256 {now.workbook_sha256}，{now.program}，错误 {now.errors} 条、警告 {now.warnings} 条"
+    if same:
+        return True, [f"一致：{document} 正是工作簿 {workbook} 生成的文件（{summary}）。"]
+    lines = [f"不一致：{document} 不是工作簿 {workbook} 生成的结果。"]
+    rec_hash = recorded.get("nianbao-workbook-sha256", "")
+    if not rec_hash:
+        lines.append("  · 文件中没有生成记录：它不是本程序生成的，或是由没有生成记录的旧版本生成的，或生成后被改写过。")
+    elif rec_hash != now.workbook_sha256:
+        lines.append(
+            f"  · 工作簿不同：文件记录的工作簿 SHA-256 为 {rec_hash}，而 {workbook} 的是 {now.workbook_sha256}。"
+            "这份文件来自另一个工作簿，或工作簿在生成之后又被修改、保存过。"
+        )
+    else:
+        lines.append(
+            f"  · 内容不同：文件记录的工作簿正是 {workbook}，但文件内容与它生成的结果不一致"
+            f"（{_where(actual, expected, docx)}）。文件在生成之后被修改过，或生成时用了不同的模板。"
+        )
+    rec_prev = recorded.get("nianbao-previous-sha256", "")
+    if rec_hash and rec_prev != now.previous_sha256:
+        lines.append(
+            "  · 上一年度工作簿不同（跨年核对用的工作簿）：请用 --previous 指定生成时使用的上一年度工作簿。"
+            if rec_prev
+            else "  · 生成时没有使用上一年度工作簿，这次核验却找到了一个：请把它移开，或换一个文件夹核验。"
+        )
+    rec_templates = recorded.get("nianbao-templates-sha256", "")
+    if rec_templates and rec_templates != now.templates_sha256:
+        lines.append(
+            "  · 模板不同：生成时用的模板（templates/ 或 NIANBAO_TEMPLATES 指定的单位模板）与本机现在用的不一样。"
+            "请用生成时的模板核验。"
+        )
+    rec_program = recorded.get("nianbao-version", "")
+    if rec_program and rec_program != now.program:
+        lines.append(f"  · 生成程序版本不同：文件由 {rec_program} 生成，本机是 {now.program}。请用同一版本核验。")
+    return False, lines
