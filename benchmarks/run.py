@@ -174,11 +174,12 @@ def main(argv: list[str]) -> int:
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
     folders = {n: synthesise(n) for n in args.sizes}
     biggest = folders[max(folders)]
-    rv = read_validate(biggest, args.read)
-    print(
-        f"read+validate: {rv['one_process']:.1f} workbooks/s in one process ({rv['cpu_ms']:.0f} ms CPU each), "
-        f"{rv['every_core']:.1f} on every core"
-    )
+    rv = read_validate(biggest, args.read) if args.read else None
+    if rv:
+        print(
+            f"read+validate: {rv['one_process']:.1f} workbooks/s in one process ({rv['cpu_ms']:.0f} ms CPU each), "
+            f"{rv['every_core']:.1f} on every core"
+        )
     for n, folder in folders.items():
         m = rollup(folder)
         print(
