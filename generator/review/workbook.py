@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..diagnostics import sort_key
-from .model import HEADLINES, Review, Status, shown
+from .model import HEADLINES, Review, shown
 
 OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET = "概况", "问题清单", "数据来源"
 OVERVIEW_HEADER = ("序号", "单位名称", "类别", "状态", "纳入汇总", "错误", "警告", *HEADLINES, "文件", "说明")
@@ -127,11 +127,4 @@ def write_review_workbook(path: Path, review: Review) -> None:
     atomic_write(path, build_review_workbook(review).save)
 
 
-__all__ = [
-    "OVERVIEW_SHEET",
-    "FINDINGS_SHEET",
-    "PROVENANCE_SHEET",
-    "Status",
-    "build_review_workbook",
-    "write_review_workbook",
-]
+__all__ = ["FINDINGS_SHEET", "OVERVIEW_SHEET", "PROVENANCE_SHEET", "build_review_workbook", "write_review_workbook"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from ..formats.spec import FormatSpec
 from ..review import Entry, Provenance, ProvenanceColumn, Status
@@ -27,7 +27,6 @@ class Collected:
     entries: list[Entry]
     summer: Summer
     provenance: Provenance
-    reads: list[UnitRead] = field(default_factory=list)
 
     @property
     def complete(self) -> bool:

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FormatSpec, Kind
-from ..model import Number, State, Value, format_number
+from ..model import Number, State, Value
 from ..workbook.writer import TABLE_TOP
 from .units import Contribution, fields
 
@@ -109,7 +109,3 @@ def cell_of(spec: FormatSpec, table_id: str, key: str) -> str:
 
     info = spec.table(table_id).fields[key]
     return f"{get_column_letter(1 + info.col)}{TABLE_TOP + info.row}"
-
-
-def display(n: Number) -> str:
-    return format_number(n)
