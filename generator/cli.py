@@ -4,6 +4,8 @@
     generate --year 2020 --strict        write nothing when any 错误 is found
     generate check --year 2020           validate only
     generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
+    generate import report.html          a published report (HTML or DOCX) → inputs/<year>.xlsx
+    generate audit reports/              import each published report in memory, print every finding
     generate verify X.docx --input W     is X exactly what workbook W produces? (0 yes, 1 no)
 
 Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
@@ -73,6 +75,8 @@ _EPILOG = """命令：
   generate --year 2020           校验并生成 outputs/2020/ 下的 Word 和网页文件
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
+  generate import 报告.html       把已发布的报告（网页或 Word）导入为标准工作簿 inputs/<年度>.xlsx
+  generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题
   generate verify 文件.docx --input inputs/2020.xlsx
                                  核验 Word 或网页文件是否正是该工作簿生成的（一致 0，不一致 1）
   generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
@@ -93,6 +97,18 @@ def _parser(command: str) -> argparse.ArgumentParser:
     )
     o = p.add_argument_group("选项")
     o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
+    if command == "audit":
+        o.add_argument(
+            "paths", type=Path, nargs="+", metavar="路径", help="已发布报告（.html/.docx）或存放它们的文件夹"
+        )
+        o.add_argument("--jobs", type=int, metavar="N", help="同时处理的进程数（默认使用全部 CPU 核）")
+        return p
+    if command == "import":
+        o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）或 Word 文件（.docx）")
+        o.add_argument("--year", type=int, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
+        o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
+        o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
+        return p
     if command == "verify":
         o.add_argument("document", type=Path, metavar="文件", help="要核验的 Word（.docx）或网页（.html）文件")
     o.add_argument(
@@ -125,7 +141,11 @@ def _parser(command: str) -> argparse.ArgumentParser:
         add_arguments(o, command)
     if command == "init":
         o.add_argument(
-            "--from", dest="source", type=Path, metavar="XLSX", help="上一年度工作簿，用于结转单位信息和上年数据"
+            "--from",
+            dest="source",
+            type=Path,
+            metavar="XLSX",
+            help="上一年度工作簿（或已发布的上一年度报告 .html/.docx），用于结转单位信息和上年数据",
         )
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
@@ -272,6 +292,45 @@ def cmd_init(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_import(args: argparse.Namespace) -> int:
+    from .importer import import_report
+    from .importer.workbook import write_imported
+
+    report, findings = import_report(args.file, args.year)
+    target = args.output or Path(f"inputs/{report.year}.xlsx")
+    if target.exists() and not args.force:
+        raise UserError(
+            f"{target} 已经存在，为防止覆盖已填写的内容，没有写入。确需覆盖请加 --force，或用 --output 写到别处。"
+        )
+    try:
+        write_imported(target, report)
+    except OSError as exc:
+        raise UserError(
+            f"无法写入工作簿 {target}：{describe(exc)}。没有写出任何文件。也可用 --output 换一个位置。"
+        ) from None
+    for d in sorted(findings, key=sort_key):
+        print(d.format())
+    command = f"generate check --year {report.year}"
+    if target != Path(f"inputs/{report.year}.xlsx"):
+        command += f" --input {target}"
+    print(
+        f"已导入：{args.file} → {target}（{report.year} 年度，{report.spec.document} 格式）。"
+        f"请对照原报告核对上面列出的问题，补填单位信息，然后运行 {command}。"
+    )
+    return EXIT_OK
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from .importer.audit import ERRORS, UNREADABLE, audit_paths, collect, print_audit
+
+    files, missing = collect(args.paths)
+    if not files:
+        raise UserError("没有找到要核查的报告（.html、.htm、.shtml、.docx）：" + "、".join(str(p) for p in args.paths))
+    entries = audit_paths(files, args.jobs)
+    print_audit(entries, missing)
+    return EXIT_FINDINGS if missing or any(e.status in (ERRORS, UNREADABLE) for e in entries) else EXIT_OK
+
+
 def cmd_verify(args: argparse.Namespace) -> int:
     """Regenerate the document from the workbook and say whether the file is exactly that."""
     from zipfile import BadZipFile
@@ -303,11 +362,20 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if same else EXIT_FINDINGS
 
 
-COMMANDS = {"generate": cmd_generate, "check": cmd_check, "init": cmd_init, "verify": cmd_verify}
+COMMANDS = {
+    "generate": cmd_generate,
+    "check": cmd_check,
+    "init": cmd_init,
+    "verify": cmd_verify,
+    "import": cmd_import,
+    "audit": cmd_audit,
+}
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init", "verify", *OFFICE_COMMANDS) else "generate"
+    command = (
+        argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit", *OFFICE_COMMANDS) else "generate"
+    )
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
     if command in OFFICE_COMMANDS:
@@ -319,7 +387,7 @@ def run(argv: list[str]) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     """--format json, judged from the words alone: a refusal may come before argparse has finished."""
-    if argv and argv[0] in ("init", "verify"):
+    if argv and argv[0] in ("init", "verify", "import", "audit"):
         return False
     return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
 
@@ -346,7 +414,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"错误：{exc}", file=sys.stderr)
         code = EXIT_INPUT
     except InputError as exc:
-        print("错误：工作簿无法读取，未生成任何文件。请按下列提示修改后重试：", file=sys.stderr)
+        if argv and argv[0] == "import":
+            print("错误：报告无法导入，没有写出任何文件：", file=sys.stderr)
+        else:
+            print("错误：工作簿无法读取，未生成任何文件。请按下列提示修改后重试：", file=sys.stderr)
         for d in exc.diagnostics:
             print(f"  {d.format()}", file=sys.stderr)
         code = EXIT_INPUT

@@ -19,6 +19,7 @@ sys.path.insert(0, str(ROOT))
 
 from generator.formats import format_for_year  # noqa: E402
 from generator.formats.common import APPLICANT_COLUMNS  # noqa: E402
+from generator.init_workbook import standard_intro  # noqa: E402
 from generator.model import (  # noqa: E402
     Number,
     Paragraph,
@@ -149,8 +150,10 @@ def build_report() -> Report:
             pending.remove(rule)
     missing = [(t.id, k) for t in SPEC.tables for k in t.fields if k not in tables[t.id]]
     assert not missing, missing
+    # The 引言 ends with the standard paragraph, as `generate init` writes it from the unit's details.
+    texts = {**TEXT, "intro": [*TEXT["intro"], standard_intro(UNIT, YEAR)]}
     sections = {
-        n.key: Section(n.key, paragraphs=[Paragraph(t, detect_level(t)) for t in TEXT[n.key]], sheet=n.sheet)
+        n.key: Section(n.key, paragraphs=[Paragraph(t, detect_level(t)) for t in texts[n.key]], sheet=n.sheet)
         for n in NARRATIVE_SHEETS
     }
     return Report(spec=SPEC, unit=UNIT, sections=sections, tables=tables, year=YEAR)

@@ -131,7 +131,8 @@ def main() -> None:
     unit = unit_from(standard[0], closing)
     problems_title = full_width(blocks["part5"][0].split("、", 1)[1])
     sections = {
-        "intro": Section("intro", paragraphs=paragraphs([p for p in blocks["intro"] if p not in standard])),
+        # The standard paragraph stays where the seed has it: the 引言 sheet holds what is published.
+        "intro": Section("intro", paragraphs=paragraphs(blocks["intro"])),
         "overview": Section("overview", paragraphs=paragraphs(blocks["part1"][1:])),
         "problems": Section("problems", title=problems_title, paragraphs=paragraphs(blocks["part5"][1:])),
         "other": Section("other", paragraphs=paragraphs(blocks["part6"][1:-2])),

@@ -30,8 +30,9 @@ PAYLOADS = (
     "𠀀𪚥😀",
 )
 PAYLOAD = "".join(PAYLOADS)
-# Fields the report prints (单位名称 is printed only when 报告标题 is left blank).
-SHOWN = ("报告标题", "网站名称", "网站网址", "联系单位", "通讯地址", "联系电话", "传真", "落款单位", "标题", "正文")
+# Fields the report prints (单位名称 is printed only when 报告标题 is left blank; the contact
+# details reach the report only as the clerk's own 引言 text, which is 正文).
+SHOWN = ("报告标题", "落款单位", "标题", "正文")
 
 
 class _Page(HTMLParser):

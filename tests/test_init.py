@@ -20,7 +20,8 @@ from workbook_support import INPUTS, convert, meaning, read
 
 from generator.cli import main as generate_main
 from generator.formats import format_for_year
-from generator.model import Report, State, Value
+from generator.init_workbook import standard_intro
+from generator.model import Report, State, UnitInfo, Value
 from generator.validate import validate
 from generator.workbook.layout import INSTRUCTIONS_SHEET, REFERENCE_SHEET
 from generator.workbook.writer import TABLE_TOP, write_workbook
@@ -70,7 +71,11 @@ def test_blank_workbook_reads_back_empty(tmp_path: Path, year: int) -> None:
     report = read(target, year)
     spec = report.spec
     assert report.unit.year == year and report.unit.name == "" and report.unit.date is None
-    assert all(not s.paragraphs and not s.title for s in report.sections.values())
+    intro = report.sections["intro"].paragraphs
+    assert all(not s.paragraphs and not s.title for k, s in report.sections.items() if k != "intro")
+    # The standard paragraph is there to read and edit, its details marked for the clerk to fill.
+    assert [p.text for p in intro] == [standard_intro(UnitInfo(), year)]
+    assert f"统计时间自{year}年1月1日起至{year}年12月31日" in intro[0].text and "电话：××" in intro[0].text
     for table in spec.tables:
         for key, v in report.tables[table.id].items():
             if (table.id, key) in spec.total_fields:
@@ -79,7 +84,8 @@ def test_blank_workbook_reads_back_empty(tmp_path: Path, year: int) -> None:
                 assert v.state is State.BLANK, (table.id, key)
     findings = validate(report)
     allowed = {"V1", "V2", "L2"} | ({"F2"} if spec.id == "2021" else set())
-    assert {d.code for d in findings} <= allowed
+    assert {d.code for d in findings if d.code != "L1"} <= allowed
+    assert [(d.code, d.sheet) for d in findings if d.code == "L1"] == [("L1", "引言")]  # ×× until filled in
     blank_inputs = {
         (t.sheet, report.tables[t.id][k].cell)
         for t in spec.tables
@@ -203,8 +209,13 @@ def test_carry_forward_within_the_2019_format(tmp_path: Path, capsys) -> None:
     assert report.unit.name == "漳平市人民政府" and report.unit.phone == "0597-7529949"
     assert report.unit.year == 2020 and report.unit.date is None
     assert report.unit.title == "漳平市人民政府2020年政府信息公开工作年度报告"
-    # Narrative is offered for reference only: the reader sees none of it.
-    assert all(not s.paragraphs for s in report.sections.values())
+    # Narrative is offered for reference only: the reader sees none of it, except the standard
+    # paragraph of the 引言, written afresh for this year from the carried unit information.
+    assert all(not s.paragraphs for k, s in report.sections.items() if k != "intro")
+    (intro,) = report.sections["intro"].paragraphs
+    assert intro.text == standard_intro(report.unit, 2020)
+    assert "统计时间自2020年1月1日起至2020年12月31日" in intro.text and "电话：0597-7529949" in intro.text
+    assert "××" not in intro.text
     reference = [c.value for c in load_workbook(target)[REFERENCE_SHEET]["A"] if c.value]
     last_year = read(prev, 2019).sections["problems"].paragraphs
     assert [p.text for p in last_year] and all(p.text in reference for p in last_year)

@@ -113,7 +113,10 @@ def default_unit(year: int) -> UnitInfo:
 
 def default_sections(spec: FormatSpec) -> dict[str, Section]:
     texts = {
-        "intro": ["本报告根据《中华人民共和国政府信息公开条例》编制。"],
+        "intro": [
+            "本报告根据《中华人民共和国政府信息公开条例》编制。",
+            "本报告电子版可在某县人民政府网站（网址：http://www.example.gov.cn）下载，联系电话：010-12345678。",
+        ],
         "overview": ["（一）主动公开", "本年度依法主动公开政府信息，及时回应社会关切。"],
         "problems": [
             "（一）存在的主要问题",

@@ -5,7 +5,10 @@ The look comes from templates/docx_style.toml; the words from the outline.
 
 from __future__ import annotations
 
+import json
 import math
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -13,6 +16,7 @@ from docx import Document
 from docx.enum.section import WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
 from ..provenance import Provenance
@@ -21,6 +25,7 @@ from . import docx_package, oxml
 from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
+SECTION_TAG = qn("w:sectPr")
 RUN_IN_STYLE = "段首标题 {}"  # character style of a run-in heading of level 1–3
 # templates/docx_style.toml [draft], for a unit's own copy of the file written before it existed.
 DRAFT_DEFAULTS = {
@@ -149,8 +154,12 @@ def _setup_page(doc, st: dict[str, Any]) -> None:
         _run(para, f" {dash}", font)
 
 
-def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
-    """A draft shows what is wrong on every page: a red notice in the header and a watermark."""
+def _mark_draft(doc, notice: str, st: dict[str, Any]) -> list:
+    """A draft shows what is wrong on every page: a red notice in the header and a watermark.
+
+    Returns the runs holding the notice, for a template document to reword per report.
+    """
+    notices = []
     d = {**DRAFT_DEFAULTS, **st.get("draft", {})}
     p = st["page"]
     width_pt = (p["width_mm"] - p["left_mm"] - p["right_mm"]) * 72 / 25.4 * 0.9
@@ -162,6 +171,7 @@ def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
         para.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
         oxml.set_first_line_chars(para._p, 0, 0)
         run = _run(para, notice, d["font"])
+        notices.append(run)
         run.font.size = Pt(d["size_pt"])
         run.font.bold = True
         run.font.color.rgb = RGBColor.from_string(d["color"])
@@ -169,6 +179,7 @@ def _mark_draft(doc, notice: str, st: dict[str, Any]) -> None:
         if mark:
             run = oxml.watermark_run(mark, d["watermark_font"], d["watermark_color"], width_pt, width_pt / 2, number)
             para._p.append(run)
+    return notices
 
 
 def _text_width_twips(st: dict[str, Any]) -> int:
@@ -295,23 +306,64 @@ def _add_title(doc, text: str, unit_name: str, st: dict[str, Any]) -> None:
         _run(p, text, *fonts)
 
 
+@dataclass
+class _Template:
+    """A document with the styles, page, footers (and a draft's header) set up, reused per report."""
+
+    doc: Any
+    notices: list  # the draft header's notice runs
+    static: dict[str, bytes] = field(default_factory=dict)  # bytes of parts every report shares
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+# Setting up styles and page through python-docx, parsing its template and serialising the
+# unchanged parts cost most of a render: done once per style, draft-ness and provenance.
+_TEMPLATES: dict[tuple[str, bool, bool], _Template] = {}
+
+
+def _template(st: dict[str, Any], draft: bool, provenance: bool) -> _Template:
+    key = (json.dumps(st, sort_keys=True, ensure_ascii=False, default=str), draft, provenance)
+    template = _TEMPLATES.get(key)
+    if template is None:
+        doc = Document()
+        _setup_styles(doc, st)
+        _setup_page(doc, st)
+        notices = _mark_draft(doc, "", st) if draft else []
+        template = _TEMPLATES.setdefault(key, _Template(doc, notices))
+    return template
+
+
+def _clear_body(doc) -> None:
+    """Empty the body but for its section properties (page set-up, footers, headers)."""
+    body = doc.element.body
+    section = body.find(SECTION_TAG)
+    body.clear()  # removing children one by one costs more than the whole render of a report
+    if section is not None:
+        body.append(section)
+
+
 def render_docx(
     outline: Outline, out: BinaryIO, style: dict[str, Any] | None = None, provenance: Provenance | None = None
 ) -> None:
     """Write the document to a binary file object: the same outline and provenance, the same bytes."""
     st = style or load_style()
-    doc = Document()
-    _setup_styles(doc, st)
-    _setup_page(doc, st)
-    docx_package.set_properties(doc, outline.title, outline.unit_name, outline.date, provenance)
-    body = doc.paragraphs[0] if doc.paragraphs else None
-    if body is not None:
-        body._p.getparent().remove(body._p)
+    template = _template(st, bool(outline.draft), provenance is not None)
+    with template.lock:
+        doc = template.doc
+        _clear_body(doc)
+        for run in template.notices:
+            run.text = outline.draft
+        docx_package.set_properties(doc, outline.title, outline.unit_name, outline.date, provenance)
+        _add_blocks(doc, outline, st)
+        docx_package.save(doc, out, outline.date, template.static)
+
+
+def _add_blocks(doc, outline: Outline, st: dict[str, Any]) -> None:
     ids = {name: doc.styles[name].style_id for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "落款")}
     latin = st["body"].get("fallback")
     body_fonts = (st["body"]["font"], latin)
     heading_fonts = {level: (st[f"heading{level}"]["font"], latin) for level in (1, 2, 3)}
-    run_in = {level: doc.styles[RUN_IN_STYLE.format(level)] for level in (1, 2, 3)}
+    run_in = {level: doc.styles[RUN_IN_STYLE.format(level)].style_id for level in (1, 2, 3)}
     for block in outline.blocks:
         if isinstance(block, Title):
             _add_title(doc, block.text, outline.unit_name, st)
@@ -321,7 +373,8 @@ def render_docx(
         elif isinstance(block, Para) and block.lead:
             level = min(block.level, 3)
             p = _add_paragraph(doc, "", ids["Normal"], body_fonts)
-            _run(p, block.lead, *heading_fonts[level]).style = run_in[level]
+            # By id: python-docx's run.style setter scans every style for the default one.
+            _run(p, block.lead, *heading_fonts[level])._r.get_or_add_rPr().style = run_in[level]
             _run(p, block.body, *body_fonts)
         elif isinstance(block, Para):
             _add_paragraph(doc, block.text, ids["Normal"], body_fonts)
@@ -333,6 +386,3 @@ def render_docx(
                 p = _add_paragraph(doc, line, ids["落款"], body_fonts)
                 if i == 0:
                     p.paragraph_format.space_before = space
-    if outline.draft:
-        _mark_draft(doc, outline.draft, st)
-    docx_package.save(doc, out, outline.date)

@@ -19,6 +19,7 @@ from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part
+from docx.opc.pkgwriter import _ContentTypesItem
 
 from ..provenance import Provenance, tool_version
 
@@ -75,21 +76,46 @@ def set_properties(doc, title: str, unit_name: str, date: dt.date | None, proven
             "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
             f'<Properties xmlns="{_CUSTOM}" xmlns:vt="{_VT}">{props}</Properties>'
         ).encode("utf-8")
-        part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
-        package.relate_to(part, RT.CUSTOM_PROPERTIES)
+        existing = next((r.target_part for r in package.rels.values() if r.reltype == RT.CUSTOM_PROPERTIES), None)
+        if existing is not None:  # a template document rendering its next report
+            existing._blob = blob
+        else:
+            part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+            package.relate_to(part, RT.CUSTOM_PROPERTIES)
 
 
-def save(doc, out: BinaryIO, date: dt.date | None = None) -> None:
-    """Save with every zip entry stamped 成文日期 (or 1980-01-01), in python-docx's fixed order."""
-    raw = io.BytesIO()
-    doc.save(raw)
+def save(doc, out: BinaryIO, date: dt.date | None = None, static: dict[str, bytes] | None = None) -> None:
+    """Write the package with every zip entry stamped 成文日期 (or 1980-01-01), in python-docx's order.
+
+    static, when given, caches the bytes of parts that are the same in every report rendered from
+    one template document (styles, settings, footers…): filled on first use, reused after.
+    """
+    package = doc.part.package
+    parts = list(package.iter_parts())
     stamp = (date.year, date.month, date.day, 0, 0, 0) if date and date.year >= 1980 else _EPOCH
     result = io.BytesIO()
-    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(result, "w") as dst:
-        for info in src.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+    with zipfile.ZipFile(result, "w") as zf:
+
+        def put(name: str, blob: bytes) -> None:
+            entry = zipfile.ZipInfo(name, date_time=stamp)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = 0  # the same bytes on Windows and Linux
             entry.external_attr = 0
-            dst.writestr(entry, src.read(info.filename), compresslevel=6)
+            zf.writestr(entry, blob, compresslevel=6)
+
+        put("[Content_Types].xml", _ContentTypesItem.from_parts(parts).blob)
+        put("_rels/.rels", package.rels.xml)
+        for part in parts:
+            name = part.partname.membername
+            if static is None or name in _PER_REPORT or name.startswith("word/header"):
+                blob = part.blob
+            else:
+                blob = static.get(name) or static.setdefault(name, part.blob)
+            put(name, blob)
+            if len(part.rels):
+                put(part.partname.rels_uri.membername, part.rels.xml)
     out.write(result.getvalue())
+
+
+# Parts that differ from report to report (headers too: a draft's notice counts its errors).
+_PER_REPORT = frozenset({"word/document.xml", "docProps/core.xml", "docProps/custom.xml", "docProps/app.xml"})

@@ -170,8 +170,8 @@ def build_outline(report: Report, wording: Wording | None = None, *, errors: int
     outline = Outline(title=title, year=year, unit_name=unit.name, date=unit.date, errors=errors, draft=draft)
     blocks = outline.blocks
     blocks.append(Title(title))
+    # The intro is what the clerk left in the 引言 sheet, standard paragraph included (init writes it).
     blocks.extend(_narrative_blocks(report.sections["intro"].paragraphs))
-    blocks.append(Para(w.standard_intro(unit, year)))
     tables = {t.part: t for t in report.spec.tables}
     narrative = {1: "overview", 5: "problems", 6: "other"}
     for part in range(1, 7):

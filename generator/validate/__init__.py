@@ -14,6 +14,7 @@ from .arithmetic import check_active, check_balances, check_sums
 from .context import Ctx
 from .crossyear import check_previous
 from .inputs import check_tables, check_unit, check_year_and_date
+from .structure import check_intro, check_part_headings, check_period
 from .text import (
     check_breakdowns,
     check_claims,
@@ -31,6 +32,7 @@ def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]
     findings = [
         *check_unit(ctx),
         *check_year_and_date(ctx),
+        *check_period(ctx),
         *check_tables(ctx),
         *check_sums(ctx),
         *check_balances(ctx),
@@ -39,6 +41,8 @@ def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]
         *check_breakdowns(ctx),
         *check_percentages(ctx),
         *check_leftovers(ctx),
+        *check_intro(ctx),
+        *check_part_headings(ctx),
         *check_format_text(ctx),
     ]
     if previous is not None:

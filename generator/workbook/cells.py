@@ -6,11 +6,12 @@ import datetime as dt
 import re
 import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from ..diagnostics import Severity
 from ..formats.spec import Kind
 from ..model import State, Value
+from ..narrative import strip_invisible, visible
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -35,6 +36,10 @@ class Parsed:
     # How much the note matters: a number merely stored as text is a 提示; anything that was
     # rewritten (full-width digits, separators, a dropped unit) is a 警告 the clerk should see.
     severity: Severity = Severity.WARNING
+    # A stored binary fraction printed at the precision the format allows: what changed, and
+    # how much it matters (an Excel rounding artefact is a 提示, a dropped fraction of a 分 a 警告).
+    rounded: str = ""
+    rounded_severity: Severity = Severity.INFO
 
 
 def _cleaned(value: Value, notes: list[str]) -> Parsed:
@@ -78,12 +83,42 @@ def _sane(parsed: Parsed) -> Parsed:
     return parsed
 
 
-def parse_cell(raw: object, kind: Kind, data_type: str = "n") -> Parsed:
-    """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b")."""
-    return _sane(_parse_cell(raw, kind, data_type))
+def parse_cell(raw: object, kind: Kind, data_type: str = "n", unit: str = "") -> Parsed:
+    """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b");
+    unit is the unit the format fixes for an amount (万元), which decides its precision."""
+    return _sane(_parse_cell(raw, kind, data_type, unit))
 
 
-def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
+# Excel keeps 15 significant digits: beyond them a stored double is binary noise (0.1 + 0.2 is
+# stored as 0.30000000000000004). Money is not counted below 1 分.
+EXCEL_SIGNIFICANT = 15
+CENT = {"万元": Decimal("0.000001"), "元": Decimal("0.01")}
+
+
+def _from_float(raw: float, kind: Kind, unit: str) -> Parsed:
+    """A stored number at the precision the format allows, saying when that changed it."""
+    stored = Decimal(repr(raw))
+    number = Decimal(format(raw, f".{EXCEL_SIGNIFICANT}g"))
+    parsed = Parsed(None)
+    if number != stored:
+        parsed.rounded = f"保存的数值是 {format(stored, 'f')}（Excel 计算或保存产生的二进制误差），报告中按 {format(number, 'f')} 印出"
+    cent = CENT.get(unit) if kind is Kind.AMOUNT else None
+    if cent is not None and number.as_tuple().exponent < cent.as_tuple().exponent:  # type: ignore[operator]
+        to_cent = number.quantize(cent, rounding=ROUND_HALF_UP)
+        parsed.rounded = f"金额 {format(number, 'f')}{unit} 精确到分，报告中按 {format(to_cent, 'f')} 印出（四舍五入）"
+        parsed.rounded_severity = Severity.WARNING
+        number = to_cent
+    integral = kind in (Kind.COUNT, Kind.DELTA) and number == number.to_integral_value()
+    parsed.value = Value(State.NUMBER, int(number) if integral else number, raw=raw)
+    return parsed
+
+
+def _other_digits(text: str) -> str:
+    """Digits of other scripts (١٢, १२) as ASCII; the rest unchanged."""
+    return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
+
+
+def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Parsed:
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return Parsed(Value(State.BLANK, raw=raw))
     if data_type == "e" or (isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS):
@@ -97,15 +132,23 @@ def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
             return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
         if raw.is_integer():
             return Parsed(Value(State.NUMBER, int(raw), raw=raw))
-        return Parsed(Value(State.NUMBER, Decimal(repr(raw)), raw=raw))
+        return _from_float(raw, kind, unit)
     if isinstance(raw, Decimal):
         integral = kind in (Kind.COUNT, Kind.DELTA) and raw.is_finite() and raw == raw.to_integral_value()
         return Parsed(Value(State.NUMBER, int(raw) if integral else raw, raw=raw))
     text = str(raw)
-    norm = unicodedata.normalize("NFKC", text).strip()
     notes = []
-    if norm != text.strip():
+    seen, hidden = strip_invisible(text)
+    if hidden:
+        notes.append(f"删除了看不见的字符（{hidden}）")
+    norm = unicodedata.normalize("NFKC", seen).strip()
+    if norm != seen.strip():
         notes.append("全角字符已转为半角")
+    ascii_digits = _other_digits(norm)
+    if ascii_digits != norm:
+        shown = "".join(ch for ch in norm if ch.isdigit() and not ch.isascii())
+        notes.append(f"其他文字的数字（{shown}）已按阿拉伯数字读取，请核对")
+        norm = ascii_digits
     if norm.translate(_MINUS) != norm and len(norm) < 40:
         norm = norm.translate(_MINUS)
         notes.append("负号“−”已按减号读取")
@@ -132,4 +175,4 @@ def _parse_cell(raw: object, kind: Kind, data_type: str) -> Parsed:
     hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
     if kind is Kind.AMOUNT_TEXT:
         hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"
-    return Parsed(None, problem=f"应填写数字，实际为「{text}」（{hint}）")
+    return Parsed(None, problem=f"应填写数字，实际为「{visible(text)}」（{hint}）")

@@ -45,7 +45,11 @@ class NarrativeSheet:
 
 NARRATIVE_SHEETS: tuple[NarrativeSheet, ...] = (
     NarrativeSheet(
-        "intro", "引言", None, "报告开头的说明文字（可留空）。联系方式等标准段落由程序根据“单位信息”自动生成。"
+        "intro",
+        "引言",
+        None,
+        "报告开头的说明文字。生成工作簿时已按“单位信息”写好报告构成、统计时间、网址和联系方式的标准段落，"
+        "可以修改或删除：这里的文字就是报告中的文字，程序不会另外添加。",
     ),
     NarrativeSheet(
         "overview", "总体情况", 1, "“一、总体情况”的内容：主动公开、依申请公开、政府信息管理、平台建设、监督保障等。"
@@ -57,5 +61,8 @@ NARRATIVE_SHEETS: tuple[NarrativeSheet, ...] = (
 )
 
 NARRATIVE_TITLE_LABEL = "本部分标题"
+# Row 1 of a narrative sheet reads “<heading> —— <hint>”; the hint beside the title starts so.
+NARRATIVE_BANNER_SEP = " —— "
+TITLE_HINT_PREFIX = "可留空：使用规定标题"
 NARRATIVE_TEXT_HEADER = "内容"
 NARRATIVE_LEVEL_HEADER = "级别"

@@ -8,31 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
-from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import coordinate_to_tuple
-from openpyxl.workbook.workbook import Workbook
-from openpyxl.worksheet.worksheet import Worksheet
 
 from ..diagnostics import Diagnostic, InputError, Severity
 from ..formats import FORMATS
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
-from ..narrative import clean_text, detect_level, split_paragraphs
-from . import guard
+from ..narrative import clean_text, detect_level, one_line, split_paragraphs, visible
+from . import guard, textcells, xlsx
 from .cells import EXCEL_ERRORS, normalize, parse_cell
 from .layout import (
+    NARRATIVE_BANNER_SEP,
     NARRATIVE_LEVEL_HEADER,
     NARRATIVE_SHEETS,
     NARRATIVE_TEXT_HEADER,
     NARRATIVE_TITLE_LABEL,
+    TITLE_HINT_PREFIX,
     UNIT_FIELDS,
     UNIT_SHEET,
 )
+from .xlsx import Book, Sheet
 
 
 class _Problems:
@@ -55,38 +54,27 @@ class _Problems:
 
 
 class _SavedResults:
-    """Excel's saved results of formulas, from a data_only copy opened on first need."""
+    """Excel's saved results of formulas: read with the cells, in the same pass."""
 
-    def __init__(self, path: Path, problems: _Problems, sheets: list[str], tables: frozenset[str]):
-        self.path, self.problems, self.sheets, self.tables = path, problems, sheets, tables
-        self._wb: Workbook | None = None
+    def __init__(self, wb: Book):
+        self.wb = wb
 
     def value(self, sheet: str, coord: str) -> object:
-        if self._wb is None:
-            self._wb, warned = open_workbook(self.path, data_only=True)
-            _report_load_warnings(self._wb, warned, self.sheets, self.problems, self.tables)
-        return self._wb[sheet][coord].value
+        return self.wb[sheet][coord].cached
 
 
-def open_workbook(
-    path: Path, data_only: bool = False, notes: list[Diagnostic] | None = None
-) -> tuple[Workbook, list[str]]:
-    """Open in memory after the guard's checks; the file on disk is never written.
+def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
+    """Read the cells in memory after the guard's checks; the file on disk is never written.
 
     notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
-    Returns the workbook and what openpyxl warned about while loading it (English, for
-    _report_load_warnings to translate or drop: it must never reach the clerk's terminal).
     """
     result = guard.inspect(path)
     if notes is not None:
         notes.extend(result.notes)
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            # A file object, not a path: openpyxl would refuse a valid workbook named .XLSX or .tmp.
-            with path.open("rb") as fh:
-                wb = load_workbook(fh, data_only=data_only, keep_vba=False, keep_links=False)
-    except Exception as exc:  # noqa: BLE001 — only openpyxl parsing the file runs here: whatever it raises, the file is damaged
+        with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
+            wb = xlsx.load(zf)
+    except Exception as exc:  # noqa: BLE001 — only parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
             [
                 Diagnostic(
@@ -98,66 +86,40 @@ def open_workbook(
             ]
         ) from None
     for sheet, last in result.trim_rows.items():
-        if sheet in wb.sheetnames:
+        if sheet in wb:
             _trim_empty_rows(wb[sheet], last)
-    return wb, [str(w.message) for w in caught]
+    return wb
 
 
-# openpyxl warns in English about what it drops while loading. Most of it is look or behaviour
-# that never reaches a report (data validation and conditional formatting extensions, styles,
-# print areas, defined names, comments on merged cells, headers and footers, images); a sheet it
-# drops is reported as missing by the reader. Two warnings touch content and are translated.
-_DATE_OUT_OF_RANGE = re.compile(r"Cell ([A-Z]{1,3}\d+) is marked as a date but the serial value (\S+) is outside")
-_SHAPES_LOST = "Shapes and drawings will be lost"
-
-
-def _report_load_warnings(
-    wb: Workbook, warned: list[str], sheets: list[str], problems: _Problems, tables: frozenset[str] = frozenset()
-) -> None:
-    """Turn openpyxl's load warnings about cells the reader reads into located Chinese findings.
+def _report_load_problems(wb: Book, sheets: list[str], problems: _Problems, tables: frozenset[str]) -> None:
+    """Dates Excel cannot show and text in shapes: located Chinese findings.
 
     tables: sheets laid out as mandated tables, where a refused cell is left as it is (emptied,
     it could make its row look like one the clerk inserted).
     """
-    shapes_noted = False
-    for message in warned:
-        m = _DATE_OUT_OF_RANGE.search(message)
-        if m:
-            _refuse_date_out_of_range(wb, m.group(1), m.group(2), sheets, problems, tables)
-        elif _SHAPES_LOST in message and not shapes_noted:
-            shapes_noted = True
-            problems.note(
-                "R063",
-                Severity.WARNING,
-                "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
-            )
-
-
-def _refuse_date_out_of_range(
-    wb: Workbook, coord: str, serial: str, sheets: list[str], problems: _Problems, tables: frozenset[str]
-) -> None:
-    """openpyxl turned the cell into #VALUE!; the warning names no sheet, so find the cell it made."""
-    key = coordinate_to_tuple(coord)
-    for name in sheets:
-        cell = wb[name]._cells.get(key)  # noqa: SLF001 — looking must not create the cell
-        if cell is None or cell.data_type != "e":
+    for bad in wb.bad_dates:
+        if bad.sheet not in sheets:
             continue
         problems.fail(
             "R062",
-            f"单元格设置了日期格式，但其中的数值 {serial} 超出了日期范围（Excel 中显示为 ####），无法读取。"
+            f"单元格设置了日期格式，但其中的数值 {bad.serial} 超出了日期范围（Excel 中显示为 ####），无法读取。"
             "请填写正确的日期；要填数字的单元格，请把单元格格式改为“常规”或“数值”。",
-            name,
-            coord,
+            bad.sheet,
+            bad.coordinate,
         )
-        if name not in tables:
-            cell.value = None  # this finding speaks for the cell; later checks would only repeat it
+        if bad.sheet not in tables:
+            wb[bad.sheet][bad.coordinate].value = None  # this finding speaks for the cell
+    if any(ws.has_shapes for ws in wb.worksheets):
+        problems.note(
+            "R063",
+            Severity.WARNING,
+            "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
+        )
 
 
-def _trim_empty_rows(ws: Worksheet, last: int) -> None:
+def _trim_empty_rows(ws: Sheet, last: int) -> None:
     """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
-    cells = ws._cells  # noqa: SLF001 — openpyxl has no public way to drop cells
-    for key in [k for k, c in cells.items() if k[0] > last and c.value is None]:
-        del cells[key]
+    ws.forget([k for k, c in ws._cells.items() if k[0] > last and c.value is None])  # noqa: SLF001
 
 
 def _text(value: object) -> str:
@@ -168,7 +130,7 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
-def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
+def _find_label_row(ws: Sheet, label: str, col: int = 1) -> int | None:
     want = normalize(label)
     for r, (value,) in enumerate(ws.iter_rows(min_col=col, max_col=col, values_only=True), start=1):
         if value is not None and normalize(str(value)) == want:
@@ -176,7 +138,7 @@ def _find_label_row(ws: Worksheet, label: str, col: int = 1) -> int | None:
     return None
 
 
-def _typed(ws: Worksheet, r: int, c: int, raw: object, saved: _SavedResults, problems: _Problems) -> object:
+def _typed(ws: Sheet, r: int, c: int, raw: object, saved: _SavedResults, problems: _Problems) -> object:
     """What a text cell shows: its value, or for a formula Excel's saved result.
 
     A formula is never published as its text. values_only reading cannot tell a formula from
@@ -204,8 +166,62 @@ def _typed(ws: Worksheet, r: int, c: int, raw: object, saved: _SavedResults, pro
     return result
 
 
-def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults) -> UnitInfo:
+def _artefact(ws: Sheet, r: int, c: int, value: object, what: str, problems: _Problems) -> bool:
+    """Refuse a text cell Excel turned into a date, percentage, logical or error value (R033)."""
+    why = textcells.artefact(ws._cells.get((r, c)), value)  # noqa: SLF001 — looking must not create the cell
+    if why is None:
+        return False
+    problems.fail(
+        "R033",
+        f"{what}的单元格中是{why}，不是填写的文字，不能原样发布。"
+        "请把单元格格式设为“文本”后重新输入要发布的文字（或在内容前加英文单引号 '）。",
+        ws.title,
+        f"{get_column_letter(c)}{r}",
+    )
+    return True
+
+
+class _Unseen:
+    """Cells whose text reaches the report although Excel does not show it (R036, R037)."""
+
+    def __init__(self, ws: Sheet, problems: _Problems):
+        self.ws, self.problems, self.found = ws, problems, {"R036": [], "R037": []}
+
+    def check(self, r: int, c: int, what: str) -> None:
+        hidden = textcells.hidden(self.ws, r, c)
+        cell = self.ws._cells.get((r, c))  # noqa: SLF001
+        if hidden is not None:
+            self.found["R036"].append((f"{get_column_letter(c)}{r}", what, hidden))
+        elif cell is not None and (why := textcells.invisible(cell)) is not None:
+            self.found["R037"].append((f"{get_column_letter(c)}{r}", what, why))
+
+    def report(self) -> None:
+        for code, found in self.found.items():
+            for coord, what, why in found[:MAX_LISTED]:
+                self.problems.note(
+                    code,
+                    Severity.WARNING,
+                    f"{what}（{why}）在 Excel 中看不到，但会写入报告、在网站上公开。"
+                    + (
+                        "如果是内部备注，请删除；要发布的请取消隐藏，核对后再生成。"
+                        if code == "R036"
+                        else "如果是内部备注，请删除；要发布的请改为正常的格式和颜色，核对后再生成。"
+                    ),
+                    self.ws.title,
+                    coord,
+                )
+            if len(found) > MAX_LISTED:
+                self.problems.note(
+                    code,
+                    Severity.WARNING,
+                    f"另有 {len(found) - MAX_LISTED} 个单元格同样看不到但会写入报告。",
+                    self.ws.title,
+                )
+
+
+def _read_unit(ws: Sheet, problems: _Problems, saved: _SavedResults, year: int) -> UnitInfo:
     unit = UnitInfo()
+    unseen = _Unseen(ws, problems)
     rows = {
         normalize(_text(a)): (r, _typed(ws, r, 2, b, saved, problems))
         for r, (a, b) in enumerate(ws.iter_rows(min_col=1, max_col=2, values_only=True), 1)
@@ -233,12 +249,40 @@ def _read_unit(ws: Worksheet, problems: _Problems, saved: _SavedResults) -> Unit
                         "R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
                     )
                 unit.level = level
-        else:
+        elif not _artefact(ws, r, 2, raw, f"“{f.label}”", problems):
+            if f.attr in _CONTACTS and isinstance(raw, float) and raw.is_integer():
+                raw = int(raw)  # a phone number typed as a number: 5977529949, not 5977529949.0
             text, notes = clean_text(_text(raw))
             for n in notes:
                 problems.note("R020", Severity.WARNING, f"“{f.label}”中{n}。", UNIT_SHEET, cell)
-            setattr(unit, f.attr, " ".join(text.split()))
+            setattr(unit, f.attr, one_line(text))
+            why = textcells.contact_problem(f.attr, raw, getattr(unit, f.attr)) if f.attr in _CONTACTS else None
+            if why is not None:
+                problems.note("R015", Severity.WARNING, f"{why}。", UNIT_SHEET, cell)
+        if raw not in (None, "") and f.attr not in ("year", "date", "level"):
+            unseen.check(r, 2, f"“{f.label}”")
+    unseen.report()
+    _refuse_title_of_another_year(unit.title, year, rows.get(normalize("报告标题")), problems)
     return unit
+
+
+# Contact fields: numbers are expected there (postcode, phone), so they are checked, not refused.
+_CONTACTS = ("postcode", "phone", "fax")
+
+
+def _refuse_title_of_another_year(title: str, year: int, hit: tuple[int, object] | None, problems: _Problems) -> None:
+    """A title naming another year would publish last year's heading under this year's file (R014)."""
+    named = textcells.years_named(title)
+    if not named or year in named:
+        return
+    others = "、".join(str(y) for y in dict.fromkeys(named))
+    problems.fail(
+        "R014",
+        f"报告标题「{title}」写的是 {others} 年，但本次生成的是 {year} 年度的报告。"
+        f"请改正标题中的年份，或清空“报告标题”使用自动生成的标题。",
+        UNIT_SHEET,
+        f"B{hit[0]}" if hit else "",
+    )
 
 
 def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
@@ -247,7 +291,7 @@ def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
     text = normalize(_text(raw)).removesuffix("年").removesuffix("年度")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
-    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{raw}」。", UNIT_SHEET, cell)
+    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell)
     return None
 
 
@@ -265,18 +309,25 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
             return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
         except ValueError:
             pass
-    problems.fail("R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{raw}」。", UNIT_SHEET, cell)
+    problems.fail(
+        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell
+    )
     return None
 
 
-def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedResults) -> Section:
+def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResults) -> Section:
     section = Section(key=key, sheet=ws.title)
     title_row = _find_label_row(ws, NARRATIVE_TITLE_LABEL)
+    unseen = _Unseen(ws, problems)
     if title_row is not None:
-        title, notes = clean_text(_text(_typed(ws, title_row, 2, ws.cell(title_row, 2).value, saved, problems)))
-        for n in notes:
-            problems.note("R031", Severity.WARNING, f"本部分标题中{n}。", ws.title, f"B{title_row}")
-        section.title = " ".join(title.split())
+        value = _typed(ws, title_row, 2, ws.cell(title_row, 2).value, saved, problems)
+        if not _artefact(ws, title_row, 2, value, "本部分标题", problems):
+            title, notes = clean_text(_text(value))
+            for n in notes:
+                problems.note("R031", Severity.WARNING, f"本部分标题中{n}。", ws.title, f"B{title_row}")
+            section.title = one_line(title)
+            if section.title:
+                unseen.check(title_row, 2, "本部分标题")
     header = _find_label_row(ws, NARRATIVE_TEXT_HEADER)
     if header is None:
         problems.fail("R030", f"找不到 A 列标题为“{NARRATIVE_TEXT_HEADER}”的行；正文应从这一行下面开始填写。", ws.title)
@@ -285,7 +336,7 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedR
     number = 0
     for r, row in enumerate(ws.iter_rows(min_row=header + 1, max_col=2, values_only=True), start=header + 1):
         raw, level_raw = (_typed(ws, r, c, v, saved, problems) for c, v in enumerate((row + (None, None))[:2], 1))
-        if raw is None:
+        if raw is None or _artefact(ws, r, 1, raw, f"第 {r} 行的正文", problems):
             continue
         level_override = None
         if level_col_ok and level_raw not in (None, ""):
@@ -303,13 +354,52 @@ def _read_narrative(ws: Worksheet, key: str, problems: _Problems, saved: _SavedR
             number += 1
             for n in notes:
                 problems.note("R031", Severity.WARNING, f"第 {number} 段{n}。", ws.title, f"A{r}", paragraph=number)
+            if i == 0:
+                unseen.check(r, 1, f"第 {number} 段")
             level = level_override if (i == 0 and level_override is not None) else detect_level(para)
             section.paragraphs.append(Paragraph(para, level, r))
+    unseen.report()
     _note_ignored_columns(ws, header, 3 if level_col_ok else 2, problems)
+    _note_text_above(ws, header, title_row, 2 if level_col_ok else 1, problems)
     return section
 
 
-def _note_ignored_columns(ws: Worksheet, header: int, first_col: int, problems: _Problems) -> None:
+def _note_text_above(ws: Sheet, header: int, title_row: int | None, header_cols: int, problems: _Problems) -> None:
+    """Text above the 内容 header (a title typed in A2 or C2) is not in the report: say so (R038)."""
+    cells = ws._cells  # noqa: SLF001 — only existing cells
+    known = {(header, c) for c in range(1, header_cols + 1)}
+    if title_row is not None:
+        known |= {(title_row, 1), (title_row, 2)}
+    above = []
+    for (r, c), cell in sorted(cells.items()):
+        if r > header or (r, c) in known or _is_empty(cell.value):
+            continue
+        text = _text(cell.value)
+        if (r, c) == (1, 1) and NARRATIVE_BANNER_SEP in text:
+            continue  # the sheet's own banner, written by generate init
+        if title_row is not None and (r, c) == (title_row, 3) and text.startswith(TITLE_HINT_PREFIX):
+            continue
+        above.append(cell)
+    for cell in above[:MAX_LISTED]:
+        problems.note(
+            "R038",
+            Severity.WARNING,
+            f"“{NARRATIVE_TEXT_HEADER}”标题行以上的内容「{_shown(cell.value)}」不会写入报告：正文只读取第 {header} 行以下的 A 列"
+            + ("，本部分标题只读取 B 列“本部分标题”一格" if title_row is not None else "")
+            + "。需要写入报告的文字请移到正文中，不需要的请删除。",
+            ws.title,
+            cell.coordinate,
+        )
+    if len(above) > MAX_LISTED:
+        problems.note(
+            "R038",
+            Severity.WARNING,
+            f"另有 {len(above) - MAX_LISTED} 个单元格在正文标题行以上，同样不会写入报告。",
+            ws.title,
+        )
+
+
+def _note_ignored_columns(ws: Sheet, header: int, first_col: int, problems: _Problems) -> None:
     """Text typed beside the 内容 column below its header is not in the report: say so, per cell."""
     cells = ws._cells  # noqa: SLF001 — only existing cells: a stray cell far right must not cost a scan
     ignored = sorted(k for k, c in cells.items() if k[0] > header and k[1] >= first_col and not _is_empty(c.value))
@@ -337,11 +427,11 @@ def _note_ignored_columns(ws: Worksheet, header: int, first_col: int, problems: 
 MAX_LISTED = 10
 
 
-def _row_cells(ws: Worksheet, r: int, c0: int, ncols: int) -> list[Any]:
+def _row_cells(ws: Sheet, r: int, c0: int, ncols: int) -> list[Any]:
     return [ws.cell(r, c0 + c) for c in range(ncols)]
 
 
-def _find_anchor(ws: Worksheet, table: TableSpec) -> tuple[int, int] | None:
+def _find_anchor(ws: Sheet, table: TableSpec) -> tuple[int, int] | None:
     first = next(p for p in table.placed if isinstance(p.item, Label))
     want = normalize(first.item.text)  # type: ignore[union-attr]
     for row in ws.iter_rows(max_row=min(ws.max_row, 300), max_col=min(ws.max_column, 60)):
@@ -351,7 +441,7 @@ def _find_anchor(ws: Worksheet, table: TableSpec) -> tuple[int, int] | None:
     return None
 
 
-def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
+def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
     values: dict[str, Value] = {}
     anchor = _find_anchor(ws, table)
     if anchor is None:
@@ -365,6 +455,7 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
         by_row.setdefault(p.row, []).append(p)
     for spec_row in range(len(table.rows)):
         # Skip rows a clerk inserted: entirely empty within the table's columns.
+        first_blank = None
         while (
             sheet_row <= ws.max_row
             and all(
@@ -373,10 +464,19 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
             )
             and spec_row > 0
         ):
+            first_blank = first_blank or sheet_row
             sheet_row += 1
+        labels = [p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)]
+        if sheet_row > ws.max_row and not labels and first_blank is not None:
+            # A row of numbers only (复议诉讼) left empty is that row, not one the clerk inserted:
+            # its cells are read as blank and each is reported where it is.
+            sheet_row = first_blank
         if sheet_row > ws.max_row:
-            label = next((p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)), "")
-            problems.fail("R041", f"表格在第 {sheet_row - 1} 行后提前结束，缺少“{label}”等行（行被删除？）。", ws.title)
+            problems.fail(
+                "R041",
+                f"表格在第 {sheet_row - 1} 行后提前结束，从{_row_name(table, spec_row, labels)}起缺少规定的行（行被删除？）。",
+                ws.title,
+            )
             return values
         ok = True
         for p in by_row.get(spec_row, []):
@@ -384,7 +484,7 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
             if isinstance(p.item, Label):
                 actual = _text(cell.value)
                 if normalize(actual) != normalize(p.item.text):
-                    shown = f"「{actual}」" if actual else "空白"
+                    shown = f"「{visible(actual)}」" if actual else "空白"
                     problems.fail(
                         "R042",
                         f"第 {sheet_row} 行 {get_column_letter(cell.column)} 列应为规定标签“{p.item.text}”，实际为{shown}。"
@@ -405,16 +505,26 @@ def _read_table(ws: Worksheet, table: TableSpec, spec: FormatSpec, problems: _Pr
     return values
 
 
+def _row_name(table: TableSpec, spec_row: int, labels: list[str]) -> str:
+    """A mandated row as the clerk knows it: its label, or for a row of numbers only, whose numbers."""
+    if labels:
+        return f"“{labels[0]}”"
+    fields = [info for info in table.fields.values() if info.row == spec_row]
+    groups = list(dict.fromkeys(info.row_label or (info.col_path[0] if info.col_path else "") for info in fields))
+    named = "、".join(g for g in groups if g)
+    return f"填写“{named}”件数的数字行" if named else f"表格第 {spec_row + 1} 行"
+
+
 def _is_empty(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def _shown(value: object, limit: int = 30) -> str:
     text = _text(value)
-    return text if len(text) <= limit else text[:limit] + "…"
+    return visible(text if len(text) <= limit else text[:limit] + "…")
 
 
-def _refuse_content_below(ws: Worksheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
+def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
     """Nothing may sit below the table in its columns: a row inserted inside the table and filled
     in is read in place of the row it pushed down, which would then be lost without a word."""
     if first > ws.max_row:
@@ -445,19 +555,34 @@ def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, pro
         # A formula: totals are recomputed from their parts later; others need a cached value.
         is_total = (table.id, field.key) in spec.total_fields
         return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
-    parsed = parse_cell(cell.value, field.kind, cell.data_type)
+    parsed = parse_cell(cell.value, field.kind, cell.data_type, spec.amount_unit)
     if parsed.value is None:
         problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
         return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
     if parsed.note:
         problems.note(
-            "R051", parsed.severity, f"「{cell.value}」：{parsed.note}。", table.sheet, cell.coordinate, **where
+            "R051", parsed.severity, f"「{_shown(cell.value)}」：{parsed.note}。", table.sheet, cell.coordinate, **where
         )
+    _note_rounded(parsed, table, field.key, cell.coordinate, problems)
     parsed.value.cell = cell.coordinate
     return parsed.value
 
 
-def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
+def _note_rounded(parsed: Any, table: TableSpec, key: str, coord: str, problems: _Problems) -> None:
+    if parsed.rounded:
+        info = table.fields[key]
+        problems.note(
+            "R052",
+            parsed.rounded_severity,
+            f"{parsed.rounded}。",
+            table.sheet,
+            coord,
+            row_label=info.row_label,
+            col_label=info.col_label,
+        )
+
+
+def _resolve_formulas(report: Report, saved: _SavedResults, problems: _Problems) -> None:
     """Totals written as formulas are recomputed from their parts; other formulas use Excel's result."""
     spec = report.spec
     pending = [
@@ -474,7 +599,8 @@ def _resolve_formulas(report: Report, saved: _SavedResults) -> None:
         info = table.fields[key]
         if raw is None:
             continue  # stays FORMULA without a value: the validator reports it
-        parsed = parse_cell(raw, info.kind)
+        parsed = parse_cell(raw, info.kind, unit=spec.amount_unit)
+        _note_rounded(parsed, table, key, v.cell, problems)
         if parsed.value is not None:
             parsed.value.cell, parsed.value.raw = v.cell, v.raw
             report.tables[tid][key] = parsed.value
@@ -501,7 +627,7 @@ def _years(spec: FormatSpec) -> str:
     return f"{spec.first_year}–{spec.last_year} 年度"
 
 
-def _format_of(wb: Workbook, spec: FormatSpec) -> FormatSpec | None:
+def _format_of(wb: Book, spec: FormatSpec) -> FormatSpec | None:
     """Another format version whose tables this workbook holds, label for label, if any."""
     for other in FORMATS:
         if other.id == spec.id or any(t.sheet not in wb.sheetnames for t in other.tables):
@@ -542,7 +668,7 @@ def _wrong_format(path: Path, found: FormatSpec, spec: FormatSpec, year: int, un
 
 
 def _refuse_other_format(
-    wb: Workbook, path: Path, spec: FormatSpec, year: int, unit: UnitInfo, problems: _Problems
+    wb: Book, path: Path, spec: FormatSpec, year: int, unit: UnitInfo, problems: _Problems
 ) -> None:
     """Tables that fit another format version are not 请不要修改规定文字: say which format it is."""
     if not any(d.code in LAYOUT_CODES for d in problems.fatal):
@@ -564,7 +690,7 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
     """Read the workbook; raise InputError when it cannot be read as a report of this format."""
     file = str(path)
     problems = _Problems(file)
-    wb, warned = open_workbook(path, notes=problems.notes)
+    wb = open_workbook(path, notes=problems.notes)
     needed = [UNIT_SHEET, *(n.sheet for n in NARRATIVE_SHEETS), *(t.sheet for t in spec.tables)]
     missing = [s for s in needed if s not in wb.sheetnames]
     if missing:
@@ -575,14 +701,14 @@ def read_workbook(path: Path, spec: FormatSpec, year: int) -> tuple[Report, list
         )
         problems.raise_if_any()
     table_sheets = frozenset(t.sheet for t in spec.tables)
-    _report_load_warnings(wb, warned, needed, problems, table_sheets)
-    saved = _SavedResults(path, problems, needed, table_sheets)
-    unit = _read_unit(wb[UNIT_SHEET], problems, saved)
+    _report_load_problems(wb, needed, problems, table_sheets)
+    saved = _SavedResults(wb)
+    unit = _read_unit(wb[UNIT_SHEET], problems, saved, year)
     sections = {n.key: _read_narrative(wb[n.sheet], n.key, problems, saved) for n in NARRATIVE_SHEETS}
     tables = {t.id: _read_table(wb[t.sheet], t, spec, problems) for t in spec.tables}
     _refuse_other_format(wb, path, spec, year, unit, problems)
     problems.raise_if_any()
     report = Report(spec=spec, unit=unit, sections=sections, tables=tables, source=file, year=year)
-    _resolve_formulas(report, saved)
+    _resolve_formulas(report, saved, problems)
     problems.raise_if_any()
     return report, problems.notes

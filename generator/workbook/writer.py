@@ -20,11 +20,13 @@ from ..model import Report, State, UnitLevel, Value, format_number
 from ..templating import Wording
 from .layout import (
     INSTRUCTIONS_SHEET,
+    NARRATIVE_BANNER_SEP,
     NARRATIVE_LEVEL_HEADER,
     NARRATIVE_SHEETS,
     NARRATIVE_TEXT_HEADER,
     NARRATIVE_TITLE_LABEL,
     REFERENCE_SHEET,
+    TITLE_HINT_PREFIX,
     UNIT_FIELDS,
     UNIT_SHEET,
 )
@@ -130,6 +132,8 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
             value = year
         cell = ws.cell(r, 2, value if value not in ("",) else None)
         cell.fill, cell.border, cell.protection, cell.alignment = INPUT_FILL, BORDER, UNLOCKED, LEFT
+        if f.attr in ("postcode", "phone", "fax"):
+            cell.number_format = "@"  # text: typed as a number, 030001 would lose its leading 0
         if f.attr == "date":
             cell.number_format = "yyyy-mm-dd"
             date_dv.add(cell)
@@ -149,7 +153,7 @@ def _write_narrative(wb: Workbook, report: Report | None, wording: Wording) -> N
     for n in NARRATIVE_SHEETS:
         ws = wb.create_sheet(n.sheet)
         heading = wording.part_heading(n.part) if n.part else "引言"
-        ws.cell(1, 1, f"{heading} —— {n.hint}").font = BOLD
+        ws.cell(1, 1, f"{heading}{NARRATIVE_BANNER_SEP}{n.hint}").font = BOLD
         section = report.sections.get(n.key) if report else None
         r = 2
         if n.part:
@@ -160,7 +164,7 @@ def _write_narrative(wb: Workbook, report: Report | None, wording: Wording) -> N
             ws.cell(
                 2,
                 3,
-                "可留空：使用规定标题“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。",
+                TITLE_HINT_PREFIX + "“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。",
             )
             r = 3
         r += 1
