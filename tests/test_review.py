@@ -137,3 +137,18 @@ def test_the_review_page_filters_sorts_and_opens_each_unit(browser, tmp_path):
         assert errors == []
     finally:
         page.close()
+
+
+def test_an_entry_for_any_source_of_reports():
+    """What audit (published reports) feeds the same writers: status from the findings, headline figures."""
+    from conftest import INPUTS
+
+    from generator.formats import format_for_year
+    from generator.review import Entry
+    from generator.workbook import read_workbook
+
+    report, _ = read_workbook(INPUTS / "2021.xlsx", format_for_year(2021), 2021)
+    ok = Entry.of_report(report, "https://example.gov.cn/a.html", [])
+    assert (ok.name, ok.status, ok.figures["本年新收"]) == ("示例县教育局", Status.PASSED, "28")
+    bad = Entry.of_report(None, "b.html", [Diagnostic("I010", Severity.ERROR, "无法导入")])
+    assert (bad.name, bad.status, bad.errors, bad.figures) == ("b.html", Status.UNREADABLE, 1, {})

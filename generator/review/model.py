@@ -53,6 +53,24 @@ class Entry:
     def warnings(self) -> int:
         return sum(1 for d in self.findings if d.severity is Severity.WARNING)
 
+    @classmethod
+    def of_report(
+        cls, report: Report | None, source: str, findings: list[Diagnostic], category: str = "", name: str = ""
+    ) -> Entry:
+        """An entry for any source of reports (a workbook, a published page): status from the findings."""
+        if report is None:
+            status = Status.UNREADABLE
+        else:
+            status = Status.ERRORS if any(d.severity is Severity.ERROR for d in findings) else Status.PASSED
+        return cls(
+            name=name or (report.unit.name if report is not None else "") or source,
+            status=status,
+            category=category,
+            source=source,
+            findings=list(findings),
+            figures=headline_figures(report) if report is not None else {},
+        )
+
 
 @dataclass(frozen=True)
 class ProvenanceColumn:
