@@ -91,7 +91,7 @@ class Provenance:
     """
 
     columns: list[ProvenanceColumn] = field(default_factory=list)
-    rows: list[tuple[str, tuple[Number | str | None, ...]]] = field(default_factory=list)
+    rows: Sequence[tuple[str, tuple[Number | str | None, ...]]] = field(default_factory=list)
 
 
 @dataclass

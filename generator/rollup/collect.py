@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..formats.spec import FormatSpec
 from ..review import Entry, Provenance, ProvenanceColumn, Status
 from .roster import RosterUnit, category_of, key
 from .sums import Summer, cell_of
-from .units import UnitRead, fields
+from .units import Contribution, UnitRead, fields, unpack
+
+
+class PackedRows(Sequence):
+    """Provenance rows kept pickled, unpacked one at a time as the review workbook is written."""
+
+    def __init__(self) -> None:
+        self._rows: list[tuple[str, bytes]] = []
+
+    def append(self, name: str, packed: bytes) -> None:
+        self._rows.append((name, packed))
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, i):  # noqa: ANN001 — Sequence's signature (int or slice)
+        if isinstance(i, slice):
+            return [self[k] for k in range(*i.indices(len(self)))]
+        name, packed = self._rows[i]
+        values: tuple[Contribution, ...] = unpack(packed)
+        return name, values
+
 
 NOTES = {
     Status.ROLLUP_OUTPUT: "这是本程序生成的汇总工作簿，不是单位的工作簿，未汇总（请不要把汇总结果放在单位文件夹中）。",
@@ -69,7 +91,7 @@ def collect(spec: FormatSpec, year: int, reads: list[UnitRead], roster: list[Ros
     duplicates = {id(r) for g in groups.values() if len(g) > 1 for r in g}
 
     summer = Summer(spec)
-    rows: list[tuple[str, tuple]] = []
+    rows = PackedRows()
     made: dict[int, Entry] = {}
     for r, u in matched:
         status = _status(r, year, u, roster is not None, id(r) in duplicates)
@@ -93,7 +115,7 @@ def collect(spec: FormatSpec, year: int, reads: list[UnitRead], roster: list[Ros
         )
         if summed:
             summer.add(name, r.values)
-            rows.append((name, r.values))
+            rows.append(name, r.packed)
     entries: list[Entry] = []
     seen: set[int] = set()
     for ru in roster or []:
