@@ -7,6 +7,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hostile.corpus import _bomb
 from rollup_support import YEAR, county, set_cell, set_unit
 
 from generator.cli import main
@@ -102,10 +103,11 @@ def test_every_bad_file_is_named_and_nothing_else_is_affected(office, tmp_path):
 
     Document().save(units / "说明.docx")
     shutil.copy(Path(__file__).parent.parent / "inputs" / "2020.xlsx", units / "去年的.xlsx")
+    (units / "炸弹.xlsx").write_bytes(_bomb(40))  # a sheet that inflates to 40 MB
     code = _rollup()
     rows = _overview(OUT / "审核表.xlsx")
     assert code == 1
-    for name in ("~$教育局.xlsx", "说明.docx"):
+    for name in ("~$教育局.xlsx", "说明.docx", "炸弹.xlsx"):
         assert rows[name]["状态"] == "无法读取", name
     assert rows["去年的.xlsx"]["状态"] == "年度不符"
     # The same Chinese message `generate check` gives for the file.
@@ -113,7 +115,7 @@ def test_every_bad_file_is_named_and_nothing_else_is_affected(office, tmp_path):
     messages = {(Path(r[1]).name, r[6]) for r in findings.iter_rows(min_row=2, values_only=True)}
     from generator.diagnostics import InputError
 
-    for name in ("~$教育局.xlsx", "说明.docx", "去年的.xlsx"):
+    for name in ("~$教育局.xlsx", "说明.docx", "去年的.xlsx", "炸弹.xlsx"):
         with pytest.raises(InputError) as exc:
             read_workbook(units / name, SPEC, YEAR)
         assert (name, exc.value.diagnostics[0].message) in messages
