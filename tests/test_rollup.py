@@ -208,3 +208,17 @@ def test_inputs_are_never_modified(office):
     before = {p: p.read_bytes() for p in office.rglob("*") if p.is_file()}
     _rollup()
     assert {p: p.read_bytes() for p in office.rglob("*") if p.is_file()} == before
+
+
+def test_last_years_unit_workbook_of_the_same_name_enables_the_cross_year_rules(office):
+    last = office / str(YEAR - 1)
+    last.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "inputs" / "2021.xlsx", last / "教育局.xlsx")  # 示例县教育局, 2021
+    _rollup()
+    findings = openpyxl.load_workbook(OUT / "审核表.xlsx")["问题清单"]
+    codes = {}
+    for r in findings.iter_rows(min_row=2, values_only=True):
+        codes.setdefault(Path(r[1]).name, set()).add(r[2])
+    # 2021: 3 carried over to 2022 by 示例县教育局 (四、结转下年度), the 2022 workbook says otherwise.
+    assert codes.get("教育局.xlsx", set()) & {"T3-5", "C2"}
+    assert not any(codes.get(name, set()) & {"T3-5", "C1", "C2", "C0"} for name in codes if name != "教育局.xlsx")

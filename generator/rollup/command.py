@@ -110,7 +110,9 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     units_dir = args.units or default_units(args.year)
     folder = args.output_dir / str(args.year) / ROLLUP_FOLDER
     paths = discover(units_dir)
-    reads = list(read_units(paths, spec, args.year, jobs=args.jobs))
+    # Last year's unit folder beside this year's (inputs/2021/ beside inputs/2022/): cross-year rules.
+    previous_dir = units_dir.parent / str(args.year - 1)
+    reads = list(read_units(paths, spec, args.year, jobs=args.jobs, previous_dir=previous_dir))
     collected = collect(spec, args.year, reads, roster)
     del reads
     report = rollup_report(spec, args.year, collected, own)
@@ -127,8 +129,10 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         wb.properties.title = f"{report.unit.name or ''}{args.year}年度政府信息公开工作年度报告（汇总）"
         files[rollup_path] = wb.save
     title = f"{(own.unit.name if own else '') or ''}{args.year}年度政府信息公开工作年度报告 汇总审核"
-    summary = f"单位文件夹 {units_dir}：找到 {len(paths)} 个文件，汇总 {summed} 个单位。" + (
-        "名单：" + ("已使用" if roster is not None else "未提供，找到的每个工作簿都作为一个单位") + "。"
+    summary = (
+        f"单位文件夹 {units_dir}：找到 {len(paths)} 个文件，汇总 {summed} 个单位。"
+        + ("名单：" + ("已使用" if roster is not None else "未提供，找到的每个工作簿都作为一个单位") + "。")
+        + (f"跨年核对：与 {previous_dir} 中文件名相同的上一年度工作簿比较。" if previous_dir.is_dir() else "")
     )
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save

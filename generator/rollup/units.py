@@ -130,8 +130,30 @@ def contributions(report: Report) -> tuple[Contribution, ...]:
     )
 
 
-def read_unit(path: str, spec_id: str, year: int, check: bool = True) -> UnitRead:
-    """Read and (when check) validate one file; any problem with the file becomes findings, never an exception."""
+def _previous(path: Path, previous_dir: str, year: int) -> tuple[Report | None, list[Diagnostic]]:
+    """Last year's workbook of the same file name in previous_dir, for the cross-year rules."""
+    from ..formats import UnsupportedYear, format_for_year
+    from ..workbook import read_workbook
+
+    prev = Path(previous_dir) / path.name if previous_dir else None
+    if prev is None or not prev.is_file():
+        return None, []
+    try:
+        report, _ = read_workbook(prev, format_for_year(year - 1), year - 1)
+        return report, []
+    except (InputError, UnsupportedYear) as exc:
+        why = exc.diagnostics[0].message if isinstance(exc, InputError) else str(exc)
+        return None, [
+            Diagnostic("R090", Severity.WARNING, f"上一年度工作簿 {prev} 无法读取，跨年核对已跳过：{why}", str(path))
+        ]
+
+
+def read_unit(path: str, spec_id: str, year: int, check: bool = True, previous_dir: str = "") -> UnitRead:
+    """Read and (when check) validate one file; any problem with the file becomes findings, never an exception.
+
+    previous_dir: last year's unit folder; a workbook there of the same file name enables the
+    cross-year rules, as inputs/<Y-1>.xlsx does for `generate check`.
+    """
     from ..formats import format_by_id
     from ..review import headline_figures
     from ..validate import validate
@@ -150,7 +172,11 @@ def read_unit(path: str, spec_id: str, year: int, check: bool = True) -> UnitRea
         return out
     out.readable = True
     out.name, out.level, out.year = report.unit.name, report.unit.level, report.unit.year
-    findings = [*notes, *validate(report)] if check else notes
+    if check:
+        previous, prev_notes = _previous(p, previous_dir, year)
+        findings = [*notes, *prev_notes, *validate(report, previous)]
+    else:
+        findings = notes
     out.findings = sorted(findings, key=sort_key)
     out.figures = headline_figures(report)
     out.packed = pack(contributions(report))
@@ -172,14 +198,22 @@ def pool(n: int | None = None) -> ProcessPoolExecutor:
 
 
 def read_units(
-    paths: list[Path], spec: FormatSpec, year: int, check: bool = True, jobs: int | None = None
+    paths: list[Path],
+    spec: FormatSpec,
+    year: int,
+    check: bool = True,
+    jobs: int | None = None,
+    previous_dir: Path | None = None,
 ) -> Iterator[UnitRead]:
     """read_unit over every path, on every core, yielded in the order of paths."""
+    prev = str(previous_dir) if previous_dir is not None and previous_dir.is_dir() else ""
     if len(paths) <= 1 or workers(jobs) == 1:
         for p in paths:
-            yield read_unit(str(p), spec.id, year, check)
+            yield read_unit(str(p), spec.id, year, check, prev)
         return
     with pool(jobs) as ex:
         n = len(paths)
         chunk = max(1, min(16, n // (workers(jobs) * 4)))
-        yield from ex.map(read_unit, [str(p) for p in paths], [spec.id] * n, [year] * n, [check] * n, chunksize=chunk)
+        yield from ex.map(
+            read_unit, [str(p) for p in paths], [spec.id] * n, [year] * n, [check] * n, [prev] * n, chunksize=chunk
+        )
