@@ -32,6 +32,8 @@ from .oserrors import describe
 from .provenance import Provenance
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# The collecting office's commands live in generator/rollup.
+OFFICE_COMMANDS = ("rollup", "batch", "init-roster")
 # The code a refusal that is not about a cell (missing file, bad arguments) carries in JSON output.
 USER_ERROR_CODE = "E000"
 
@@ -77,6 +79,9 @@ _EPILOG = """命令：
   generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题
   generate verify 文件.docx --input inputs/2020.xlsx
                                  核验 Word 或网页文件是否正是该工作簿生成的（一致 0，不一致 1）
+  generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
+  generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
+  generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -130,6 +135,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "--output-dir", type=Path, default=Path("outputs"), metavar="DIR", help="输出文件夹（默认 outputs）"
         )
         o.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
+    if command in OFFICE_COMMANDS:
+        from .rollup import add_arguments
+
+        add_arguments(o, command)
     if command == "init":
         o.add_argument(
             "--from",
@@ -212,7 +221,9 @@ def _validated(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Prov
     path = args.input or Path(f"inputs/{args.year}.xlsx")
     report, notes = _read(path, args.year)
     previous, prev_notes = _previous(args)
-    findings = _findings(report, [*notes, *prev_notes], previous)
+    from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
+
+    findings = _findings(report, [*notes, *prev_notes, *check_parent(report, path)], previous)
     used = _previous_path(args) if previous is not None else None
     return report, findings, Provenance.of(path, report.spec, args.year, findings, used)
 
@@ -362,9 +373,15 @@ COMMANDS = {
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit") else "generate"
+    command = (
+        argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit", *OFFICE_COMMANDS) else "generate"
+    )
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
+    if command in OFFICE_COMMANDS:
+        from .rollup import run as run_office
+
+        return run_office(command, args)
     return COMMANDS[command](args)
 
 
