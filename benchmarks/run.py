@@ -8,12 +8,15 @@ then measures:
   read+validate   workbooks/s, one process and on every core (generator.rollup.units.read_units)
   rollup          `generate rollup` wall time and peak memory (the main process, and the largest worker)
   batch           `generate batch` reports/s (DOCX + HTML)
+  audit           `generate audit` reports/s on N copies of the example reports (HTML and DOCX),
+                  one process and on every core
 --profile prints where the time of one read+validate and one DOCX build goes (cProfile).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import cProfile
 import io
 import json
@@ -129,6 +132,27 @@ def batch(folder: Path, n: int) -> dict[str, float]:
         return m
 
 
+def audit(n: int, jobs: int | None = None) -> dict[str, float]:
+    """`generate audit` on n copies of the example years' published HTML and DOCX (reports/s)."""
+    from generator.cli import main as generate_main
+
+    with tempfile.TemporaryDirectory() as tmp:
+        made, reports = Path(tmp) / "made", Path(tmp) / "reports"
+        reports.mkdir()
+        for xlsx in sorted((ROOT / "inputs").glob("*.xlsx")):
+            if xlsx.stem.isdigit():
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    generate_main(["--year", xlsx.stem, "--input", str(xlsx), "--output-dir", str(made)])
+        sources = sorted(p for p in made.rglob("*") if p.suffix in (".html", ".docx"))
+        for i in range(n):
+            src = sources[i % len(sources)]
+            shutil.copy(src, reports / f"{i:04d}{src.suffix}")
+        argv = ["audit", str(reports), "--output-dir", str(Path(tmp) / "out"), *(["--jobs", str(jobs)] if jobs else [])]
+        m = _measured(argv, Path(tmp))
+        m["reports_per_s"] = n / m["wall"]
+        return m
+
+
 def profile(folder: Path, n: int = 40) -> None:
     from generator.formats import format_for_year
     from generator.render.docx import render_docx
@@ -169,6 +193,7 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
     ap.add_argument("--batch", type=int, default=200, help="units rendered by the batch measurement")
     ap.add_argument("--read", type=int, default=200, help="workbooks in the read+validate measurement")
+    ap.add_argument("--audit", type=int, default=200, help="reports in the audit measurement")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
@@ -193,6 +218,15 @@ def main(argv: list[str]) -> int:
             f"batch N={args.batch}: {m['reports_per_s']:.1f} reports/s (DOCX + HTML), {m['wall']:.1f} s wall, "
             f"CPU {m['cpu']:.1f} s ({m['cpu'] / args.batch * 1000:.0f} ms per unit), exit {m['code']}"
         )
+    if args.audit:
+        for jobs in (1, None):
+            m = audit(args.audit, jobs)
+            print(
+                f"audit N={args.audit} ({'one process' if jobs == 1 else 'every core'}): "
+                f"{m['reports_per_s']:.1f} reports/s, {m['wall']:.1f} s wall, CPU {m['cpu']:.1f} s "
+                f"({m['cpu'] / args.audit * 1000:.0f} ms per report), peak memory {m['self_mb']:.0f} MB "
+                f"(main process), exit {m['code']}"
+            )
     if args.profile:
         profile(biggest)
     return 0

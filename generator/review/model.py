@@ -44,6 +44,7 @@ class Entry:
     figures: dict[str, str] = field(default_factory=dict)  # HEADLINES → text as shown
     summed: bool = False  # counted in the roll-up
     note: str = ""  # one line saying why the status is what it is
+    year: int | None = None  # the report's year, where a review spans several (audit)
 
     @property
     def errors(self) -> int:
@@ -69,6 +70,7 @@ class Entry:
             source=source,
             findings=list(findings),
             figures=headline_figures(report) if report is not None else {},
+            year=report.year if report is not None else None,
         )
 
 
@@ -100,6 +102,11 @@ class Review:
     entries: Sequence[Entry]
     provenance: Provenance | None = None
     summary: str = ""  # one paragraph above the overview
+    # Optional columns. A roll-up is of one year, its units have categories and it decides what
+    # is summed; an audit of published reports spans years and has neither categories nor sums.
+    show_year: bool = False
+    show_category: bool = True
+    show_summed: bool = True
 
     def counts(self) -> dict[Status, int]:
         out = {s: 0 for s in Status}

@@ -6,6 +6,7 @@ of units × ~150 fields, which a normal workbook would keep as one object per ce
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -16,10 +17,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..diagnostics import sort_key
-from .model import HEADLINES, Review, shown
+from .model import HEADLINES, Entry, Review, shown
 
 OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET = "概况", "问题清单", "数据来源"
-OVERVIEW_HEADER = ("序号", "单位名称", "类别", "状态", "纳入汇总", "错误", "警告", *HEADLINES, "文件", "说明")
 FINDINGS_HEADER = ("单位名称", "文件", "代码", "严重程度", "位置", "项目", "说明", "应为", "实际")
 
 HEAD_FONT = Font(name="宋体", size=11, bold=True)
@@ -59,42 +59,48 @@ def _number_or_text(text: str) -> object:
         return text
 
 
+def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, Entry], object]]]:
+    """(header, width, value) of each 概况 column; the optional ones as the review asks."""
+    cols: list[tuple[str, float, Callable[[int, Entry], object]] | None] = [
+        ("序号", 6, lambda i, e: i),
+        ("单位名称", 28, lambda i, e: e.name),
+        ("年度", 7, lambda i, e: e.year) if review.show_year else None,
+        ("类别", 12, lambda i, e: e.category) if review.show_category else None,
+        ("状态", 10, lambda i, e: e.status.value),
+        ("纳入汇总", 9, lambda i, e: "是" if e.summed else "否") if review.show_summed else None,
+        ("错误", 6, lambda i, e: e.errors),
+        ("警告", 6, lambda i, e: e.warnings),
+        *((h, 10, lambda i, e, h=h: _number_or_text(e.figures.get(h, ""))) for h in HEADLINES),
+        ("文件", 40, lambda i, e: e.source),
+        ("说明", 50, lambda i, e: e.note),
+    ]
+    return [c for c in cols if c is not None]
+
+
 def _overview(wb: Workbook, review: Review) -> None:
-    widths = [6, 28, 12, 10, 9, 6, 6, *(10,) * len(HEADLINES), 40, 50]
-    ws = _sheet(wb, OVERVIEW_SHEET, widths, "C2")
-    last = len(review.entries) + 1
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(OVERVIEW_HEADER))}{last}"
-    ws.append(_cells(ws, OVERVIEW_HEADER, HEAD_FONT, HEAD_FILL))
+    cols = _overview_columns(review)
+    ws = _sheet(wb, OVERVIEW_SHEET, [w for _, w, _ in cols], "C2")
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(cols))}{len(review.entries) + 1}"
+    ws.append(_cells(ws, [h for h, _, _ in cols], HEAD_FONT, HEAD_FILL))
     for i, e in enumerate(review.entries, start=1):
-        row = (
-            i,
-            e.name,
-            e.category,
-            e.status.value,
-            "是" if e.summed else "否",
-            e.errors,
-            e.warnings,
-            *(_number_or_text(e.figures.get(h, "")) for h in HEADLINES),
-            e.source,
-            e.note,
-        )
+        row = [value(i, e) for _, _, value in cols]
         ws.append(_cells(ws, row, fill=PROBLEM_FILL if e.status.is_problem else None))
 
 
 def _findings(wb: Workbook, review: Review) -> None:
-    ws = _sheet(wb, FINDINGS_SHEET, [24, 36, 8, 9, 20, 30, 80, 10, 10], "C2")
+    header = FINDINGS_HEADER if not review.show_year else (FINDINGS_HEADER[0], "年度", *FINDINGS_HEADER[1:])
+    widths = [24, 36, 8, 9, 20, 30, 80, 10, 10]
+    ws = _sheet(wb, FINDINGS_SHEET, widths if not review.show_year else [24, 7, *widths[1:]], "C2")
     rows = [(e, d) for e in review.entries for d in sorted(e.findings, key=sort_key)]
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(FINDINGS_HEADER))}{len(rows) + 1}"
-    ws.append(_cells(ws, FINDINGS_HEADER, HEAD_FONT, HEAD_FILL))
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    ws.append(_cells(ws, header, HEAD_FONT, HEAD_FILL))
     for e, d in rows:
         where = f"{d.sheet}!{d.cell}" if d.sheet and d.cell else d.sheet
         labels = " ".join(x for x in (d.row_label, d.col_label) if x)
         values = ("" if v is None else str(v) for v in (d.expected, d.actual))
-        ws.append(
-            _cells(
-                ws, (e.name, d.file or e.source, d.code, d.severity.value, where, labels, d.message, *values), wrap=True
-            )
-        )
+        year = (e.year,) if review.show_year else ()
+        row = (e.name, *year, d.file or e.source, d.code, d.severity.value, where, labels, d.message, *values)
+        ws.append(_cells(ws, row, wrap=True))
 
 
 def _provenance(wb: Workbook, review: Review) -> None:
