@@ -14,8 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 import test_import_real as real
-from conftest import ROOT, require_module, require_tool
-from test_browser import CHROMIUM_ARGS
+from conftest import ROOT
 
 from generator.cli import main
 
@@ -152,16 +151,6 @@ def test_exit_0_when_every_report_passes_and_2_when_none_is_found(generated, tmp
     # Never into the folder being audited: its own 审核.html would be audited next time.
     assert main(["audit", str(clean), "--output-dir", str(clean)]) == 2
     assert "--output-dir" in capsys.readouterr().err and not (clean / "审核").exists()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_tool("chromium")
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def test_the_audit_page_opens_in_chromium_and_filters_by_status(audited: Audited, browser) -> None:

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import openpyxl
-import pytest
-from conftest import ROOT, require_module, require_tool
-from test_browser import CHROMIUM_ARGS
+from conftest import ROOT
 
 from generator.diagnostics import Diagnostic, Severity
 from generator.review import (
@@ -82,16 +80,6 @@ def test_the_review_workbook_has_frozen_filtered_readable_sheets(tmp_path):
         ("甲局", 3),
         ("乙镇", 12),
     ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_tool("chromium")
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _visible_names(page) -> list[str]:
