@@ -5,7 +5,8 @@
     generate check --year 2020           validate only
     generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
     generate import report.html          a published report (HTML or DOCX) → inputs/<year>.xlsx
-    generate audit reports/              import each published report in memory, print every finding
+    generate audit reports/              import each published report in memory, print every finding,
+                                         write outputs/审核/审核表.xlsx and 审核.html
     generate verify X.docx --input W     is X exactly what workbook W produces? (0 yes, 1 no)
 
 Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
@@ -32,6 +33,8 @@ from .oserrors import describe
 from .provenance import Provenance
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
+# The collecting office's commands live in generator/rollup.
+OFFICE_COMMANDS = ("rollup", "batch", "init-roster")
 # The code a refusal that is not about a cell (missing file, bad arguments) carries in JSON output.
 USER_ERROR_CODE = "E000"
 
@@ -74,9 +77,12 @@ _EPILOG = """命令：
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
   generate import 报告.html       把已发布的报告（网页或 Word）导入为标准工作簿 inputs/<年度>.xlsx
-  generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题
+  generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题，生成审核表（outputs/审核/）
   generate verify 文件.docx --input inputs/2020.xlsx
                                  核验 Word 或网页文件是否正是该工作簿生成的（一致 0，不一致 1）
+  generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
+  generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
+  generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -97,6 +103,19 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "paths", type=Path, nargs="+", metavar="路径", help="已发布报告（.html/.docx）或存放它们的文件夹"
         )
         o.add_argument("--jobs", type=int, metavar="N", help="同时处理的进程数（默认使用全部 CPU 核）")
+        o.add_argument(
+            "--output-dir",
+            type=Path,
+            default=Path("outputs"),
+            metavar="DIR",
+            help="审核表和审核页面写到 DIR/审核/（默认 outputs/审核/）",
+        )
+        o.add_argument(
+            "--format",
+            choices=("text", "json"),
+            default="text",
+            help="问题输出格式：text（默认）或 json（每份报告一个对象）",
+        )
         return p
     if command == "import":
         o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）或 Word 文件（.docx）")
@@ -130,6 +149,10 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "--output-dir", type=Path, default=Path("outputs"), metavar="DIR", help="输出文件夹（默认 outputs）"
         )
         o.add_argument("--strict", action="store_true", help="有“错误”级问题时不生成文件，退出码 1")
+    if command in OFFICE_COMMANDS:
+        from .rollup import add_arguments
+
+        add_arguments(o, command)
     if command == "init":
         o.add_argument(
             "--from",
@@ -212,7 +235,9 @@ def _validated(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Prov
     path = args.input or Path(f"inputs/{args.year}.xlsx")
     report, notes = _read(path, args.year)
     previous, prev_notes = _previous(args)
-    findings = _findings(report, [*notes, *prev_notes], previous)
+    from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
+
+    findings = _findings(report, [*notes, *prev_notes, *check_parent(report, path)], previous)
     used = _previous_path(args) if previous is not None else None
     return report, findings, Provenance.of(path, report.spec, args.year, findings, used)
 
@@ -310,14 +335,38 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
-    from .importer.audit import ERRORS, UNREADABLE, audit_paths, collect, print_audit
+    """Exit 0 when every report passed, 1 when any has 错误 or cannot be read, 2 when none was found."""
+    from .importer.audit import (
+        ERRORS,
+        UNREADABLE,
+        audit_paths,
+        collect,
+        output_folder,
+        print_audit,
+        print_audit_json,
+        review_of,
+        write_review,
+    )
 
     files, missing = collect(args.paths)
     if not files:
         raise UserError("没有找到要核查的报告（.html、.htm、.shtml、.docx）：" + "、".join(str(p) for p in args.paths))
-    entries = audit_paths(files, args.jobs)
-    print_audit(entries, missing)
-    return EXIT_FINDINGS if missing or any(e.status in (ERRORS, UNREADABLE) for e in entries) else EXIT_OK
+    folder = output_folder(args.output_dir, args.paths)
+    # A path that is not there is a report that cannot be read (I001), listed with the rest.
+    audit = audit_paths([*files, *missing], args.jobs)
+    if args.format == "json":
+        print_audit_json(audit.entries)
+    else:
+        print_audit(audit.entries)
+    try:
+        written = write_review(folder, review_of(audit, args.paths))
+    except OSError as exc:
+        raise UserError(
+            f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件；也可用 --output-dir 换一个文件夹。"
+        ) from None
+    for p in written:
+        print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+    return EXIT_FINDINGS if any(e.status in (ERRORS, UNREADABLE) for e in audit.entries) else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:
@@ -362,15 +411,21 @@ COMMANDS = {
 
 
 def run(argv: list[str]) -> int:
-    command = argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit") else "generate"
+    command = (
+        argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit", *OFFICE_COMMANDS) else "generate"
+    )
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
+    if command in OFFICE_COMMANDS:
+        from .rollup import run as run_office
+
+        return run_office(command, args)
     return COMMANDS[command](args)
 
 
 def _wants_json(argv: list[str]) -> bool:
     """--format json, judged from the words alone: a refusal may come before argparse has finished."""
-    if argv and argv[0] in ("init", "verify", "import", "audit"):
+    if argv and argv[0] in ("init", "verify", "import"):
         return False
     return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
 

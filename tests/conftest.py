@@ -90,3 +90,26 @@ def generated(tmp_path_factory) -> dict[int, Generated]:
         html = next(p for p in files if p.suffix == ".html")
         out[year] = Generated(year, docx, html, folder / str(year))
     return out
+
+
+# Headless Chromium as root, without the background connections this machine refuses.
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    chromium = require_tool("chromium")
+    sync_api = require_module("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

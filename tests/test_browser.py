@@ -7,30 +7,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, require_module, require_tool
+from conftest import ROOT, require_tool
 
 WIDTHS = {"desktop": 1280, "phone": 375}
 SCREENSHOTS = ROOT / "outputs" / "screenshots"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    chromium = require_tool("chromium")
-    sync_api = require_module("playwright.sync_api")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 def _open(browser, html: Path, width: int):

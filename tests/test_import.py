@@ -304,7 +304,7 @@ def test_audit_prints_every_report_and_survives_a_bad_one(published, tmp_path: P
     # A page saved as “网页，全部”: its _files folder holds frames and scripts, not reports.
     (folder / "zp-2020_files").mkdir()
     (folder / "zp-2020_files" / "saved_resource.html").write_text("<html></html>", encoding="utf-8")
-    assert generate_main(["audit", str(folder), "--jobs", "2"]) == 1
+    assert generate_main(["audit", str(folder), "--jobs", "2", "--output-dir", str(tmp_path / "out")]) == 1
     out = capsys.readouterr().out
     blocks = {line.split("】")[0].lstrip("【"): line for line in out.splitlines() if line.startswith("【")}
     assert "无法读取" in blocks["broken.html"]

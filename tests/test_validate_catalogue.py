@@ -6,8 +6,8 @@ import re
 
 from conftest import ROOT
 
-# Rule codes as they appear in the code: V1, T3-2, R042, I010, E000 (cell addresses like D28 are not codes).
-CODE = re.compile(r'"((?:[ACFLNPVY]\d)|(?:T\d-\d)|(?:[REI]\d{3}))"')
+# Rule codes as they appear in the code: V1, T3-2, U1, R042, I010, E000 (cell addresses like D28 are not codes).
+CODE = re.compile(r'"((?:[ACFLNPUVY]\d)|(?:T\d-\d)|(?:[REI]\d{3}))"')
 
 
 def _codes_in_source() -> set[str]:

@@ -1,12 +1,14 @@
 """generate audit: import published reports in memory, run every rule, report per report.
 
 One engine, several reporters: audit_paths() returns plain AuditEntry data (name, status,
-findings, the Report itself) that the terminal printer here, and the shared review workbook and
-page (generator/review, issue 9) can all consume. One unreadable report never stops the rest.
+findings, the Report itself) that the terminal printer and JSON here, and the review workbook
+and page shared with the roll-up (generator/review) all consume. One unreadable report never
+stops the rest.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from collections.abc import Callable, Iterable
@@ -14,18 +16,21 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, InputError, Severity, sort_key
+from ..diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
 from ..model import Report
+from ..review import Entry, Review, Status
+from ..workbook.layout import UNIT_SHEET
 from .report import SUFFIXES, import_report
 
-PASSED, ERRORS, UNREADABLE = "通过", "有错误", "无法读取"
-LEVEL_LABEL = "单位层级"
+PASSED, ERRORS, UNREADABLE = Status.PASSED, Status.ERRORS, Status.UNREADABLE
+AUDIT_FOLDER = "审核"
+REVIEW_WORKBOOK, REVIEW_PAGE = "审核表.xlsx", "审核.html"
 
 
 @dataclass
 class AuditEntry:
     source: str
-    status: str
+    status: Status
     title: str = ""
     findings: list[Diagnostic] = field(default_factory=list)
     report: Report | None = None
@@ -34,16 +39,44 @@ class AuditEntry:
     def errors(self) -> int:
         return sum(1 for d in self.findings if d.severity is Severity.ERROR)
 
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.findings if d.severity is Severity.WARNING)
+
+    @property
+    def name(self) -> str:
+        """The unit, else the report's title, else the file: what the reviewer knows it by."""
+        return (self.report.unit.name if self.report is not None else "") or self.title or Path(self.source).name
+
+    def review_entry(self) -> Entry:
+        entry = Entry.of_report(self.report, self.source, self.findings, name=self.name)
+        if self.status is UNREADABLE:
+            entry.note = next((d.message for d in self.findings if d.severity is Severity.ERROR), "")
+        return entry
+
+    def to_dict(self) -> dict[str, object]:
+        """One report as a program reads it (`generate audit --format json`)."""
+        return {
+            "file": self.source,
+            "name": self.name,
+            "title": self.title,
+            "year": self.report.year if self.report is not None else None,
+            "status": self.status.value,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "findings": [d.to_dict() for d in self.findings],
+        }
+
 
 def _in_saved_resources(path: Path, root: Path) -> bool:
     """A browser's “网页，全部” keeps images, styles and frames in a “…_files” folder: not reports."""
     return any(part.endswith(("_files", ".files")) for part in path.relative_to(root).parts[:-1])
 
 
-def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
+def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
     """Report files under the given files and folders, in a stable order; what was not found."""
     files: list[Path] = []
-    missing: list[str] = []
+    missing: list[Path] = []
     for p in paths:
         if p.is_dir():
             files.extend(
@@ -56,7 +89,7 @@ def collect(paths: Iterable[Path]) -> tuple[list[Path], list[str]]:
         elif p.is_file():
             files.append(p)
         else:
-            missing.append(str(p))
+            missing.append(p)
     return files, missing
 
 
@@ -72,8 +105,9 @@ def audit_one(path: Path) -> AuditEntry:
     except Exception as exc:  # noqa: BLE001 — one bad report must not stop a thousand
         message = f"导入时程序内部错误（{type(exc).__name__}），请把该文件发给维护人员。"
         return AuditEntry(str(path), UNREADABLE, findings=[Diagnostic("I001", Severity.ERROR, message, str(path))])
-    # A published report never states the unit's level (I030 says so): its V1 would be on every report.
-    rules = [d for d in validate(report) if not (d.code == "V1" and d.row_label == LEVEL_LABEL)]
+    # A published report never states the unit's level, and need not print its address, postcode or
+    # fax: I030 names each unit field not found, so a V1 (错误) for it would only say it again.
+    rules = [d for d in validate(report) if not (d.code == "V1" and d.sheet == UNIT_SHEET)]
     findings = [*notes, *rules]
     title = build_outline(report).title
     status = ERRORS if any(d.severity is Severity.ERROR for d in findings) else PASSED
@@ -97,16 +131,21 @@ def _reattach(entry: AuditEntry) -> AuditEntry:
     return entry
 
 
-def _cross_year(entries: list[AuditEntry]) -> None:
-    """Reports of the same unit in consecutive years get the cross-year rules."""
+def _cross_year(entries: list[AuditEntry]) -> int:
+    """Reports of the same unit in consecutive years get the cross-year rules; how many pairs."""
     from ..validate.context import Ctx
     from ..validate.crossyear import check_previous
 
     by_unit = {(e.report.unit.name, e.report.year): e for e in entries if e.report is not None and e.report.unit.name}
+    pairs = 0
     for (name, year), entry in by_unit.items():
         previous = by_unit.get((name, year - 1))
         if previous is not None and entry.report is not None and previous.report is not None:
             entry.findings.extend(check_previous(Ctx(entry.report), previous.report))
+            if entry.status is PASSED and any(d.severity is Severity.ERROR for d in entry.findings):
+                entry.status = ERRORS
+            pairs += 1
+    return pairs
 
 
 def _progress(total: int) -> Callable[[AuditEntry], None]:
@@ -123,12 +162,20 @@ def _progress(total: int) -> Callable[[AuditEntry], None]:
 
     def line(entry: AuditEntry) -> None:
         done[0] += 1
-        print(f"[{done[0]}/{total}] {entry.source}：{entry.status}", file=sys.stderr)
+        print(f"[{done[0]}/{total}] {entry.source}：{entry.status.value}", file=sys.stderr)
 
     return line
 
 
-def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = True) -> list[AuditEntry]:
+@dataclass
+class Audit:
+    """Every report audited, in the order found, and how many consecutive-year pairs were compared."""
+
+    entries: list[AuditEntry]
+    pairs: int = 0
+
+
+def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = True) -> Audit:
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     tick = _progress(len(files)) if progress else (lambda entry: None)
     entries: list[AuditEntry] = []
@@ -141,21 +188,65 @@ def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = Tru
             for entry in pool.map(_audit_in_worker, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1))):
                 entries.append(_reattach(entry))
                 tick(entry)
-    _cross_year(entries)
+    pairs = _cross_year(entries)
     for e in entries:
         e.findings.sort(key=sort_key)
-    return entries
+    return Audit(entries, pairs)
 
 
-def print_audit(entries: list[AuditEntry], missing: list[str], out=None) -> None:
+def print_audit(entries: list[AuditEntry], out=None) -> None:
     out = out or sys.stdout
     for e in entries:
         head = e.title or Path(e.source).name
-        print(f"【{head}】{e.source}：{e.status}（错误 {e.errors} 条，共 {len(e.findings)} 条）", file=out)
+        print(f"【{head}】{e.source}：{e.status.value}（错误 {e.errors} 条，共 {len(e.findings)} 条）", file=out)
         for d in e.findings:
             print(f"  {d.format()}", file=out)
-    for m in missing:
-        print(f"【找不到】{m}", file=out)
-    counts = {s: sum(1 for e in entries if e.status == s) for s in (PASSED, ERRORS, UNREADABLE)}
-    summary = "，".join(f"{s} {n} 份" for s, n in counts.items())
+    counts = {s: sum(1 for e in entries if e.status is s) for s in (PASSED, ERRORS, UNREADABLE)}
+    summary = "，".join(f"{s.value} {n} 份" for s, n in counts.items())
     print(f"核查完成：共 {len(entries)} 份报告，{summary}。", file=out)
+
+
+def print_audit_json(entries: list[AuditEntry], out=None) -> None:
+    out = out or sys.stdout
+    json.dump([e.to_dict() for e in entries], out, ensure_ascii=False, indent=2)
+    out.write("\n")
+
+
+def review_of(audit: Audit, paths: list[Path]) -> Review:
+    """The audit as the review the roll-up also writes: one row per report, years side by side."""
+    years = sorted({e.report.year for e in audit.entries if e.report is not None})
+    span = f"{years[0]}—{years[-1]}年度" if len(years) > 1 else (f"{years[0]}年度" if years else "")
+    title = f"已发布的{span}政府信息公开工作年度报告 核查"
+    summary = (
+        f"核查 {'、'.join(str(p) for p in paths)}：共 {len(audit.entries)} 份报告（逐份导入，不写工作簿，按全部规则校验）。"
+        + (f"同一单位相邻年度的报告 {audit.pairs} 对，做了跨年核对。" if audit.pairs else "")
+    )
+    entries = [e.review_entry() for e in audit.entries]
+    return Review(title, entries, summary=summary, show_year=True, show_category=False, show_summed=False)
+
+
+def output_folder(output_dir: Path, paths: list[Path]) -> Path:
+    """outputs/审核/ (or DIR/审核/), refused when it lies among the reports being audited: its own
+    审核.html would be audited next time, and a report could be overwritten."""
+    folder = output_dir / AUDIT_FOLDER
+    where = folder.resolve()
+    for p in paths:
+        inputs = p.resolve() if p.is_dir() else p.resolve().parent
+        if where == inputs or (p.is_dir() and inputs in where.parents):
+            raise UserError(
+                f"审核结果的文件夹 {folder} 在要核查的 {p} 之中，没有核查。请用 --output-dir 指定别处的输出文件夹。"
+            )
+    return folder
+
+
+def write_review(folder: Path, review: Review) -> list[Path]:
+    """审核表.xlsx and 审核.html, written together atomically by the writers the roll-up uses."""
+    from ..output import atomic_write_many
+    from ..review import build_review_workbook, stream_review_page
+
+    files = {
+        folder / REVIEW_WORKBOOK: build_review_workbook(review).save,
+        folder / REVIEW_PAGE: lambda fh: stream_review_page(review, fh),
+    }
+    atomic_write_many(files)  # type: ignore[arg-type]
+    return list(files)

@@ -1,0 +1,61 @@
+"""The review page (审核.html): one self-contained file that opens from disk."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import BinaryIO
+
+from ..diagnostics import sort_key
+from ..templating import environment
+from .model import HEADLINES, Review, Status
+
+TEMPLATE = "review.html.j2"
+
+
+def _figure_key(text: str) -> str:
+    """A sort key for a headline figure: numbers sort as numbers, text after them."""
+    try:
+        return f"{int(text):012d}"
+    except ValueError:
+        return f"~{text}"
+
+
+def _context(review: Review, generated: dt.datetime | None) -> dict:
+    # A generator, not a list: thousands of units are rendered one at a time.
+    entries = (
+        {
+            "index": i,
+            "entry": e,
+            "findings": sorted(e.findings, key=sort_key),
+            "figures": [(e.figures.get(h, ""), _figure_key(e.figures.get(h, ""))) for h in HEADLINES],
+        }
+        for i, e in enumerate(review.entries, start=1)
+    )
+    counts = review.counts()
+    return dict(
+        review=review,
+        entries=entries,
+        total=len(review.entries),
+        headlines=HEADLINES,
+        statuses=[s for s in Status if s in counts],
+        counts=counts,
+        generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
+    )
+
+
+def render_review_page(review: Review, generated: dt.datetime | None = None) -> str:
+    return environment(True).get_template(TEMPLATE).render(**_context(review, generated))
+
+
+def stream_review_page(review: Review, fh: BinaryIO, generated: dt.datetime | None = None) -> None:
+    """Write the page piece by piece: a city office's thousands of units never sit in memory as one string."""
+    for chunk in environment(True).get_template(TEMPLATE).generate(**_context(review, generated)):
+        fh.write(chunk.encode("utf-8"))
+
+
+def write_review_page(path: Path, review: Review) -> None:
+    """Write atomically: the file appears complete or not at all."""
+    from ..output import atomic_write
+
+    atomic_write(path, lambda fh: stream_review_page(review, fh))

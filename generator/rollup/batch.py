@@ -1,0 +1,141 @@
+"""`generate batch`: every unit's DOCX and HTML under outputs/<Y>/<单位名称>/, on every core.
+
+One unit failing never stops the others. Ctrl-C stops handing out units; those being rendered
+finish (each is written atomically), so only complete files are left.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from concurrent.futures import Future, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..diagnostics import InputError, UserError
+from .units import discover, pool, workers
+
+EXIT_INTERRUPTED = 130
+
+
+@dataclass
+class Rendered:
+    """What became of one file of the units folder."""
+
+    path: str
+    name: str = ""
+    ok: bool = False
+    message: str = ""
+    outputs: list[str] = field(default_factory=list)
+    errors: int = 0
+    warnings: int = 0
+
+
+def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
+    """Read, check and render one unit; any failure is a message, never an exception."""
+    from ..cli import _render  # the one renderer `generate` uses: same bytes, same draft marking
+    from ..formats import format_by_id
+    from ..output import atomic_write_many, contained, refuse_other_units, safe_filename
+    from ..provenance import Provenance
+    from ..validate import validate
+    from ..workbook import read_workbook
+
+    result = Rendered(path)
+    try:
+        report, notes = read_workbook(Path(path), format_by_id(spec_id), year)
+        result.name = report.unit.name
+        findings = [*notes, *validate(report)]
+        provenance = Provenance.of(Path(path), report.spec, year, findings)
+        result.errors, result.warnings = provenance.errors, provenance.warnings
+        title, docx, html = _render(report, provenance)
+        folder = contained(Path(out_root) / str(year), safe_filename(report.unit.name or Path(path).stem))
+        stem = safe_filename(title, year=year)
+        targets = {contained(folder, f"{stem}.docx"): docx, contained(folder, f"{stem}.html"): html}
+        refuse_other_units(list(targets), title)
+        atomic_write_many(targets)
+        result.ok, result.outputs = True, [str(p) for p in targets]
+    except InputError as exc:
+        result.message = "无法读取：" + "；".join(f"{d.code} {d.message}" for d in exc.diagnostics[:3])
+    except UserError as exc:
+        result.message = str(exc)
+    except OSError as exc:
+        from ..oserrors import describe
+
+        result.message = f"无法写入输出文件：{describe(exc)}"
+    except Exception as exc:  # noqa: BLE001 — one unit's internal error must not stop the others
+        result.message = f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
+    return result
+
+
+def _line(r: Rendered, done: int, total: int) -> str:
+    who = r.name or Path(r.path).name
+    if r.ok:
+        folder = str(Path(r.outputs[0]).parent)
+        return f"[{done}/{total}] {who}：已生成 {folder}/（错误 {r.errors} 条，警告 {r.warnings} 条）"
+    return f"[{done}/{total}] {who}（{r.path}）：{r.message}"
+
+
+def cmd_batch(args: argparse.Namespace) -> int:
+    from ..formats import format_for_year
+    from .command import default_units
+
+    spec = format_for_year(args.year)
+    paths = discover(args.units or default_units(args.year))
+    total = len(paths)
+    tty = sys.stderr.isatty()
+    bar = None
+    if tty:
+        from tqdm import tqdm
+
+        bar = tqdm(total=total, unit="个单位", desc="生成", file=sys.stderr, dynamic_ncols=True)
+    results: list[Rendered] = []
+    started = time.perf_counter()
+    interrupted = False
+    ex = pool(args.jobs)
+    futures: list[Future] = []
+    seen: set[Future] = set()
+    try:
+        futures = [ex.submit(render_unit, str(p), spec.id, args.year, str(args.output_dir)) for p in paths]
+        for fut in as_completed(futures):
+            r = fut.result()
+            seen.add(fut)
+            results.append(r)
+            if bar is not None:
+                bar.update(1)
+                if not r.ok:
+                    bar.write(_line(r, len(results), total), file=sys.stderr)
+            else:
+                print(_line(r, len(results), total), flush=True)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        # Units not yet started are dropped; those being rendered finish and land whole.
+        ex.shutdown(wait=True, cancel_futures=True)
+        if bar is not None:
+            bar.close()
+    elapsed = time.perf_counter() - started
+    if interrupted:
+        results += [f.result() for f in futures if f not in seen and f.done() and not f.cancelled()]
+    ok = [r for r in results if r.ok]
+    failed = [r for r in results if not r.ok]
+    names: dict[str, list[Rendered]] = {}
+    for r in ok:
+        names.setdefault(str(Path(r.outputs[0]).parent), []).append(r)
+    for folder, rs in names.items():
+        if len(rs) > 1:
+            files = "、".join(r.path for r in rs)
+            print(f"注意：{files} 的单位名称相同，输出到同一文件夹 {folder}，后生成的覆盖了先生成的。请核对单位名称。")
+    rate = len(ok) / elapsed if elapsed > 0 else 0.0
+    print(
+        f"批量生成{'已中断' if interrupted else '完成'}：共 {total} 个文件，已生成 {len(ok)} 个单位，"
+        f"失败 {len(failed)} 个{f'，未处理 {total - len(results)} 个' if interrupted else ''}；"
+        f"用时 {elapsed:.1f} 秒（{rate:.1f} 个/秒，{workers(args.jobs)} 个进程）。"
+    )
+    if failed and tty:
+        for r in failed:
+            print(f"  失败：{r.path}：{r.message}")
+    if interrupted:
+        print("已中断：已写出的文件都是完整的，未处理的单位没有生成任何文件。", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    return 1 if failed else 0

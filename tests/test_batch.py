@@ -1,0 +1,125 @@
+"""generate batch: every unit rendered, a bad file never stops the others, Ctrl-C leaves only whole files."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import pty
+import shutil
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import zipfile
+from pathlib import Path
+
+import pytest
+from rollup_support import YEAR, county, set_unit
+
+from generator.cli import main
+
+CLI = [sys.executable, "-m", "generator.cli"]
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _env() -> dict[str, str]:
+    return {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+
+
+def _whole(folder: Path) -> None:
+    """A unit's folder holds exactly one complete DOCX and one complete HTML, no temporaries."""
+    files = sorted(p.suffix for p in folder.iterdir())
+    assert files == [".docx", ".html"], (folder, files)
+    docx = next(folder.glob("*.docx"))
+    with zipfile.ZipFile(docx) as zf:
+        assert zf.testzip() is None and "word/document.xml" in zf.namelist()
+    assert next(folder.glob("*.html")).read_text(encoding="utf-8").rstrip().endswith("</html>")
+
+
+def test_every_unit_is_rendered_and_a_bad_file_stops_nothing(tmp_path, monkeypatch, capsys):
+    inputs = county(tmp_path)
+    (inputs / str(YEAR) / "~$教育局.xlsx").write_bytes(b"\x0bWPS lock\x00" * 10)
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "--year", str(YEAR), "--jobs", "2"]) == 1
+    out = capsys.readouterr().out
+    folders = sorted(p for p in (tmp_path / "outputs" / str(YEAR)).iterdir())
+    assert len(folders) == 13
+    for f in folders:
+        _whole(f)
+    assert (tmp_path / "outputs" / str(YEAR) / "示例县西河镇人民政府").is_dir()
+    assert "~$教育局.xlsx" in out and "无法读取" in out
+    assert out.count("：已生成 ") == 13
+    assert "共 14 个文件，已生成 13 个单位，失败 1 个" in out
+
+
+def test_ctrl_c_stops_cleanly_leaving_only_complete_files(tmp_path):
+    inputs = county(tmp_path)
+    units = inputs / str(YEAR)
+    for i, src in enumerate(sorted(units.glob("*.xlsx"))):
+        for copy in range(2):
+            target = units / f"{src.stem}-{copy}.xlsx"
+            shutil.copy(src, target)
+            set_unit(target, "单位名称", f"副本{i}-{copy}单位")
+    total = len(list(units.glob("*.xlsx")))
+    proc = subprocess.Popen(
+        [*CLI, "batch", "--year", str(YEAR), "--jobs", "1"],
+        cwd=tmp_path,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    first = proc.stdout.readline()
+    assert first.startswith("[1/"), first
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=120)
+    assert proc.returncode == 130, (out, err)
+    assert "已中断" in err and "Traceback" not in err
+    folders = list((tmp_path / "outputs" / str(YEAR)).iterdir())
+    assert 1 <= len(folders) < total
+    for f in folders:
+        _whole(f)
+    assert "批量生成已中断" in out
+
+
+def test_a_terminal_gets_a_progress_bar(tmp_path):
+    inputs = county(tmp_path)
+    for p in list((inputs / str(YEAR)).glob("*.xlsx"))[2:]:
+        p.unlink()
+    controller, terminal = pty.openpty()
+    fcntl.ioctl(terminal, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))  # a 100-column terminal
+    proc = subprocess.Popen(
+        [*CLI, "batch", "--year", str(YEAR), "--jobs", "1"],
+        cwd=tmp_path,
+        env=_env(),
+        stdout=subprocess.PIPE,
+        stderr=terminal,
+        text=True,
+    )
+    os.close(terminal)
+    shown = b""
+    while True:
+        try:
+            chunk = os.read(controller, 4096)
+        except OSError:
+            break
+        if not chunk:
+            break
+        shown += chunk
+    out, _ = proc.communicate(timeout=120)
+    os.close(controller)
+    assert proc.returncode == 0
+    text = shown.decode("utf-8", "replace")
+    assert "2/2" in text and "个单位" in text  # tqdm's bar, counting units
+    assert "[1/2]" not in out  # no plain per-unit lines when a person watches a bar
+    assert "已生成 2 个单位" in out
+
+
+@pytest.mark.parametrize("jobs", ["0", "-1"])
+def test_jobs_below_one_mean_every_core(tmp_path, monkeypatch, jobs):
+    inputs = county(tmp_path)
+    for p in list((inputs / str(YEAR)).glob("*.xlsx"))[1:]:
+        p.unlink()
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "--year", str(YEAR), "--jobs", jobs]) == 0

@@ -1,0 +1,224 @@
+"""generate rollup: every review status, exit codes, the roll-up workbook, the shipped county example."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import openpyxl
+import pytest
+from hostile.corpus import _bomb
+from rollup_support import YEAR, county, set_cell, set_unit
+
+from generator.cli import main
+from generator.formats import format_for_year
+from generator.workbook import read_workbook
+
+SPEC = format_for_year(YEAR)
+OUT = Path("outputs") / str(YEAR) / "汇总"
+
+
+def _rollup(*extra: str) -> int:
+    return main(["rollup", "--year", str(YEAR), "--jobs", "1", *extra])
+
+
+def _overview(path: Path) -> dict[str, dict[str, object]]:
+    """审核表 概况 by file (or by name for a missing unit): the row as header → value."""
+    ws = openpyxl.load_workbook(path)["概况"]
+    rows = list(ws.iter_rows(values_only=True))
+    head = rows[0]
+    out = {}
+    for r in rows[1:]:
+        row = dict(zip(head, r))
+        out[Path(row["文件"]).name if row["文件"] else row["单位名称"]] = row
+    return out
+
+
+@pytest.fixture
+def office(tmp_path, monkeypatch) -> Path:
+    inputs = county(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    return inputs
+
+
+def test_the_shipped_example_rolls_up_to_totals_computed_by_hand(office, capsys):
+    assert _rollup() == 1  # a unit with 错误 and a missing unit
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    t = report.tables
+    # Added up by hand from the twelve included workbooks (示例县气象局 is excluded by the roster):
+    # 19+6+15+12+15+13+6+9+11+10+7+6 and so on, cell by cell.
+    assert t["requests"]["new.total"].number == 129
+    assert t["requests"]["new.natural"].number == 73
+    assert t["requests"]["total.total"].number == 127
+    assert t["requests"]["carried.total"].number == 7
+    assert t["requests"]["carry_next.total"].number == 9
+    assert t["appeals"]["review.total"].number == 30
+    assert t["appeals"]["direct.total"].number == 18
+    assert t["appeals"]["after.total"].number == 29
+    assert t["active"]["license.decisions"].number == 4946
+    assert t["active"]["normative.in_force"].number == 154
+    # Exact decimal: 1723.34 + 4378.56 + 1115 + 2716.69 + 2209.39 + 3822.57 + 782.71 + 2436.28 + 4885.48 + 4221.82
+    assert str(t["active"]["fees.amount"].number) == "28291.84"
+    # Every unit writes “/” for 规章: the roll-up says “/”, not 0.
+    assert t["active"]["rules.made"].display() == "/"
+    # Unit information and text come from the county government's own workbook.
+    assert report.unit.name == "示例县人民政府"
+    assert "全年新收政府信息公开申请129件" in report.sections["overview"].text
+
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["西河镇.xlsx"]["状态"] == "有错误" and rows["西河镇.xlsx"]["纳入汇总"] == "是"
+    assert rows["气象局.xlsx"]["状态"] == "不纳入汇总" and rows["气象局.xlsx"]["纳入汇总"] == "否"
+    assert rows["示例县审计局"]["状态"] == "缺报"
+    assert rows["汇总工作簿.xlsx"]["本年新收"] == 129 and rows["汇总工作簿.xlsx"]["行政诉讼 总计"] == 47
+    assert sum(1 for r in rows.values() if r["状态"] == "通过") == 11 + 1  # 11 units + the roll-up itself
+    out = capsys.readouterr().out
+    assert "【示例县西河镇人民政府】" in out and "L1 错误" in out and "缺报" in out
+
+
+def test_the_roll_up_reads_back_and_renders_like_any_workbook(office, tmp_path):
+    _rollup()
+    assert main(["check", "--year", str(YEAR), "--input", str(OUT / "汇总工作簿.xlsx")]) == 0
+    assert (
+        main(["--year", str(YEAR), "--input", str(OUT / "汇总工作簿.xlsx"), "--output-dir", str(tmp_path / "r")]) == 0
+    )
+    assert {p.suffix for p in (tmp_path / "r" / str(YEAR)).iterdir()} == {".docx", ".html"}
+
+
+def test_provenance_traces_every_total_to_its_units(office):
+    _rollup()
+    ws = openpyxl.load_workbook(OUT / "审核表.xlsx")["数据来源"]
+    rows = list(ws.iter_rows(values_only=True))
+    col = rows[0].index("申请情况!J7")  # 一、本年新收 总计
+    units = {r[0]: r[col] for r in rows[3:]}
+    assert rows[1][col] == 129 == sum(units.values())
+    assert units["示例县东山乡人民政府"] == 19 and "示例县气象局" not in units
+    assert len(units) == 12
+    assert ws.freeze_panes == "B4" and ws.auto_filter.ref.startswith("A3:")
+
+
+def test_every_bad_file_is_named_and_nothing_else_is_affected(office, tmp_path):
+    units = office / str(YEAR)
+    (units / "~$教育局.xlsx").write_bytes(b"\x0bLock file of WPS\x00" * 8)  # Excel/WPS lock file
+    from docx import Document
+
+    Document().save(units / "说明.docx")
+    shutil.copy(Path(__file__).parent.parent / "inputs" / "2020.xlsx", units / "去年的.xlsx")
+    (units / "炸弹.xlsx").write_bytes(_bomb(40))  # a sheet that inflates to 40 MB
+    code = _rollup()
+    rows = _overview(OUT / "审核表.xlsx")
+    assert code == 1
+    for name in ("~$教育局.xlsx", "说明.docx", "炸弹.xlsx"):
+        assert rows[name]["状态"] == "无法读取", name
+    assert rows["去年的.xlsx"]["状态"] == "年度不符"
+    # The same Chinese message `generate check` gives for the file.
+    findings = openpyxl.load_workbook(OUT / "审核表.xlsx")["问题清单"]
+    messages = {(Path(r[1]).name, r[6]) for r in findings.iter_rows(min_row=2, values_only=True)}
+    from generator.diagnostics import InputError
+
+    for name in ("~$教育局.xlsx", "说明.docx", "去年的.xlsx", "炸弹.xlsx"):
+        with pytest.raises(InputError) as exc:
+            read_workbook(units / name, SPEC, YEAR)
+        assert (name, exc.value.diagnostics[0].message) in messages
+    # The good units are summed as before.
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129
+
+
+def test_duplicate_off_roster_other_year_and_roll_up_output(office):
+    units = office / str(YEAR)
+    shutil.copy(units / "财政局.xlsx", units / "财政局（修改稿）.xlsx")
+    shutil.copy(units / "教育局.xlsx", units / "文旅局.xlsx")
+    set_unit(units / "文旅局.xlsx", "单位名称", "示例县文化和旅游局")
+    shutil.copy(units / "公安局.xlsx", units / "公安局2021.xlsx")
+    set_unit(units / "公安局2021.xlsx", "报告年度", 2021)
+    _rollup()
+    shutil.copy(OUT / "汇总工作簿.xlsx", units / "汇总.xlsx")
+    assert _rollup() == 1
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["财政局.xlsx"]["状态"] == rows["财政局（修改稿）.xlsx"]["状态"] == "重复"
+    assert rows["财政局.xlsx"]["纳入汇总"] == "否"
+    assert rows["文旅局.xlsx"]["状态"] == "名单外"
+    assert rows["公安局2021.xlsx"]["状态"] == "年度不符"
+    assert rows["公安局.xlsx"]["状态"] == "通过"
+    assert rows["汇总.xlsx"]["状态"] == "汇总结果" and rows["汇总.xlsx"]["纳入汇总"] == "否"
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129 - 6  # 财政局 (6) left out, nothing added
+
+
+def test_without_roster_every_workbook_is_a_unit_and_all_pass(office):
+    (office / f"{YEAR}-名单.xlsx").unlink()
+    set_cell(office / str(YEAR) / "西河镇.xlsx", "总体情况", "A5", "2022年，示例县西河镇人民政府坚持公开。")
+    shutil.copytree(office / str(YEAR), office.parent / "units")
+    shutil.rmtree(office / str(YEAR))
+    assert _rollup("--units", "units") == 0
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["气象局.xlsx"]["状态"] == "通过" and rows["气象局.xlsx"]["类别"] == "部门"
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129 + 9  # 气象局 counted without a roster
+
+
+@pytest.mark.parametrize(
+    "change, says",
+    [
+        (lambda ws: ws.__setitem__("B3", "局"), "类别"),
+        (lambda ws: ws.__setitem__("C3", "可能"), "纳入汇总"),
+        (lambda ws: ws.__setitem__("A4", ws["A3"].value), "出现两次"),
+        (lambda ws: setattr(ws, "title", "单位"), "名单"),
+    ],
+)
+def test_an_unusable_roster_stops_with_exit_2_and_writes_nothing(office, capsys, change, says):
+    path = office / f"{YEAR}-名单.xlsx"
+    wb = openpyxl.load_workbook(path)
+    change(wb["名单"])
+    wb.save(path)
+    assert _rollup() == 2
+    err = capsys.readouterr().err
+    assert says in err and "名单.xlsx" in err
+    assert not OUT.exists()
+
+
+def test_an_unreadable_own_workbook_stops_with_exit_2(office, capsys):
+    (office / f"{YEAR}.xlsx").write_bytes(b"not a workbook")
+    assert _rollup() == 2
+    assert f"{YEAR}.xlsx" in capsys.readouterr().err
+    assert not OUT.exists()
+
+
+def test_a_blank_unit_figure_leaves_the_total_blank_and_named(office):
+    set_cell(office / str(YEAR) / "东山乡.xlsx", "申请情况", "D7", None)
+    _rollup()
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.natural"].display() == ""  # never a silent 0
+    findings = openpyxl.load_workbook(OUT / "审核表.xlsx")["问题清单"]
+    u2 = [r for r in findings.iter_rows(min_row=2, values_only=True) if r[2] == "U2"]
+    assert len(u2) == 1 and u2[0][4] == "申请情况!D7" and "示例县东山乡人民政府" in u2[0][6]
+
+
+def test_init_roster_lists_the_units_found(office):
+    target = office / "名单-新.xlsx"
+    assert main(["init-roster", "--year", str(YEAR), "--output", str(target)]) == 0
+    ws = openpyxl.load_workbook(target)["名单"]
+    rows = {r[0]: r[1:3] for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert len(rows) == 13
+    assert rows["示例县城关镇人民政府"] == ("乡镇（街道）", "是")
+    assert main(["init-roster", "--year", str(YEAR), "--output", str(target)]) == 2  # never overwritten silently
+
+
+def test_inputs_are_never_modified(office):
+    before = {p: p.read_bytes() for p in office.rglob("*") if p.is_file()}
+    _rollup()
+    assert {p: p.read_bytes() for p in office.rglob("*") if p.is_file()} == before
+
+
+def test_last_years_unit_workbook_of_the_same_name_enables_the_cross_year_rules(office):
+    last = office / str(YEAR - 1)
+    last.mkdir()
+    shutil.copy(Path(__file__).parent.parent / "inputs" / "2021.xlsx", last / "教育局.xlsx")  # 示例县教育局, 2021
+    _rollup()
+    findings = openpyxl.load_workbook(OUT / "审核表.xlsx")["问题清单"]
+    codes = {}
+    for r in findings.iter_rows(min_row=2, values_only=True):
+        codes.setdefault(Path(r[1]).name, set()).add(r[2])
+    # 2021: 3 carried over to 2022 by 示例县教育局 (四、结转下年度), the 2022 workbook says otherwise.
+    assert codes.get("教育局.xlsx", set()) & {"T3-5", "C2"}
+    assert not any(codes.get(name, set()) & {"T3-5", "C1", "C2", "C0"} for name in codes if name != "教育局.xlsx")
