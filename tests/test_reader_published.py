@@ -356,7 +356,10 @@ def test_an_empty_part_four_row_is_read_as_blank_cells_each_named(tmp_path: Path
 
     report, _ = _read(_edit(tmp_path, change))
     blanks = [d for d in validate(report) if d.code == "V2" and d.sheet == "复议诉讼"]
-    assert len(blanks) == 15 and blanks[0].cell == "A7" and blanks[0].row_label + blanks[0].col_label
+    # one finding for the row (issue 11, item 7), naming each of its 15 cells
+    assert len(blanks) == 1 and blanks[0].cell == "A7" and blanks[0].row_label + blanks[0].col_label
+    assert "15 个单元格为空" in blanks[0].message
+    assert all(f"{col}7" in blanks[0].message for col in "ABCDEFGHIJKLMNO")
 
 
 def test_a_deleted_part_four_row_is_named_by_what_it_holds(tmp_path: Path) -> None:

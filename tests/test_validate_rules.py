@@ -335,6 +335,11 @@ def linked_years(spec_prev: str = "2019", spec_now: str = "2019") -> tuple[Repor
             if key.endswith(".prev"):
                 row = key.removesuffix(".prev")
                 v.number = previous.tables["active"][key].number + previous.tables["active"][f"{row}.delta"].number
+        table = SPECS["2019"].table("active")
+        for row in ("规章", "规范性文件"):
+            total, new = key_at(table, row, "对外公开总数量"), key_at(table, row, "本年新公开数量")
+            now = current.tables["active"]
+            now[total].number = previous.tables["active"][total].number + now[new].number
     return previous, current
 
 

@@ -15,13 +15,11 @@ from .context import Ctx
 from .crossyear import check_previous
 from .inputs import check_tables, check_unit, check_year_and_date
 from .structure import check_intro, check_part_headings, check_period
-from .text import (
-    check_breakdowns,
-    check_claims,
-    check_format_text,
-    check_leftovers,
-    check_percentages,
-)
+from .text import check_format_text, check_leftovers
+from .text_claims import check_claims
+from .text_lists import check_breakdowns, check_result_runs
+from .text_percent import check_percentages
+from .text_words import check_word_claims
 
 __all__ = ["validate"]
 
@@ -39,7 +37,9 @@ def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]
         *check_active(ctx),
         *check_claims(ctx),
         *check_breakdowns(ctx),
+        *check_result_runs(ctx),
         *check_percentages(ctx),
+        *check_word_claims(ctx),
         *check_leftovers(ctx),
         *check_intro(ctx),
         *check_part_headings(ctx),

@@ -41,7 +41,12 @@ def check_sums(ctx: Ctx) -> list[Diagnostic]:
     for rule in ctx.report.spec.sum_rules:
         table = ctx.table(rule.table)
         bad = _failing_sum(ctx, rule)
-        if table is None or bad is None:
+        if table is None:
+            continue
+        if bad is None:
+            d = _short_total(ctx, table, rule)
+            if d is not None:
+                out.append(d)
             continue
         stated, s = bad
         axis = "row" if len({table.fields[k].col for k in rule.parts}) == 1 else "col"
@@ -59,6 +64,26 @@ def check_sums(ctx: Ctx) -> list[Diagnostic]:
             )
         )
     return out
+
+
+def _short_total(ctx: Ctx, table: TableSpec, rule: SumRule) -> Diagnostic | None:
+    """A stated total below the parts that are filled, when others are blank: it can only be too small."""
+    total = ctx.number(rule.table, rule.total)
+    known = [n for n in (ctx.number(rule.table, k) for k in rule.parts) if n is not None]
+    if total is None or len(known) == len(rule.parts) or sum(known) <= total:
+        return None
+    axis = "row" if len({table.fields[k].col for k in rule.parts}) == 1 else "col"
+    s = sum(known)
+    return ctx.at_field(
+        rule.code,
+        Severity.ERROR,
+        rule.table,
+        rule.total,
+        f"“{_name(table, rule.total, axis)}”至少应为{_parts_text(table, rule)}中已填各项之和 {fmt(s)}"
+        f"（其余 {len(rule.parts) - len(known)} 项空白），实际填写 {fmt(total)}。",
+        f"≥ {fmt(s)}",
+        total,
+    )
 
 
 def recomputed(ctx: Ctx, table_id: str, key: str) -> Number | None:
@@ -84,7 +109,12 @@ def check_balances(ctx: Ctx) -> list[Diagnostic]:
     for rule in ctx.report.spec.balance_rules:
         table = ctx.table(rule.table)
         lhs, rhs = ctx.numbers(rule.table, rule.lhs), ctx.numbers(rule.table, rule.rhs)
-        if table is None or lhs is None or rhs is None:
+        if table is None:
+            continue
+        if lhs is None or rhs is None:
+            d = _balance_with_blanks(ctx, table, rule)
+            if d is not None:
+                out.append(d)
             continue
         alt_l = [recomputed(ctx, rule.table, k) for k in rule.lhs]
         alt_r = [recomputed(ctx, rule.table, k) for k in rule.rhs]
@@ -100,6 +130,34 @@ def check_balances(ctx: Ctx) -> list[Diagnostic]:
         elif fixed_keys and sum(fixed_l) != sum(fixed_r):
             out.append(_on_parts(ctx, table, rule, fixed_keys, fixed_l, fixed_r))
     return out
+
+
+def _balance_with_blanks(ctx: Ctx, table: TableSpec, rule: BalanceRule) -> Diagnostic | None:
+    """The identity where cells are blank: a blank total counts as its parts, a blank part as unknown.
+
+    Reported only when it fails whatever the blank cells hold: both sides known exactly and
+    unequal, or one side already larger than the other's exact value.
+    """
+    left, right = ctx.implied_sum(rule.table, rule.lhs), ctx.implied_sum(rule.table, rule.rhs)
+    if left is None or right is None:
+        return None
+    if left.exact and right.exact:
+        bad = left.value != right.value
+    else:
+        bad = (right.exact and left.value > right.value) or (left.exact and right.value > left.value)
+    if not bad:
+        return None
+    names = lambda keys: " + ".join(_name(table, k) for k in keys)  # noqa: E731
+    return ctx.at_field(
+        rule.code,
+        E,
+        rule.table,
+        rule.rhs[0],
+        f"本列勾稽关系不成立（空白的合计按其各项计算，空白的分项按未知处理）：{names(rule.lhs)} {left.text()}，"
+        f"{names(rule.rhs)} {right.text()}，无论空白处填什么都不能相等。",
+        left.text(),
+        right.text(),
+    )
 
 
 def _on_parts(

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FieldInfo, TableSpec
@@ -31,9 +32,24 @@ def short_label(info: FieldInfo, axis: str) -> str:
     return last
 
 
+@dataclass(frozen=True)
+class Bound:
+    """A figure implied by the table: exactly `value`, or at least `value` when some parts are blank."""
+
+    value: Number
+    exact: bool = True
+
+    def allows(self, n: Number) -> bool:
+        return n == self.value if self.exact else n >= self.value
+
+    def text(self) -> str:
+        return fmt(self.value) if self.exact else f"至少 {fmt(self.value)}"
+
+
 @dataclass
 class Ctx:
     report: Report
+    cache: dict[str, Any] = field(default_factory=dict)  # analyses several rules share (text readings)
 
     @property
     def file(self) -> str:
@@ -56,6 +72,38 @@ class Ctx:
     def numbers(self, table_id: str, keys: Iterable[str]) -> list[Number] | None:
         out = [self.number(table_id, k) for k in keys]
         return None if any(n is None for n in out) else out  # type: ignore[return-value]
+
+    def implied(self, table_id: str, key: str) -> Bound | None:
+        """The figure the table gives for a field: its number, else (for a total) the sum of its parts.
+
+        A part that is blank, “/” or broken is unknown, so such a sum is only a lower bound
+        (exact=False); None when nothing at all is known.
+        """
+        n = self.number(table_id, key)
+        if n is not None:
+            return Bound(n, True)
+        return self.from_parts(table_id, key)
+
+    def from_parts(self, table_id: str, key: str) -> Bound | None:
+        """The sum of a total's parts whatever its own cell says; None for a field that is no total."""
+        rule = self.report.spec.total_fields.get((table_id, key))
+        if rule is None:
+            return None
+        return self.implied_sum(table_id, rule.parts)
+
+    def implied_sum(self, table_id: str, keys: Iterable[str]) -> Bound | None:
+        """Sum of implied figures; a lower bound when any is unknown, None when all are."""
+        total: Number = 0
+        exact, known = True, False
+        for k in keys:
+            b = self.implied(table_id, k)
+            if b is None:
+                exact = False
+                continue
+            known = True
+            total += b.value
+            exact = exact and b.exact
+        return Bound(total, exact) if known else None
 
     def at_field(
         self,

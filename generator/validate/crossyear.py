@@ -11,6 +11,7 @@ import re
 from ..diagnostics import Diagnostic, Severity
 from ..model import Report
 from .context import Ctx, fmt
+from .text_percent import check_changes
 
 W, I = Severity.WARNING, Severity.INFO
 SIMILARITY_LIMIT = 0.8
@@ -45,7 +46,14 @@ def check_previous(ctx: Ctx, previous: Report) -> list[Diagnostic]:
             )
         ]
     prev = Ctx(previous)
-    return [*_carry_over(ctx, prev), *_item_chain(ctx, prev), *_in_force(ctx, prev), *_same_problems(ctx, prev)]
+    return [
+        *_carry_over(ctx, prev),
+        *_item_chain(ctx, prev),
+        *_in_force(ctx, prev),
+        *_published_total(ctx, prev),
+        *check_changes(ctx, prev),
+        *_same_problems(ctx, prev),
+    ]
 
 
 def _carry_over(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
@@ -137,6 +145,40 @@ def _in_force(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
                     in_force,
                 )
             )
+    return out
+
+
+def _published_total(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
+    """C3 (2019 format): 对外公开总数量 = last year's 对外公开总数量 + this year's 本年新公开数量."""
+    out = []
+    before_rows = _by_label(prev)
+    for label, cols in _by_label(ctx).items():
+        total_key, new_key = cols.get("对外公开总数量"), cols.get("本年新公开数量")
+        last_key = before_rows.get(label, {}).get("对外公开总数量")
+        if total_key is None or new_key is None or last_key is None:
+            continue
+        now = ctx.numbers("active", (total_key, new_key))
+        last = prev.number("active", last_key)
+        if now is None or last is None:
+            continue
+        total, new = now
+        if total == last + new:
+            continue
+        last_cell = prev.values("active")[last_key].cell
+        out.append(
+            ctx.at_field(
+                "C3",
+                W,
+                "active",
+                total_key,
+                f"{label}对外公开总数量填 {fmt(total)}，按 {prev.report.year} 年度报告的对外公开总数量 {fmt(last)}"
+                f"（{prev.report.year} 年度 主动公开!{last_cell}）+ 本年新公开数量 {fmt(new)}"
+                f"（主动公开!{ctx.values('active')[new_key].cell}）应为 {fmt(last + new)}。"
+                "如有清理、重新统计，请在正文中说明。",
+                last + new,
+                total,
+            )
+        )
     return out
 
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 from ..diagnostics import Diagnostic, Severity
-from ..formats.spec import FormatSpec, Kind
+from ..formats.spec import FormatSpec, Kind, TableSpec
 from ..model import State, UnitLevel, Value
 from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET
 from .context import Ctx, fmt, short_label
@@ -77,15 +78,56 @@ def check_tables(ctx: Ctx) -> list[Diagnostic]:
                 )
             )
             continue
+        blank_rows = _blank_rows(table, values)
         for key, info in table.fields.items():
             v = values.get(key)
             if v is None:
                 out.append(ctx.at_field("V1", E, table.id, key, "缺少这一项数据（表格行列不完整）。", "数字", "缺失"))
                 continue
+            row = blank_rows.get(key)
+            if row is not None:
+                if row[0] == key:  # one finding for a row with several blank cells, at its first
+                    out.append(_blank_row(ctx, table, row))
+                continue
             d = _check_value(ctx, table.id, key, info.kind, v, (table.id, key) in checked)
             if d is not None:
                 out.append(d)
     return out
+
+
+def _blank_rows(table: TableSpec, values: dict[str, Value]) -> dict[str, list[str]]:
+    """Field → the blank fields of its table row, for rows with two or more blank (a published
+    table left half empty). Rows are the format's; an imported report has no workbook cells."""
+    rows: dict[int, list[str]] = {}
+    for key, info in table.fields.items():
+        v = values.get(key)
+        if v is not None and v.state is State.BLANK:
+            rows.setdefault(info.row, []).append(key)
+    return {k: keys for keys in rows.values() if len(keys) >= 2 for k in keys}
+
+
+def _blank_row(ctx: Ctx, table: TableSpec, keys: list[str]) -> Diagnostic:
+    """V2 for a whole row: “第 9 行 7 个单元格为空”, naming the cells (or, without cells, the columns)."""
+    values = ctx.values(table.id)
+    cells = [values[k].cell for k in keys if values[k].cell]
+    if len(cells) == len(keys):
+        where = f"第 {re.sub(r'^[A-Z]+', '', cells[0])} 行 {len(keys)} 个单元格为空（{'、'.join(cells)}）"
+    else:
+        info = table.fields[keys[0]]
+        row = f"“{short_label(info, 'row')}”一行" if info.row_path else "这一行"
+        names = [short_label(table.fields[k], "col") for k in keys]
+        if len(set(names)) < len(names):  # 四: 结果纠正 of 行政复议 and of the two 诉讼 groups
+            names = [table.fields[k].col_label for k in keys]
+        where = f"{row} {len(keys)} 个单元格为空（{'、'.join(names)}）"
+    return ctx.at_field(
+        "V2",
+        E,
+        table.id,
+        keys[0],
+        f"{where}。空白不会按 0 处理：没有数据请填 0，不适用请填“/”。其他规则仍按已填的数字核对，空白按未知处理。",
+        "数字、0 或 /",
+        f"{len(keys)} 个单元格空白",
+    )
 
 
 def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rule: bool) -> Diagnostic | None:

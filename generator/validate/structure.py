@@ -14,7 +14,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..model import Section
 from ..templating import Wording
 from .context import Ctx
-from .text import YEAR, _paragraphs
+from .text_base import YEAR
+from .text_base import paragraphs as _paragraphs
 
 E, W, I = Severity.ERROR, Severity.WARNING, Severity.INFO
 

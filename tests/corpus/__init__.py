@@ -1,0 +1,1 @@
+"""A corpus of real published annual reports, typed in as published, with their mismatches found by hand."""
