@@ -218,6 +218,8 @@ def _print_findings(findings: list[Diagnostic], fmt: str, out=None) -> None:
     if fmt == "json":
         json.dump([d.to_dict() for d in findings], out, ensure_ascii=False, indent=2)
         out.write("\n")
+        if out is sys.stdout:
+            _ANSWERED["json"] = True
         return
     for d in findings:
         print(d.format(), file=out)
@@ -439,13 +441,19 @@ def _print_refusal_json(exc: UserError | InputError) -> None:
     _print_findings(findings, "json")
 
 
+# Whether this run has already answered a program on stdout: a refusal after the findings were
+# printed (an unwritable output folder, a broken template) must not add a second JSON document.
+_ANSWERED = {"json": False}
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    _ANSWERED["json"] = False
     try:
         try:
             code = run(argv)
         except (UserError, InputError) as exc:
-            if _wants_json(argv):
+            if _wants_json(argv) and not _ANSWERED["json"]:
                 _print_refusal_json(exc)
             raise
     except UserError as exc:

@@ -48,6 +48,19 @@ def test_json_output_answers_a_user_error_as_one_finding(argv: list[str], capsys
     assert finding["message"] and set(finding) >= {"file", "sheet", "cell"}
 
 
+def test_json_output_stays_one_document_when_writing_fails_after_the_check(tmp_path: Path, capsys) -> None:
+    """The findings are printed before the files are written; a refusal then must not append a
+    second JSON array, which no program could parse."""
+    blocked = tmp_path / "outputs"
+    blocked.write_text("a file where the output folder should be")
+    argv = ["--year", "2020", "--input", str(INPUTS / "2020.xlsx"), "--output-dir", str(blocked), "--format", "json"]
+    assert cli.main(argv) == cli.EXIT_INPUT
+    captured = capsys.readouterr()
+    findings = json.loads(captured.out)  # exactly one document
+    assert {f["code"] for f in findings} >= {"T3-1", "T3-2"}
+    assert "错误" in captured.err
+
+
 def test_text_output_keeps_stdout_empty_on_refusal(capsys) -> None:
     assert cli.main(["check", "--year", "2020", "--input", "nowhere/2020.xlsx"]) == cli.EXIT_INPUT
     assert capsys.readouterr().out == ""
