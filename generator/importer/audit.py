@@ -104,7 +104,7 @@ def audit_one(path: Path) -> AuditEntry:
         return AuditEntry(str(path), UNREADABLE, findings=exc.diagnostics)
     except Exception as exc:  # noqa: BLE001 — one bad report must not stop a thousand
         message = f"导入时程序内部错误（{type(exc).__name__}），请把该文件发给维护人员。"
-        return AuditEntry(str(path), UNREADABLE, findings=[Diagnostic("I001", Severity.ERROR, message, str(path))])
+        return AuditEntry(str(path), UNREADABLE, findings=[Diagnostic("I099", Severity.ERROR, message, str(path))])
     # A published report never states the unit's level, and need not print its address, postcode or
     # fax: I030 names each unit field not found, so a V1 (错误) for it would only say it again.
     rules = [d for d in validate(report) if not (d.code == "V1" and d.sheet == UNIT_SHEET)]
