@@ -123,3 +123,26 @@ def test_jobs_below_one_mean_every_core(tmp_path, monkeypatch, jobs):
         p.unlink()
     monkeypatch.chdir(tmp_path)
     assert main(["batch", "--year", str(YEAR), "--jobs", jobs]) == 0
+
+
+def test_batch_finds_sub_folders_uses_last_years_workbook_and_skips_another_years(tmp_path, monkeypatch, capsys):
+    inputs = county(tmp_path)
+    units = inputs / str(YEAR)
+    (units / "乡镇").mkdir()
+    shutil.move(units / "东山乡.xlsx", units / "乡镇" / "东山乡.xlsx")
+    shutil.copy(units / "公安局.xlsx", units / "公安局2021.xlsx")
+    set_unit(units / "公安局2021.xlsx", "报告年度", 2021)
+    set_unit(units / "公安局2021.xlsx", "单位名称", "示例县公安局（上年）")
+    (inputs / str(YEAR - 1)).mkdir()
+    shutil.copy(ROOT / "inputs" / "2021.xlsx", inputs / str(YEAR - 1) / "教育局.xlsx")  # 示例县教育局, 2021
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "--year", str(YEAR), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    made = {p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()}
+    assert "示例县东山乡人民政府" in made  # from inputs/2022/乡镇/
+    assert "示例县公安局（上年）" not in made  # a 2021 workbook is not rendered as a 2022 report
+    assert "公安局2021.xlsx" in out and "年度不符" in out
+    assert "共 14 个文件，已生成 13 个单位，年度不符 1 个（未生成），失败 0 个" in out
+    # Last year's 教育局.xlsx enables the cross-year rules as in rollup: 教育局's count of findings differs.
+    edu = next(line for line in out.splitlines() if "示例县教育局：" in line)
+    assert "错误 0 条，警告 0 条" not in edu, edu

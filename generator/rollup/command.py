@@ -21,7 +21,7 @@ from ..review import Entry, Review, Status, build_review_workbook, headline_figu
 from ..workbook.layout import NARRATIVE_SHEETS
 from .collect import Collected, collect
 from .roster import RosterUnit, read_roster
-from .units import ROLLUP_MARK, discover, read_units
+from .units import ROLLUP_MARK, discover, previous_folder, read_units
 
 ROLLUP_FOLDER = "汇总"
 ROLLUP_WORKBOOK, REVIEW_WORKBOOK, REVIEW_PAGE = "汇总工作簿.xlsx", "审核表.xlsx", "审核.html"
@@ -109,10 +109,10 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     own = own_report(args, spec)
     units_dir = args.units or default_units(args.year)
     folder = args.output_dir / str(args.year) / ROLLUP_FOLDER
-    paths = discover(units_dir)
+    paths = discover(units_dir, skip=[args.output_dir])
     # Last year's unit folder beside this year's (inputs/2021/ beside inputs/2022/): cross-year rules.
-    previous_dir = units_dir.parent / str(args.year - 1)
-    reads = list(read_units(paths, spec, args.year, jobs=args.jobs, previous_dir=previous_dir))
+    previous_dir = previous_folder(units_dir, args.year)
+    reads = list(read_units(paths, spec, args.year, jobs=args.jobs, units_dir=units_dir))
     collected = collect(spec, args.year, reads, roster)
     del reads
     report = rollup_report(spec, args.year, collected, own)
@@ -132,7 +132,11 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     summary = (
         f"单位文件夹 {units_dir}：找到 {len(paths)} 个文件，汇总 {summed} 个单位。"
         + ("名单：" + ("已使用" if roster is not None else "未提供，找到的每个工作簿都作为一个单位") + "。")
-        + (f"跨年核对：与 {previous_dir} 中文件名相同的上一年度工作簿比较。" if previous_dir.is_dir() else "")
+        + (
+            f"跨年核对：与 {previous_dir} 中路径相同（文件名相同、子文件夹相同）的上一年度工作簿比较。"
+            if previous_dir.is_dir()
+            else ""
+        )
     )
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
@@ -163,7 +167,9 @@ def cmd_init_roster(args: argparse.Namespace) -> int:
     units_dir = args.units or default_units(args.year)
     units: list[RosterUnit] = []
     names: set[str] = set()
-    for r in read_units(discover(units_dir), spec, args.year, check=False):
+    for r in read_units(
+        discover(units_dir, skip=[getattr(args, "output_dir", Path("outputs"))]), spec, args.year, check=False
+    ):
         name = r.name or r.stem
         if r.rollup_output or name in names:
             continue
