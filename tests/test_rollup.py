@@ -246,3 +246,18 @@ def test_unit_workbooks_in_sub_folders_are_found_hidden_and_output_folders_are_n
     assert len(edu) == 2 and all("重复" in r for r in edu)
     report, _ = read_workbook(out / "汇总工作簿.xlsx", SPEC, YEAR)
     assert report.tables["requests"]["new.total"].number == 129 - 11
+
+
+def test_without_own_workbook_the_roll_up_row_is_named_once_and_counted_apart(office, capsys):
+    (office / f"{YEAR}-名单.xlsx").unlink()
+    (office / f"{YEAR}.xlsx").unlink()
+    set_cell(office / str(YEAR) / "西河镇.xlsx", "总体情况", "A5", "2022年，示例县西河镇人民政府坚持公开。")
+    # Every unit present and clean: exit 0, although the roll-up itself lacks the government's text.
+    assert _rollup() == 0
+    out = capsys.readouterr().out
+    assert "（汇总）（汇总）" not in out and "【（汇总）】" in out
+    assert "汇总完成：各单位 通过 13。" in out  # the 13 units; the roll-up row is not one of them
+    assert "汇总工作簿 （汇总）：有错误" in out and "不影响退出码" in out
+    names = [r[1] for r in openpyxl.load_workbook(OUT / "审核表.xlsx")["概况"].iter_rows(min_row=2, values_only=True)]
+    assert "（汇总）" in names and "（汇总）（汇总）" not in names
+    assert "（汇总）（汇总）" not in (OUT / "审核.html").read_text(encoding="utf-8")

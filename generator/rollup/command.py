@@ -65,14 +65,18 @@ def rollup_report(spec: FormatSpec, year: int, collected: Collected, own: Report
     return Report(spec=spec, unit=unit, sections=sections, tables=collected.summer.tables(), year=year)
 
 
+def rollup_name(report: Report) -> str:
+    """“<本级政府>（汇总）”, or “（汇总）” alone when there is no own workbook to name it (never guessed)."""
+    return f"{report.unit.name}（汇总）" if report.unit.name else "（汇总）"
+
+
 def _rollup_entry(report: Report, findings: list[Diagnostic], path: Path, units: int) -> Entry:
     errors = any(d.severity is Severity.ERROR for d in findings)
-    name = report.unit.name or "（汇总）"
     note = f"{units} 个单位的合计。" + (
         "" if report.unit.name else "没有找到本级政府的工作簿：单位信息和正文需要补填。"
     )
     return Entry(
-        name=f"{name}（汇总）",
+        name=rollup_name(report),
         status=Status.ERRORS if errors else Status.PASSED,
         category=ROLLUP_CATEGORY,
         source=str(path),
@@ -146,8 +150,21 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         atomic_write_many(files)  # type: ignore[arg-type]
     except OSError as exc:
         raise UserError(f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件。") from None
-    counts = "，".join(f"{s.value} {n}" for s, n in review.counts().items())
-    print(f"汇总完成：{counts}。")
+    # The units only: the roll-up's own row is said separately, and its 错误 do not set the exit code.
+    unit_counts = Review(title, list(collected.entries)).counts()
+    counts = "，".join(f"{s.value} {n}" for s, n in unit_counts.items())
+    print(f"汇总完成：各单位 {counts}。")
+    if summed:
+        own_row = entries[0]
+        print(
+            f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
+            + (
+                "；其中没有本级政府的工作簿所缺的单位信息和正文，请补填后用 generate check 校验。"
+                if own is None
+                else "。"
+            )
+            + "汇总工作簿自身的问题不影响退出码（见 docs/rollup.md）。"
+        )
     if not summed:
         print("没有可以汇总的单位工作簿，未生成汇总工作簿。")
     for p in files:
