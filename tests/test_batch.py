@@ -51,6 +51,10 @@ def test_every_unit_is_rendered_and_a_bad_file_stops_nothing(tmp_path, monkeypat
     assert "~$教育局.xlsx" in out and "无法读取" in out
     assert out.count("：已生成 ") == 13
     assert "共 14 个文件，已生成 13 个单位，失败 1 个" in out
+    # 西河镇 has one 错误 (placeholder text): its outputs are drafts, as `generate` would say.
+    assert "示例县西河镇人民政府：已生成" in out and "错误 1 条，警告 0 条，标为草稿" in out
+    assert "其中 1 个单位的报告标为草稿" in out and out.count("标为草稿") == 2
+    assert "示例县西河镇人民政府" in out.split("其中 1 个单位")[1]
 
 
 def test_ctrl_c_stops_cleanly_leaving_only_complete_files(tmp_path):

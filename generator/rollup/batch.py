@@ -34,6 +34,11 @@ class Rendered:
     errors: int = 0
     warnings: int = 0
 
+    @property
+    def draft(self) -> bool:
+        """Rendered with 错误: marked as a draft in both outputs, as `generate` does."""
+        return self.ok and self.errors > 0
+
 
 def render_unit(path: str, spec_id: str, year: int, out_root: str, previous: str = "") -> Rendered:
     """Read, check and render one unit; any failure is a message, never an exception.
@@ -91,7 +96,8 @@ def _line(r: Rendered, done: int, total: int) -> str:
     who = r.name or Path(r.path).name
     if r.ok:
         folder = str(Path(r.outputs[0]).parent)
-        return f"[{done}/{total}] {who}：已生成 {folder}/（错误 {r.errors} 条，警告 {r.warnings} 条）"
+        draft = "，标为草稿" if r.draft else ""
+        return f"[{done}/{total}] {who}：已生成 {folder}/（错误 {r.errors} 条，警告 {r.warnings} 条{draft}）"
     return f"[{done}/{total}] {who}（{r.path}）：{r.message}"
 
 
@@ -164,6 +170,12 @@ def cmd_batch(args: argparse.Namespace) -> int:
         f"失败 {len(failed)} 个{f'，未处理 {total - len(results)} 个' if interrupted else ''}；"
         f"用时 {elapsed:.1f} 秒（{rate:.1f} 个/秒，{workers(args.jobs)} 个进程）。"
     )
+    drafts = [r for r in ok if r.draft]
+    if drafts:
+        who = "、".join(r.name or Path(r.path).name for r in drafts)
+        print(
+            f"其中 {len(drafts)} 个单位的报告标为草稿（Word 页眉和水印、网页顶部横幅），改正全部“错误”后重新生成：{who}。"
+        )
     if (failed or wrong_year) and tty:
         for r in wrong_year:
             print(f"  {Status.WRONG_YEAR.value}：{r.path}：{r.message}")
