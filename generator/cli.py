@@ -207,6 +207,8 @@ def _previous_path(args: argparse.Namespace) -> Path:
 def _previous(args: argparse.Namespace) -> tuple[Report | None, list[Diagnostic]]:
     """Last year's workbook, when given or present beside this year's; unreadable → a note."""
     path = _previous_path(args)
+    if getattr(args, "without_previous", False):
+        return None, []  # verify of a document that was made without last year's workbook
     if not path.is_file():
         if args.previous:
             raise UserError(f"找不到上一年度工作簿：{path}")
@@ -407,6 +409,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if not year.isdigit():
             raise UserError(f"{doc} 中没有记录报告年度（可能不是本程序生成的）。请用 --year 指定年度。")
         args.year = int(year)
+    # Made without last year's workbook: regenerate without one too, even if one has appeared since
+    # (an imported report, say); a workbook given with --previous is still compared.
+    args.without_previous = not recorded.get("nianbao-previous-sha256") and args.previous is None
     report, _, provenance = _validated(args)
     _, docx, html = _render(report, provenance)
     expected = docx if doc.suffix.lower() == ".docx" else html
