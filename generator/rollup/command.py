@@ -163,7 +163,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
                 if own is None
                 else "。"
             )
-            + "汇总工作簿自身的问题不影响退出码（见 docs/rollup.md）。"
+            + ("汇总工作簿自身的错误不影响退出码（见 docs/rollup.md）。" if own_row.errors else "")
         )
     if not summed:
         print("没有可以汇总的单位工作簿，未生成汇总工作簿。")
