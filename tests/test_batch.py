@@ -18,6 +18,7 @@ import pytest
 from rollup_support import YEAR, county, set_unit
 
 from generator.cli import main
+from generator.provenance import read_recorded, sha256_of
 
 CLI = [sys.executable, "-m", "generator.cli"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -150,3 +151,8 @@ def test_batch_finds_sub_folders_uses_last_years_workbook_and_skips_another_year
     # Last year's 教育局.xlsx enables the cross-year rules as in rollup: 教育局's count of findings differs.
     edu = next(line for line in out.splitlines() if "示例县教育局：" in line)
     assert "错误 0 条，警告 0 条" not in edu, edu
+    # …and is recorded in the outputs, as `generate` records inputs/<Y-1>.xlsx, so that verify can tell.
+    _, recorded = read_recorded(next((tmp_path / "outputs" / str(YEAR) / "示例县教育局").glob("*.html")))
+    assert recorded["nianbao-previous-sha256"] == sha256_of(inputs / str(YEAR - 1) / "教育局.xlsx")
+    _, other = read_recorded(next((tmp_path / "outputs" / str(YEAR) / "示例县财政局").glob("*.html")))
+    assert not other.get("nianbao-previous-sha256")

@@ -64,7 +64,9 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str, previous: str
             return result
         last, prev_notes = read_previous(previous, Path(path), year)
         findings = [*notes, *prev_notes, *validate(report, last)]
-        provenance = Provenance.of(Path(path), report.spec, year, findings)
+        provenance = Provenance.of(
+            Path(path), report.spec, year, findings, previous=Path(previous) if last is not None else None
+        )
         result.errors, result.warnings = provenance.errors, provenance.warnings
         title, docx, html = _render(report, provenance)
         folder = contained(Path(out_root) / str(year), safe_filename(report.unit.name or Path(path).stem))
