@@ -263,4 +263,6 @@ def test_without_own_workbook_the_roll_up_row_is_named_once_and_counted_apart(of
     assert "汇总工作簿 （汇总）：有错误" in out and "汇总工作簿自身的错误不影响退出码" in out
     names = [r[1] for r in openpyxl.load_workbook(OUT / "审核表.xlsx")["概况"].iter_rows(min_row=2, values_only=True)]
     assert "（汇总）" in names and "（汇总）（汇总）" not in names
-    assert "（汇总）（汇总）" not in (OUT / "审核.html").read_text(encoding="utf-8")
+    page = (OUT / "审核.html").read_text(encoding="utf-8")
+    assert "（汇总）（汇总）" not in page
+    assert "各单位：通过 13。汇总工作簿 （汇总）：有错误" in page  # the page's summary, too

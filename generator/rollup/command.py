@@ -142,6 +142,13 @@ def cmd_rollup(args: argparse.Namespace) -> int:
             else ""
         )
     )
+    # The units only: the roll-up's own row is said separately, and its 错误 do not set the exit code.
+    unit_counts = "，".join(f"{s.value} {n}" for s, n in Review(title, list(collected.entries)).counts().items())
+    own_line = ""
+    own_row = entries[0] if summed else None
+    if own_row is not None:
+        own_line = f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
+    summary += f"各单位：{unit_counts}。" + (f"{own_line}。下面按状态的计数含汇总行。" if own_line else "")
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
     files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)
@@ -150,20 +157,20 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         atomic_write_many(files)  # type: ignore[arg-type]
     except OSError as exc:
         raise UserError(f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件。") from None
-    # The units only: the roll-up's own row is said separately, and its 错误 do not set the exit code.
-    unit_counts = Review(title, list(collected.entries)).counts()
-    counts = "，".join(f"{s.value} {n}" for s, n in unit_counts.items())
-    print(f"汇总完成：各单位 {counts}。")
-    if summed:
-        own_row = entries[0]
+    print(f"汇总完成：各单位 {unit_counts}。")
+    if own_line:
         print(
-            f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
+            own_line
             + (
                 "；其中没有本级政府的工作簿所缺的单位信息和正文，请补填后用 generate check 校验。"
                 if own is None
                 else "。"
             )
-            + ("汇总工作簿自身的错误不影响退出码（见 docs/rollup.md）。" if own_row.errors else "")
+            + (
+                "汇总工作簿自身的错误不影响退出码（见 docs/rollup.md）。"
+                if own_row is not None and own_row.errors
+                else ""
+            )
         )
     if not summed:
         print("没有可以汇总的单位工作簿，未生成汇总工作簿。")
