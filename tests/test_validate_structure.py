@@ -92,6 +92,8 @@ def test_contacts_changed_in_the_unit_sheet_but_not_in_the_intro_are_named() -> 
         "电话：12345678，传真：010-99999999。",  # without the area code; the fax is not the phone
         "网址：www.example.gov.cn/col/123，邮箱：ban@163.com。",  # the same site, a deeper page; an e-mail
         "地址：XX省某县人民路1号。",  # the same address with the province
+        "电话：010-12345678转8001。",  # an extension
+        "联系方式：通过网站意见箱等渠道反映。",  # no address after the label
         "本报告根据《条例》编制。",  # no contact details at all: L4's business
     ],
 )

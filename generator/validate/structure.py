@@ -149,14 +149,14 @@ def _misplaced(section: Section, i: int, text: str, part: int, own: int | None, 
 
 # Contact details the intro states, each found after its label (the fax and e-mail are not the phone
 # or the website). A value is a run of the characters such a value is written with.
-_PHONE = re.compile(r"电话(?:号码)?[：:为是]?\s*((?:[(（]?\d[\d\-－—()（）\s]{4,}\d)(?:转\d+)?)")
+_PHONE = re.compile(r"电话(?:号码)?[：:为是]?\s*([(（]?\d[\d\-－—()（）\s]{4,}\d)")  # an extension (转) aside
 _POSTCODE = re.compile(r"(?:邮编|邮政编码)[：:为是]?\s*(\d{6})(?!\d)")
 _URL = re.compile(
     r"(?<![@a-z0-9.\-])((?:https?://)?[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|gov)(?:/[\w\-./?=&%#]*)?)",
     re.IGNORECASE | re.ASCII,
 )
 _ADDRESS = re.compile(r"(?:联系地址|通讯地址|通信地址|办公地址|地址|联系方式)[：:为是]\s*([^，,；;。\s]+)")
-_PLACE = re.compile(r"[路街道巷号楼室村镇]")
+_PLACE = re.compile(r"\d.*[路街道巷号楼室村镇]|[路街道巷号楼室村镇].*\d")  # “渠道” alone is no address
 
 
 def _digits(text: str) -> str:
