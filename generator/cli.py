@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import datetime as dt
 import io
 import json
 import os
@@ -53,6 +54,7 @@ _ARGPARSE_MESSAGES = (
     (re.compile(r"argument (\S+): invalid int value: '(.*)'"), "参数 {0} 应为整数，实际为“{1}”"),
     (re.compile(r"argument (\S+): invalid choice: '(.*)' \(choose from (.*)\)"), "参数 {0} 不能是“{1}”，可选：{2}"),
     (re.compile(r"argument (\S+): expected one argument"), "参数 {0} 后面需要一个值"),
+    (re.compile(r"argument (\S+): (.+)", re.S), "参数 {0}：{1}"),  # our own type checks speak Chinese already
 )
 
 
@@ -119,7 +121,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         return p
     if command == "import":
         o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）或 Word 文件（.docx）")
-        o.add_argument("--year", type=int, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
+        o.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
         return p
@@ -127,7 +129,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
         o.add_argument("document", type=Path, metavar="文件", help="要核验的 Word（.docx）或网页（.html）文件")
     o.add_argument(
         "--year",
-        type=int,
+        type=_year,
         required=command != "verify",
         metavar="YYYY",
         help="报告年度，如 2020" + ("（默认取文件中记录的年度）" if command == "verify" else ""),
@@ -138,7 +140,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
             "--previous",
             type=Path,
             metavar="XLSX",
-            help="上一年度工作簿（默认 inputs/<年度-1>.xlsx，存在时自动使用）",
+            help="上一年度工作簿（默认为本年工作簿所在文件夹中的 <年度-1>.xlsx，如 inputs/2019.xlsx；存在时自动使用）",
         )
     if command in ("generate", "check"):
         o.add_argument(
@@ -164,6 +166,17 @@ def _parser(command: str) -> argparse.ArgumentParser:
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
     return p
+
+
+def _year(text: str) -> int:
+    """--year: a four-digit year, at most next year (a report is written once its year is over)."""
+    value = text.strip()
+    latest = dt.date.today().year + 1
+    if not re.fullmatch(r"\d{4}", value):
+        raise argparse.ArgumentTypeError(f"报告年度应写四位数字，如 2020，实际为“{text}”")
+    if int(value) > latest:
+        raise argparse.ArgumentTypeError(f"报告年度 {value} 还没有到（最晚可以是 {latest} 年度），请检查是否输错")
+    return int(value)
 
 
 def _spec(year: int):
@@ -194,6 +207,8 @@ def _previous_path(args: argparse.Namespace) -> Path:
 def _previous(args: argparse.Namespace) -> tuple[Report | None, list[Diagnostic]]:
     """Last year's workbook, when given or present beside this year's; unreadable → a note."""
     path = _previous_path(args)
+    if getattr(args, "without_previous", False):
+        return None, []  # verify of a document that was made without last year's workbook
     if not path.is_file():
         if args.previous:
             raise UserError(f"找不到上一年度工作簿：{path}")
@@ -394,6 +409,9 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if not year.isdigit():
             raise UserError(f"{doc} 中没有记录报告年度（可能不是本程序生成的）。请用 --year 指定年度。")
         args.year = int(year)
+    # Made without last year's workbook: regenerate without one too, even if one has appeared since
+    # (an imported report, say); a workbook given with --previous is still compared.
+    args.without_previous = not recorded.get("nianbao-previous-sha256") and args.previous is None
     report, _, provenance = _validated(args)
     _, docx, html = _render(report, provenance)
     expected = docx if doc.suffix.lower() == ".docx" else html

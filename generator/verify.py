@@ -65,30 +65,44 @@ def compare(
     rec_hash = recorded.get("nianbao-workbook-sha256", "")
     if not rec_hash:
         lines.append("  · 文件中没有生成记录：它不是本程序生成的，或是由没有生成记录的旧版本生成的，或生成后被改写过。")
-    elif rec_hash != now.workbook_sha256:
+        return False, lines
+    if rec_hash != now.workbook_sha256:
         lines.append(
             f"  · 工作簿不同：文件记录的工作簿 SHA-256 为 {rec_hash}，而 {workbook} 的是 {now.workbook_sha256}。"
             "这份文件来自另一个工作簿，或工作簿在生成之后又被修改、保存过。"
         )
-    else:
-        lines.append(
-            f"  · 内容不同：文件记录的工作簿正是 {workbook}，但文件内容与它生成的结果不一致"
-            f"（{_where(actual, expected, docx)}）。文件在生成之后被修改过，或生成时用了不同的模板。"
-        )
+        return False, lines
+    # The same workbook: first what else went into the document and differs now, then (only if
+    # nothing explains the difference) say the file was changed after it was made.
+    causes = []
     rec_prev = recorded.get("nianbao-previous-sha256", "")
-    if rec_hash and rec_prev != now.previous_sha256:
-        lines.append(
-            "  · 上一年度工作簿不同（跨年核对用的工作簿）：请用 --previous 指定生成时使用的上一年度工作簿。"
-            if rec_prev
-            else "  · 生成时没有使用上一年度工作簿，这次核验却找到了一个：请把它移开，或换一个文件夹核验。"
+    if rec_prev != now.previous_sha256:
+        causes.append(
+            "  · 上一年度工作簿不同（跨年核对用的工作簿）：请用 --previous 指定生成时使用的上一年度工作簿后再核验。"
         )
     rec_templates = recorded.get("nianbao-templates-sha256", "")
     if rec_templates and rec_templates != now.templates_sha256:
-        lines.append(
+        causes.append(
             "  · 模板不同：生成时用的模板（templates/ 或 NIANBAO_TEMPLATES 指定的单位模板）与本机现在用的不一样。"
             "请用生成时的模板核验。"
         )
+    rec_counts = (recorded.get("nianbao-errors", ""), recorded.get("nianbao-warnings", ""))
+    if all(rec_counts) and rec_counts != (str(now.errors), str(now.warnings)):
+        causes.append(
+            f"  · 校验结果不同：生成时错误 {rec_counts[0]} 条、警告 {rec_counts[1]} 条，现在错误 {now.errors} 条、"
+            f"警告 {now.warnings} 条（如上一年度工作簿有变化，或无法读取）。"
+        )
     rec_program = recorded.get("nianbao-version", "")
     if rec_program and rec_program != now.program:
-        lines.append(f"  · 生成程序版本不同：文件由 {rec_program} 生成，本机是 {now.program}。请用同一版本核验。")
+        causes.append(f"  · 生成程序版本不同：文件由 {rec_program} 生成，本机是 {now.program}。请用同一版本核验。")
+    if causes:
+        lines.append(
+            f"  · 文件记录的工作簿正是 {workbook}，但生成时的条件与现在不同，无法判断文件是否被修改过（{_where(actual, expected, docx)}）："
+        )
+        lines.extend(causes)
+    else:
+        lines.append(
+            f"  · 内容不同：文件记录的工作簿正是 {workbook}，生成条件也相同，但文件内容与它生成的结果不一致"
+            f"（{_where(actual, expected, docx)}）：文件在生成之后被修改过。"
+        )
     return False, lines

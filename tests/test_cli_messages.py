@@ -85,7 +85,7 @@ def test_check_and_generate_share_one_read_and_validate(tmp_path: Path, monkeypa
 @pytest.mark.parametrize(
     ("argv", "said"),
     [
-        (["--year", "abc"], "参数 --year 应为整数，实际为“abc”"),
+        (["--year", "abc"], "参数 --year：报告年度应写四位数字，如 2020，实际为“abc”"),
         (["check", "--year", "2020", "--format", "xml"], "参数 --format 不能是“xml”"),
         (["--year"], "参数 --year 后面需要一个值"),
         ([], "缺少参数 --year"),
@@ -98,3 +98,14 @@ def test_argument_mistakes_are_explained_in_chinese(argv, said, capsys):
     assert main(argv) == 2
     err = capsys.readouterr().err
     assert said in err and "the following" not in err and "invalid" not in err
+
+
+@pytest.mark.parametrize(
+    ("year", "says"),
+    [("23", "四位数字"), ("二〇二〇", "四位数字"), ("2099", "还没有到")],
+)
+def test_a_mistyped_year_is_named_before_anything_is_read(year: str, says: str, capsys) -> None:
+    for argv in (["check", "--year", year], ["init", "--year", year], ["import", "x.html", "--year", year]):
+        assert cli.main(argv) == cli.EXIT_INPUT
+        err = capsys.readouterr().err
+        assert says in err and "argument" not in err

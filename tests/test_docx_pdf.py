@@ -125,3 +125,19 @@ def test_a_draft_says_so_on_every_page_and_a_final_report_nowhere(pdfs):
             ).stdout
             marked.append("改正前不得签发" in re.sub(r"\s+", "", text))
         assert marked == [year == 2020] * n, f"{year}: draft notice on pages {marked}"
+
+
+def test_the_signature_never_stands_alone_on_the_last_page(pdfs):
+    """GB/T 9704: the 落款 and 成文日期 keep the text's last lines with them on their page."""
+    for year, pdf in pdfs.items():
+        n = pages(pdf)
+        last = subprocess.run(
+            [require_tool("pdftotext"), "-f", str(n), "-l", str(n), "-layout", str(pdf), "-"],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        lines = [ln.strip() for ln in last.splitlines() if ln.strip() and not re.fullmatch(r"—\s*\d+\s*—", ln.strip())]
+        lines = [ln for ln in lines if not ln.startswith("草稿")]
+        # Besides the signature's two lines (unit, date), the page holds text of the report.
+        assert len(lines) > 2, f"{year}: last page holds only {lines}"

@@ -233,3 +233,23 @@ def test_verify_names_a_different_template_as_the_reason(generated, tmp_path, mo
     monkeypatch.delenv("NIANBAO_TEMPLATES")
     code, text = _verify(tmp_path / "out" / "2020" / f"{STEM}.html", generated / "2020.xlsx", capsys)
     assert code == 1 and "模板不同" in text, text
+
+
+def test_verify_is_not_fooled_by_last_years_workbook_appearing_later(generated, tmp_path, capsys) -> None:
+    """Made without last year's workbook; one appears beside the workbook afterwards (an imported
+    report, say). The document is still what the workbook made: no claim that it was tampered with."""
+    folder = tmp_path / "inputs"
+    folder.mkdir()
+    shutil.copy(generated / "2020.xlsx", folder / "2020.xlsx")
+    shutil.copy(ROOT / "inputs" / "2020.xlsx", folder / "2019.xlsx")  # not last year's: its own year says 2020
+    document = generated / "outputs" / "2020" / f"{STEM}.docx"
+    code, text = _verify(document, folder / "2020.xlsx", capsys)
+    assert code == 0, text
+    # Told to use that workbook, verify says why the result differs instead of blaming the file.
+    capsys.readouterr()
+    code = main(
+        ["verify", str(document), "--input", str(folder / "2020.xlsx"), "--previous", str(folder / "2019.xlsx")]
+    )
+    out = capsys.readouterr()
+    text = out.out + out.err
+    assert code == 1 and "上一年度工作簿不同" in text and "被修改过" not in text.replace("无法判断文件是否被修改过", "")

@@ -94,6 +94,9 @@ def test_provenance_traces_every_total_to_its_units(office):
     assert units["示例县东山乡人民政府"] == 19 and "示例县气象局" not in units
     assert len(units) == 12
     assert ws.freeze_panes == "B4" and ws.auto_filter.ref.startswith("A3:")
+    # An amount's total is a number the reviewer can sum, like the units' amounts below it.
+    fee = next(i for i, label in enumerate(rows[2]) if label and "行政事业性收费" in str(label))
+    assert isinstance(rows[1][fee], (int, float)) and abs(rows[1][fee] - 28291.84) < 1e-6
 
 
 def test_every_bad_file_is_named_and_nothing_else_is_affected(office, tmp_path):

@@ -26,6 +26,7 @@ from .outline import Heading, Outline, Para, Signature, TableView, Title
 
 TWIPS_PER_MM = 1440 / 25.4
 SECTION_TAG = qn("w:sectPr")
+PARAGRAPH_TAG = qn("w:p")
 RUN_IN_STYLE = "段首标题 {}"  # character style of a run-in heading of level 1–3
 # templates/docx_style.toml [draft], for a unit's own copy of the file written before it existed.
 DRAFT_DEFAULTS = {
@@ -381,8 +382,13 @@ def _add_blocks(doc, outline: Outline, st: dict[str, Any]) -> None:
         elif isinstance(block, TableView):
             _add_table(doc, block, st)
         elif isinstance(block, Signature):
+            # GB/T 9704: the 落款 and date never stand alone on a page; they keep the text's last lines.
+            last = doc.element.body[-2] if len(doc.element.body) > 1 else None
+            if last is not None and last.tag == PARAGRAPH_TAG:
+                last.get_or_add_pPr().keepNext_val = True
             space = Pt(st["body"]["line_pt"] * st["signature"]["space_before_lines"])
             for i, line in enumerate(block.lines):
                 p = _add_paragraph(doc, line, ids["落款"], body_fonts)
+                p.paragraph_format.keep_with_next = i < len(block.lines) - 1
                 if i == 0:
                     p.paragraph_format.space_before = space

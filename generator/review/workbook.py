@@ -6,6 +6,7 @@ of units × ~150 fields, which a normal workbook would keep as one object per ce
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
@@ -53,10 +54,11 @@ def _sheet(wb: Workbook, title: str, widths: list[float], freeze: str) -> WriteO
 
 def _number_or_text(text: str) -> object:
     """Headline figures as numbers where they are numbers, so the reviewer can sort and sum them."""
-    try:
+    if re.fullmatch(r"-?\d+", text):
         return int(text)
-    except ValueError:
-        return text
+    if re.fullmatch(r"-?\d+\.\d+", text):
+        return Decimal(text)  # an amount such as 28291.84 万元, exact as summed
+    return text
 
 
 def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, Entry], object]]]:
