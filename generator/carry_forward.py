@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from pathlib import Path
 
 from .formats.spec import FieldInfo, FormatSpec, TableSpec
 from .model import Report, State, UnitInfo, Value, format_number
@@ -138,19 +139,22 @@ def _chain_carry(
             )
 
 
-def _unit(previous: UnitInfo, year: int, messages: list[str]) -> UnitInfo:
+def _unit(previous: UnitInfo, year: int, messages: list[str], source: str = "") -> UnitInfo:
     unit = dataclasses.replace(previous, year=year, date=None)
     if previous.year and str(previous.year) in previous.title:
         unit.title = previous.title.replace(str(previous.year), str(year))
         messages.append(f"报告标题中的年份已改为 {year}：“{unit.title}”，请核对。")
-    messages.append(f"单位信息已从 {previous.year or '上一'} 年度工作簿结转，报告年度改为 {year}，成文日期留空待填。")
+    from .importer.report import SUFFIXES
+
+    what = "报告" if Path(source).suffix.lower() in SUFFIXES else "工作簿"  # init --from 报告.html reads a page
+    messages.append(f"单位信息已从 {previous.year or '上一'} 年度{what}结转，报告年度改为 {year}，成文日期留空待填。")
     return unit
 
 
 def carry_forward(previous: Report, spec: FormatSpec, year: int) -> Carried:
     """This year's report holding what `previous` determines; everything else stays blank."""
     messages: list[str] = []
-    unit = _unit(previous.unit, year, messages)
+    unit = _unit(previous.unit, year, messages, previous.source)
     tables: dict[str, dict[str, Value]] = {}
     for rule in CARRIES:
         if isinstance(rule, RowCarry):

@@ -91,12 +91,14 @@ def test_default_target_is_inputs_year(published, tmp_path: Path, monkeypatch: p
     assert "generate check --year 2021" in capsys.readouterr().out
 
 
-def test_init_carries_forward_straight_from_a_published_page(published, tmp_path: Path) -> None:
+def test_init_carries_forward_straight_from_a_published_page(published, tmp_path: Path, capsys) -> None:
     target = tmp_path / "2021.xlsx"
     assert (
         generate_main(["init", "--year", "2021", "--from", str(published[(2020, "html")]), "--output", str(target)])
         == 0
     )
+    said = capsys.readouterr().err
+    assert "单位信息已从 2020 年度报告结转" in said and "工作簿结转" not in said  # the source is a web page
     new = read(target, 2021)
     old = read(INPUTS / "2020.xlsx", 2020)
     assert new.unit.name == old.unit.name and new.unit.year == 2021
@@ -436,6 +438,23 @@ def test_a_hand_made_word_file(tmp_path: Path) -> None:
     assert _text(imported) == _text(original)
     assert imported.unit.date == original.unit.date and imported.unit.signature == original.unit.signature
     assert not {"I010", "I011", "I013", "I031"} & {d.code for d in findings}
+
+
+def test_unit_fields_not_found_are_all_named_in_words_that_fit_audit_too(tmp_path: Path) -> None:
+    """I030 names 落款单位 as well (check would otherwise first tell it as V1), without assuming a workbook."""
+    import docx
+
+    original = read(INPUTS / "2021.xlsx", 2021)
+    path = tmp_path / "unsigned.docx"
+    _hand_made_docx(original, path)
+    doc = docx.Document(str(path))
+    (signature,) = [p for p in doc.paragraphs if p.text == original.unit.signature]
+    signature._element.getparent().remove(signature._element)
+    doc.save(str(path))
+    imported, findings = import_report(path)
+    (i030,) = [d for d in findings if d.code == "I030"]
+    assert imported.unit.signature == "" and "落款单位" in i030.message
+    assert "工作簿中留空" not in i030.message and "转为工作簿时" in i030.message
 
 
 def test_a_word_zip_bomb_is_refused_before_unpacking(tmp_path: Path, capsys) -> None:

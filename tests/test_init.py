@@ -184,6 +184,7 @@ def test_carry_forward_within_the_2019_format(tmp_path: Path, capsys) -> None:
     assert init("--year", "2020", "--from", str(prev), "--output", str(target)) == 0
     messages = capsys.readouterr().err
     assert sha(prev) == before  # last year's workbook is only read
+    assert "单位信息已从 2019 年度工作簿结转" in messages
     report = read(target, 2020)
     carried = {k.split(".")[1]: v for k, v in report.tables["requests"].items() if k.startswith("carried.")}
     assert {c: v.number for c, v in carried.items() if c != "total"} == {

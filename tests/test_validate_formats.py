@@ -66,3 +66,21 @@ def test_workbook_note_follows_the_spec_fields() -> None:
 def test_no_unused_spec_fields() -> None:
     assert "extras" not in {f.name for f in dataclasses.fields(FormatSpec)}
     assert not hasattr(TableSpec, "row_is_data")
+
+
+@pytest.mark.parametrize("fee", [True, False], ids=["fee_required", "fee_not_required"])
+def test_the_advice_for_an_empty_part_six_is_advice_that_passes(fee: bool, tmp_path) -> None:
+    """L2 and the 其他事项 sheet's note suggest a text that the format's own F2 then accepts."""
+    from openpyxl import load_workbook
+
+    from generator.workbook import write_workbook
+
+    spec = _future(V2021, fee_report_required=fee)
+    (l2,) = [d for d in validate(_say(_report(spec), "other")) if d.code == "L2"]
+    suggested = l2.message.split("可写“")[1].split("”")[0]
+    assert ("信息处理费" in suggested) is fee
+    assert _codes(_say(_report(spec), "other", suggested)) == []
+    path = tmp_path / "blank.xlsx"
+    write_workbook(path, spec, 2026)
+    banner = load_workbook(path)["其他事项"]["A1"].value
+    assert f"可写“{suggested}”" in banner

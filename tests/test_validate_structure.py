@@ -4,6 +4,7 @@ and the intro paragraph that is now the clerk's own text (issue 8, items 13 and 
 from __future__ import annotations
 
 from copy import deepcopy
+from dataclasses import replace
 
 import pytest
 from conftest import INPUTS
@@ -12,8 +13,11 @@ from test_validate_support import clean_report
 
 from generator.cli import main as generate_main
 from generator.diagnostics import Severity
+from generator.formats import format_for_year
 from generator.model import Paragraph, Report
+from generator.templating import Wording
 from generator.validate import validate
+from generator.workbook import read_workbook
 
 
 def set_text(report: Report, section: str, *texts: str) -> Report:
@@ -51,6 +55,58 @@ def test_an_intro_without_the_units_contacts_gets_a_hint_with_the_paragraph_to_p
     assert "http://www.example.gov.cn" in d.message and "010-12345678" in d.message and "统计时间" in d.message
     with_phone = set_text(clean_report(), "intro", "咨询电话：010－12345678。")  # full-width hyphen still matches
     assert found(with_phone, "L4") == []
+
+
+# ── L6: the intro's contacts against 单位信息 ─────────────────────────────────────────────────
+
+
+def with_unit(report: Report, **changes: str) -> Report:
+    out = deepcopy(report)
+    out.unit = replace(out.unit, **changes)
+    return out
+
+
+def test_contacts_changed_in_the_unit_sheet_but_not_in_the_intro_are_named() -> None:
+    """The QA repro: init wrote the intro from last year's 单位信息; the clerk then changed phone and postcode."""
+    report = clean_report()
+    intro = Wording().standard_intro(report.unit, report.year)
+    report = with_unit(
+        set_text(report, "intro", "本报告根据《条例》编制。", intro), phone="0597-1234567", postcode="364400"
+    )
+    findings = {d.actual: d for d in validate(report) if d.code == "L6"}
+    assert set(findings) == {"010-12345678", "100000"}
+    phone = findings["010-12345678"]
+    assert (phone.sheet, phone.cell, phone.severity) == ("引言", "A6", Severity.WARNING)
+    assert phone.expected == "0597-1234567" and "0597-1234567" in phone.message and "010-12345678" in phone.message
+    assert findings["100000"].expected == "364400"
+    moved = with_unit(
+        set_text(clean_report(), "intro", intro), website_url="https://www.new.gov.cn/", address="某县新华路8号"
+    )
+    assert {d.actual for d in validate(moved) if d.code == "L6"} == {"http://www.example.gov.cn", "某县人民路1号"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "咨询电话：（010）12345678，邮编：100000。",  # the same phone written another way
+        "电话：12345678，传真：010-99999999。",  # without the area code; the fax is not the phone
+        "网址：www.example.gov.cn/col/123，邮箱：ban@163.com。",  # the same site, a deeper page; an e-mail
+        "地址：XX省某县人民路1号。",  # the same address with the province
+        "电话：010-12345678转8001。",  # an extension
+        "联系方式：通过网站意见箱等渠道反映。",  # no address after the label
+        "本报告根据《条例》编制。",  # no contact details at all: L4's business
+    ],
+)
+def test_contacts_that_agree_with_the_unit_sheet_or_are_absent_are_silent(text: str) -> None:
+    assert found(set_text(clean_report(), "intro", text), "L6") == []
+
+
+@pytest.mark.parametrize("year", [2020, 2021, 2022])
+def test_the_example_workbooks_and_the_standard_paragraph_are_silent(year: int) -> None:
+    report, _notes = read_workbook(INPUTS / f"{year}.xlsx", format_for_year(year), year)
+    assert found(report, "L6") == []
+    standard = Wording().standard_intro(report.unit, year)
+    assert found(set_text(report, "intro", standard), "L6") == []
 
 
 # ── L5 ─────────────────────────────────────────────────────────────────────────────────────

@@ -86,3 +86,24 @@ def test_workbook_from_init_with_a_slash_part(tmp_path: Path, capsys) -> None:
     total = report.tables[table.id]["review.total"]
     assert total.state is State.FORMULA and total.derived  # what would print blank
     assert found == [("V3", slash), ("V8", total.cell)]
+
+
+def test_a_negative_part_is_one_v6_not_another_at_each_total_it_feeds(tmp_path: Path) -> None:
+    """QA: 申请情况 E9 = -5 in a workbook from init also gave V6 at the recomputed （七）总计."""
+    target = tmp_path / "2021.xlsx"
+    assert generate_main(["init", "--year", "2021", "--output", str(target)]) == 0
+    spec = format_for_year(2021)
+    table = spec.table("requests")
+    wb = load_workbook(target)
+    report, _ = read_workbook(target, spec, 2021)
+    ws = wb[table.sheet]
+    for key in table.fields:
+        if (table.id, key) not in spec.total_fields:
+            ws[report.tables[table.id][key].cell] = 0
+    part = report.tables[table.id]["public.natural"].cell
+    ws[part] = -5
+    wb.save(target)
+    report, _ = read_workbook(target, spec, 2021)
+    total = report.tables[table.id]["total.natural"]
+    assert total.derived and total.number == -5  # the total is recomputed, and negative only through the part
+    assert [d.cell for d in validate(report) if d.code == "V6"] == [part]

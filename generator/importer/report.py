@@ -92,14 +92,19 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
             setattr(unit, attr, clean_text(value)[0])
     blank = [
         *missing,
-        *(label for attr, label in (("name", "单位名称"), ("date", "成文日期")) if not getattr(unit, attr)),
+        *(
+            label
+            for attr, label in (("name", "单位名称"), ("signature", "落款单位"), ("date", "成文日期"))
+            if not getattr(unit, attr)
+        ),
     ]
+    # Worded for audit (no workbook is written) and for import (the workbook leaves these blank).
     findings.append(
         Diagnostic(
             "I030",
             I if not blank else W,
-            ("未能从报告中识别：" + "、".join(blank) + "，工作簿中留空，请补填。" if blank else "")
-            + "“单位层级”报告中没有，请在工作簿中选择。",
+            ("未能从报告中识别：" + "、".join(blank) + "（转为工作簿时这些项留空，需补填）。" if blank else "")
+            + "“单位层级”报告中没有（转为工作簿时需选择）。",
             path,
             "单位信息",
         )

@@ -14,7 +14,7 @@ from .arithmetic import check_active, check_balances, check_sums
 from .context import Ctx
 from .crossyear import check_previous
 from .inputs import check_tables, check_unit, check_year_and_date
-from .structure import check_intro, check_part_headings, check_period
+from .structure import check_intro, check_intro_contacts, check_part_headings, check_period
 from .text import check_format_text, check_leftovers
 from .text_claims import check_claims
 from .text_lists import check_breakdowns, check_result_runs
@@ -42,6 +42,7 @@ def validate(report: Report, previous: Report | None = None) -> list[Diagnostic]
         *check_word_claims(ctx),
         *check_leftovers(ctx),
         *check_intro(ctx),
+        *check_intro_contacts(ctx),
         *check_part_headings(ctx),
         *check_format_text(ctx),
     ]

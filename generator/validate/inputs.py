@@ -167,11 +167,13 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
     assert n is not None
     integral = isinstance(n, int) or n == n.to_integral_value()
     shown = fmt(n)
-    if kind is Kind.COUNT and (not integral or n < 0):
+    # A total recomputed from its parts (its cell held the workbook's SUM) can be negative or
+    # fractional only through a part, whose own V6 already names the cell to correct.
+    if kind is Kind.COUNT and (not integral or n < 0) and not v.derived:
         return ctx.at_field("V6", E, table_id, key, f"件数、数量应为非负整数，实际为 {shown}。", "非负整数", shown)
-    if kind is Kind.DELTA and not integral:
+    if kind is Kind.DELTA and not integral and not v.derived:
         return ctx.at_field("V6", E, table_id, key, f"本年增/减应为整数（减少填负数），实际为 {shown}。", "整数", shown)
-    if kind in (Kind.AMOUNT, Kind.AMOUNT_TEXT) and n < 0:
+    if kind in (Kind.AMOUNT, Kind.AMOUNT_TEXT) and n < 0 and not v.derived:
         return ctx.at_field("V6", E, table_id, key, f"金额不能为负数，实际为 {shown}。", "非负数", shown)
     if kind is Kind.AMOUNT_TEXT and not v.unit:  # the format fixes no unit for such a field
         return ctx.at_field(

@@ -1,7 +1,8 @@
 """What the narrative says about the report itself: part headings, the statistics period, contacts.
 
 Y3 a statistics period of another year; L4 an intro without the unit's website and phone
-(the standard paragraph is the clerk's text now, see generate init); L5 a part heading pasted
+(the standard paragraph is the clerk's text now, see generate init); L6 an intro stating contacts other
+than 单位信息's; L5 a part heading pasted
 into the narrative, which the report would print twice or under the wrong part.
 """
 
@@ -144,3 +145,91 @@ def _misplaced(section: Section, i: int, text: str, part: int, own: int | None, 
         f"第 {i + 1} 段“{text}”是“{heading}”的标题，却写在{where}：报告会把它印在这里，"
         f"与程序生成的“{heading}”重复，位置也不对。请删除这一段；{fix}。"
     )
+
+
+# Contact details the intro states, each found after its label (the fax and e-mail are not the phone
+# or the website). A value is a run of the characters such a value is written with.
+_PHONE = re.compile(r"电话(?:号码)?[：:为是]?\s*([(（]?\d[\d\-－—()（）\s]{4,}\d)")  # an extension (转) aside
+_POSTCODE = re.compile(r"(?:邮编|邮政编码)[：:为是]?\s*(\d{6})(?!\d)")
+_URL = re.compile(
+    r"(?<![@a-z0-9.\-])((?:https?://)?[a-z0-9][a-z0-9\-]*(?:\.[a-z0-9\-]+)*\.(?:cn|com|net|org|gov)(?:/[\w\-./?=&%#]*)?)",
+    re.IGNORECASE | re.ASCII,
+)
+_ADDRESS = re.compile(r"(?:联系地址|通讯地址|通信地址|办公地址|地址|联系方式)[：:为是]\s*([^，,；;。\s]+)")
+_PLACE = re.compile(r"\d.*[路街道巷号楼室村镇]|[路街道巷号楼室村镇].*\d")  # “渠道” alone is no address
+
+
+def _digits(text: str) -> str:
+    return re.sub(r"\D", "", text)
+
+
+def _same_phone(a: str, b: str) -> bool:
+    """The same number, the area code written or not (0597-7529949 = 7529949)."""
+    a, b = _digits(a), _digits(b)
+    return len(min(a, b, key=len)) >= 5 and (a.endswith(b) or b.endswith(a))
+
+
+def _host(url: str) -> str:
+    host = re.sub(r"^https?://", "", url.strip().lower()).split("/")[0]
+    return host.removeprefix("www.")
+
+
+def _stated(text: str) -> dict[str, list[str]]:
+    """Phone numbers, postcodes, web addresses and postal addresses the text states, by 单位信息 field."""
+    text = unicodedata.normalize("NFKC", text)
+    return {
+        "phone": [m.group(1).strip() for m in _PHONE.finditer(text)],
+        "postcode": _POSTCODE.findall(text),
+        "website_url": _URL.findall(text),
+        "address": [a for a in _ADDRESS.findall(text) if _PLACE.search(a) and "@" not in a],
+    }
+
+
+def _agrees(field: str, unit_value: str, stated: str, text: str) -> bool:
+    if field == "phone":
+        numbers = re.findall(r"[\d\-()\s]{5,}", unicodedata.normalize("NFKC", unit_value))
+        return any(_same_phone(n, stated) for n in numbers if len(_digits(n)) >= 5)
+    if field == "postcode":
+        return _digits(unit_value) == stated
+    if field == "website_url":
+        return _host(unit_value) == _host(stated)
+    unit_bare, stated_bare = _bare(unit_value), _bare(stated)
+    return unit_bare in _bare(text) or stated_bare in unit_bare
+
+
+CONTACT_FIELDS = (("phone", "联系电话"), ("postcode", "邮政编码"), ("website_url", "网站网址"), ("address", "通讯地址"))
+
+
+def check_intro_contacts(ctx: Ctx) -> list[Diagnostic]:
+    """L6: the intro states a phone, postcode, website or address other than the one in 单位信息.
+
+    The intro is the clerk's text (written once by generate init); a contact changed later in
+    单位信息 would otherwise be published with the old value.
+    """
+    intro = ctx.report.sections.get("intro")
+    if intro is None:
+        return []
+    unit = ctx.report.unit
+    whole = intro.text
+    out = []
+    for field, label in CONTACT_FIELDS:
+        value = getattr(unit, field)
+        if not isinstance(value, str) or not value.strip() or value.strip() == "无":
+            continue
+        found = [(i, s) for i, p in enumerate(intro.paragraphs) for s in _stated(p.text)[field]]
+        if not found or any(_agrees(field, value, s, whole) for _, s in found):
+            continue
+        i, stated = found[0]
+        out.append(
+            ctx.at_paragraph(
+                "L6",
+                W,
+                intro,
+                i,
+                f"引言第 {i + 1} 段写的{label}是“{stated}”，而“单位信息”中的{label}是“{value.strip()}”。"
+                "报告只印引言中的文字，不会按“单位信息”自动更新；请核对后改正引言（或“单位信息”）。",
+                value.strip(),
+                stated,
+            )
+        )
+    return out

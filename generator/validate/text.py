@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..diagnostics import Diagnostic, Severity
-from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET
+from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET, nothing_to_report
 from .context import Ctx
 from .text_base import paragraphs
 
@@ -71,7 +71,7 @@ def check_leftovers(ctx: Ctx) -> list[Diagnostic]:
         if section is None or not section.paragraphs:
             sheet = section.sheet if section else ""
             msg = f"“{SECTION_NAMES[key]}”没有内容。这是规定必须报告的部分" + (
-                "；没有需要报告的事项可写“无。”" if key == "other" else "。"
+                f"；没有需要报告的事项可写“{nothing_to_report(ctx.report.spec)}”" if key == "other" else "。"
             )
             out.append(ctx.at_sheet("L2", E, sheet, msg, expected="正文", actual="空白"))
     problems = ctx.report.sections.get("problems")

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..formats.spec import FormatSpec
 
 INSTRUCTIONS_SHEET = "填写说明"
 UNIT_SHEET = "单位信息"
@@ -57,8 +61,19 @@ NARRATIVE_SHEETS: tuple[NarrativeSheet, ...] = (
     NarrativeSheet(
         "problems", "问题及改进", 5, "“五、存在的主要问题及改进情况”：问题要具体，改进要有实效，不得与往年雷同。"
     ),
-    NarrativeSheet("other", "其他事项", 6, "“六、其他需要报告的事项”。没有可写“无。”"),
+    NarrativeSheet("other", "其他事项", 6, "“六、其他需要报告的事项”。"),
 )
+
+
+def nothing_to_report(spec: FormatSpec) -> str:
+    """What 六 says when there is nothing to report: where the format requires it, the 信息处理费 too (F2)."""
+    return "本年度未收取信息处理费，无其他需要报告的事项。" if spec.fee_report_required else "无。"
+
+
+def narrative_hint(n: NarrativeSheet, spec: FormatSpec) -> str:
+    """The note in a narrative sheet's banner; 六's suggestion for “nothing to report” follows the format."""
+    return f"{n.hint}没有需要报告的事项可写“{nothing_to_report(spec)}”" if n.key == "other" else n.hint
+
 
 NARRATIVE_TITLE_LABEL = "本部分标题"
 # Row 1 of a narrative sheet reads “<heading> —— <hint>”; the hint beside the title starts so.

@@ -29,6 +29,7 @@ from .layout import (
     TITLE_HINT_PREFIX,
     UNIT_FIELDS,
     UNIT_SHEET,
+    narrative_hint,
 )
 
 LABEL_FILL = PatternFill("solid", fgColor="E7E6E6")
@@ -149,11 +150,11 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
     _protect(ws)
 
 
-def _write_narrative(wb: Workbook, report: Report | None, wording: Wording) -> None:
+def _write_narrative(wb: Workbook, spec: FormatSpec, report: Report | None, wording: Wording) -> None:
     for n in NARRATIVE_SHEETS:
         ws = wb.create_sheet(n.sheet)
         heading = wording.part_heading(n.part) if n.part else "引言"
-        ws.cell(1, 1, f"{heading}{NARRATIVE_BANNER_SEP}{n.hint}").font = BOLD
+        ws.cell(1, 1, f"{heading}{NARRATIVE_BANNER_SEP}{narrative_hint(n, spec)}").font = BOLD
         section = report.sections.get(n.key) if report else None
         r = 2
         if n.part:
@@ -315,7 +316,7 @@ def build_workbook(
     wb = Workbook()
     _write_instructions(wb, spec, year, reference is not None)
     _write_unit(wb, report, year)
-    _write_narrative(wb, report, wording)
+    _write_narrative(wb, spec, report, wording)
     for table in spec.tables:
         _write_table(wb, spec, table, report, wording)
     if reference is not None:
