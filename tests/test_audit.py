@@ -136,6 +136,9 @@ def test_json_gives_one_object_per_report_and_writes_the_same_review(audited: Au
         name: (row["状态"], row["错误"], row["年度"]) for name, row in _by_file(audited).items()
     }
     assert all(f["code"] and f["severity"] for r in reports for f in r["findings"])
+    # The HTML of a report whose DOCX came first names it, for a program as for the reviewer.
+    dups = {Path(r["file"]).name: Path(r["duplicate_of"]).name for r in reports if r["status"] == "重复"}
+    assert dups and all(a == b.replace(".docx", ".html") for a, b in dups.items())
     assert "已生成" in captured.err and (out / "审核" / "审核.html").is_file()
 
 

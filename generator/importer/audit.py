@@ -39,6 +39,7 @@ class AuditEntry:
     findings: list[Diagnostic] = field(default_factory=list)
     report: Report | None = None
     note: str = ""
+    duplicate_of: str = ""  # for a 重复: the file of the same report found first
 
     @property
     def errors(self) -> int:
@@ -72,6 +73,7 @@ class AuditEntry:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [d.to_dict() for d in self.findings],
+            "duplicate_of": self.duplicate_of or None,
         }
 
 
@@ -173,7 +175,7 @@ def _mark_duplicates(entries: list[AuditEntry]) -> int:
             continue
         key = (e.report.unit.name, e.report.year, _figures(e.report))
         if key in first:
-            e.status = DUPLICATE
+            e.status, e.duplicate_of = DUPLICATE, first[key].source
             e.note = f"与 {first[key].source} 是同一份报告（同一单位、同一年度、数字相同），不另计数。"
             marked += 1
         else:
