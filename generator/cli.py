@@ -361,20 +361,30 @@ def cmd_audit(args: argparse.Namespace) -> int:
         output_folder,
         print_audit,
         print_audit_json,
+        print_skipped,
         review_of,
+        without_review_pages,
         write_review,
     )
 
     files, missing = collect(args.paths)
+    # nianbao's own review pages (审核.html of a rollup or an earlier audit) are not reports: named, skipped.
+    files, skipped = without_review_pages(files)
     if not files:
-        raise UserError("没有找到要核查的报告（.html、.htm、.shtml、.docx）：" + "、".join(str(p) for p in args.paths))
+        raise UserError(
+            "没有找到要核查的报告（.html、.htm、.shtml、.docx）："
+            + "、".join(str(p) for p in args.paths)
+            + (f"（跳过了本程序写出的审核页面 {len(skipped)} 个）" if skipped else "")
+        )
     folder = output_folder(args.output_dir, args.paths)
     # A path that is not there is a report that cannot be read (I001), listed with the rest.
     audit = audit_paths([*files, *missing], args.jobs)
+    audit.skipped = skipped
     if args.format == "json":
         print_audit_json(audit.entries)
+        print_skipped(skipped, sys.stderr)
     else:
-        print_audit(audit.entries)
+        print_audit(audit.entries, skipped=skipped)
     try:
         written = write_review(folder, review_of(audit, args.paths))
     except OSError as exc:

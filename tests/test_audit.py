@@ -88,7 +88,10 @@ def test_one_row_per_report_with_its_year_status_and_counts(audited: Audited, ge
             row = rows[f"{year}.{kind}"]
             listed = [f for f in audited.findings if Path(str(f["文件"])).name == f"{year}.{kind}"]
             assert row["年度"] == year
-            assert row["状态"] == ("有错误" if errors else "通过")
+            if kind == "html":  # the same report as the DOCX found first: 重复, named, not counted again
+                assert row["状态"] == "重复" and f"{year}.docx" in str(row["说明"]), row
+            else:
+                assert row["状态"] == ("有错误" if errors else "通过")
             assert row["错误"] == sum(errors.values())
             assert Counter((f["代码"], *_labels(f, errors)) for f in listed if f["严重程度"] == "错误") == errors
             assert row["警告"] == sum(1 for f in listed if f["严重程度"] == "警告")
@@ -133,6 +136,9 @@ def test_json_gives_one_object_per_report_and_writes_the_same_review(audited: Au
         name: (row["状态"], row["错误"], row["年度"]) for name, row in _by_file(audited).items()
     }
     assert all(f["code"] and f["severity"] for r in reports for f in r["findings"])
+    # The HTML of a report whose DOCX came first names it, for a program as for the reviewer.
+    dups = {Path(r["file"]).name: Path(r["duplicate_of"]).name for r in reports if r["status"] == "重复"}
+    assert dups and all(a == b.replace(".docx", ".html") for a, b in dups.items())
     assert "已生成" in captured.err and (out / "审核" / "审核.html").is_file()
 
 
@@ -142,6 +148,20 @@ def test_exit_0_when_every_report_passes_and_2_when_none_is_found(generated, tmp
     _copy_generated({y: g for y, g in generated.items() if y != 2020}, clean)  # 2020 is the seed, with its errors
     assert main(["audit", str(clean), "--output-dir", str(tmp_path / "o1"), "--jobs", "1"]) == 0
     assert (tmp_path / "o1" / "审核" / "审核表.xlsx").is_file()
+    out = capsys.readouterr().out
+    assert f"共 {len(generated) - 1} 份报告" in out and f"另有 {len(generated) - 1} 个文件与其中的报告重复" in out
+    # A review page nianbao wrote (this audit's, or a rollup's 汇总/审核.html) is not a report:
+    # skipped and named, never an unreadable report (I004) nor a reason for exit 1.
+    page = (tmp_path / "o1" / "审核" / "审核.html").read_text(encoding="utf-8")
+    (clean / "汇总").mkdir()
+    (clean / "汇总" / "审核.html").write_text(page, encoding="utf-8")
+    old = page.replace('<meta name="nianbao-page" content="review">', "")
+    (clean / "旧").mkdir()
+    (clean / "旧" / "审核.html").write_text(old, encoding="utf-8")  # written before the marker existed
+    assert main(["audit", str(clean), "--output-dir", str(tmp_path / "o3"), "--jobs", "1"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("是本程序写出的审核页面，不是年度报告，已跳过") == 2 and "I004" not in out
+    assert f"共 {len(generated) - 1} 份报告" in out
     empty = tmp_path / "empty"
     empty.mkdir()
     (empty / "说明.txt").write_text("没有报告", encoding="utf-8")

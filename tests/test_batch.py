@@ -18,6 +18,7 @@ import pytest
 from rollup_support import YEAR, county, set_unit
 
 from generator.cli import main
+from generator.provenance import read_recorded, sha256_of
 
 CLI = [sys.executable, "-m", "generator.cli"]
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,6 +52,10 @@ def test_every_unit_is_rendered_and_a_bad_file_stops_nothing(tmp_path, monkeypat
     assert "~$教育局.xlsx" in out and "无法读取" in out
     assert out.count("：已生成 ") == 13
     assert "共 14 个文件，已生成 13 个单位，失败 1 个" in out
+    # 西河镇 has one 错误 (placeholder text): its outputs are drafts, as `generate` would say.
+    assert "示例县西河镇人民政府：已生成" in out and "错误 1 条，警告 0 条，标为草稿" in out
+    assert "其中 1 个单位的报告标为草稿" in out and out.count("标为草稿") == 2
+    assert "示例县西河镇人民政府" in out.split("其中 1 个单位")[1]
 
 
 def test_ctrl_c_stops_cleanly_leaving_only_complete_files(tmp_path):
@@ -123,3 +128,31 @@ def test_jobs_below_one_mean_every_core(tmp_path, monkeypatch, jobs):
         p.unlink()
     monkeypatch.chdir(tmp_path)
     assert main(["batch", "--year", str(YEAR), "--jobs", jobs]) == 0
+
+
+def test_batch_finds_sub_folders_uses_last_years_workbook_and_skips_another_years(tmp_path, monkeypatch, capsys):
+    inputs = county(tmp_path)
+    units = inputs / str(YEAR)
+    (units / "乡镇").mkdir()
+    shutil.move(units / "东山乡.xlsx", units / "乡镇" / "东山乡.xlsx")
+    shutil.copy(units / "公安局.xlsx", units / "公安局2021.xlsx")
+    set_unit(units / "公安局2021.xlsx", "报告年度", 2021)
+    set_unit(units / "公安局2021.xlsx", "单位名称", "示例县公安局（上年）")
+    (inputs / str(YEAR - 1)).mkdir()
+    shutil.copy(ROOT / "inputs" / "2021.xlsx", inputs / str(YEAR - 1) / "教育局.xlsx")  # 示例县教育局, 2021
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "--year", str(YEAR), "--jobs", "1"]) == 1
+    out = capsys.readouterr().out
+    made = {p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()}
+    assert "示例县东山乡人民政府" in made  # from inputs/2022/乡镇/
+    assert "示例县公安局（上年）" not in made  # a 2021 workbook is not rendered as a 2022 report
+    assert "公安局2021.xlsx" in out and "年度不符" in out
+    assert "共 14 个文件，已生成 13 个单位，年度不符 1 个（未生成），失败 0 个" in out
+    # Last year's 教育局.xlsx enables the cross-year rules as in rollup: 教育局's count of findings differs.
+    edu = next(line for line in out.splitlines() if "示例县教育局：" in line)
+    assert "错误 0 条，警告 0 条" not in edu, edu
+    # …and is recorded in the outputs, as `generate` records inputs/<Y-1>.xlsx, so that verify can tell.
+    _, recorded = read_recorded(next((tmp_path / "outputs" / str(YEAR) / "示例县教育局").glob("*.html")))
+    assert recorded["nianbao-previous-sha256"] == sha256_of(inputs / str(YEAR - 1) / "教育局.xlsx")
+    _, other = read_recorded(next((tmp_path / "outputs" / str(YEAR) / "示例县财政局").glob("*.html")))
+    assert not other.get("nianbao-previous-sha256")

@@ -225,3 +225,44 @@ def test_last_years_unit_workbook_of_the_same_name_enables_the_cross_year_rules(
     # 2021: 3 carried over to 2022 by 示例县教育局 (四、结转下年度), the 2022 workbook says otherwise.
     assert codes.get("教育局.xlsx", set()) & {"T3-5", "C2"}
     assert not any(codes.get(name, set()) & {"T3-5", "C1", "C2", "C0"} for name in codes if name != "教育局.xlsx")
+
+
+def test_unit_workbooks_in_sub_folders_are_found_hidden_and_output_folders_are_not(office):
+    units = office / str(YEAR)
+    (units / "乡镇").mkdir()
+    shutil.move(units / "东山乡.xlsx", units / "乡镇" / "东山乡.xlsx")  # 6 new applications
+    for hidden in (".git", "__MACOSX", "outputs"):
+        (units / hidden).mkdir()
+        shutil.copy(units / "财政局.xlsx", units / hidden / "财政局.xlsx")  # would be a 重复 if read
+    (units / "备份").mkdir()
+    shutil.copy(units / "教育局.xlsx", units / "备份" / "教育局.xlsx")
+    _rollup("--output-dir", str(units / "outputs"))
+    out = units / "outputs" / str(YEAR) / "汇总"
+    rows = _overview(out / "审核表.xlsx")
+    sources = {Path(r["文件"]).parts[-2:] for r in rows.values() if r["文件"]}
+    assert ("乡镇", "东山乡.xlsx") in sources and rows["东山乡.xlsx"]["状态"] == "通过"
+    assert not sources & {(".git", "财政局.xlsx"), ("__MACOSX", "财政局.xlsx"), ("outputs", "财政局.xlsx")}
+    assert rows["财政局.xlsx"]["状态"] == "通过"
+    # The same unit in two folders: both 重复, neither summed (教育局 reported 11 new applications).
+    overview = openpyxl.load_workbook(out / "审核表.xlsx")["概况"]
+    edu = [r for r in overview.iter_rows(values_only=True) if "教育局.xlsx" in str(r)]
+    assert len(edu) == 2 and all("重复" in r for r in edu)
+    report, _ = read_workbook(out / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129 - 11
+
+
+def test_without_own_workbook_the_roll_up_row_is_named_once_and_counted_apart(office, capsys):
+    (office / f"{YEAR}-名单.xlsx").unlink()
+    (office / f"{YEAR}.xlsx").unlink()
+    set_cell(office / str(YEAR) / "西河镇.xlsx", "总体情况", "A5", "2022年，示例县西河镇人民政府坚持公开。")
+    # Every unit present and clean: exit 0, although the roll-up itself lacks the government's text.
+    assert _rollup() == 0
+    out = capsys.readouterr().out
+    assert "（汇总）（汇总）" not in out and "【（汇总）】" in out
+    assert "汇总完成：各单位 通过 13。" in out  # the 13 units; the roll-up row is not one of them
+    assert "汇总工作簿 （汇总）：有错误" in out and "汇总工作簿自身的错误不影响退出码" in out
+    names = [r[1] for r in openpyxl.load_workbook(OUT / "审核表.xlsx")["概况"].iter_rows(min_row=2, values_only=True)]
+    assert "（汇总）" in names and "（汇总）（汇总）" not in names
+    page = (OUT / "审核.html").read_text(encoding="utf-8")
+    assert "（汇总）（汇总）" not in page
+    assert "各单位：通过 13。汇总工作簿 （汇总）：有错误" in page  # the page's summary, too

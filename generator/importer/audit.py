@@ -22,9 +22,13 @@ from ..review import Entry, Review, Status
 from ..workbook.layout import UNIT_SHEET
 from .report import SUFFIXES, import_report
 
-PASSED, ERRORS, UNREADABLE = Status.PASSED, Status.ERRORS, Status.UNREADABLE
+PASSED, ERRORS, UNREADABLE, DUPLICATE = Status.PASSED, Status.ERRORS, Status.UNREADABLE, Status.DUPLICATE
 AUDIT_FOLDER = "审核"
 REVIEW_WORKBOOK, REVIEW_PAGE = "审核表.xlsx", "审核.html"
+# templates/review.html.j2 writes this into every review page (rollup's and audit's 审核.html).
+REVIEW_PAGE_MARK = b'<meta name="nianbao-page" content="review">'
+NIANBAO_GENERATOR = b'<meta name="generator" content="nianbao">'
+SKIPPED_NOTE = "是本程序写出的审核页面，不是年度报告，已跳过。"
 
 
 @dataclass
@@ -34,6 +38,8 @@ class AuditEntry:
     title: str = ""
     findings: list[Diagnostic] = field(default_factory=list)
     report: Report | None = None
+    note: str = ""
+    duplicate_of: str = ""  # for a 重复: the file of the same report found first
 
     @property
     def errors(self) -> int:
@@ -52,6 +58,8 @@ class AuditEntry:
         entry = Entry.of_report(self.report, self.source, self.findings, name=self.name)
         if self.status is UNREADABLE:
             entry.note = next((d.message for d in self.findings if d.severity is Severity.ERROR), "")
+        if self.status is DUPLICATE:
+            entry.status, entry.note = DUPLICATE, self.note
         return entry
 
     def to_dict(self) -> dict[str, object]:
@@ -65,12 +73,32 @@ class AuditEntry:
             "errors": self.errors,
             "warnings": self.warnings,
             "findings": [d.to_dict() for d in self.findings],
+            "duplicate_of": self.duplicate_of or None,
         }
 
 
 def _in_saved_resources(path: Path, root: Path) -> bool:
     """A browser's “网页，全部” keeps images, styles and frames in a “…_files” folder: not reports."""
     return any(part.endswith(("_files", ".files")) for part in path.relative_to(root).parts[:-1])
+
+
+def is_review_page(path: Path) -> bool:
+    """A review page nianbao wrote (rollup's or audit's 审核.html): its marker, or, for pages
+    written before the marker, the name 审核.html with nianbao as generator."""
+    if path.suffix.lower() not in (".html", ".htm"):
+        return False
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    return REVIEW_PAGE_MARK in head or (path.name == REVIEW_PAGE and NIANBAO_GENERATOR in head)
+
+
+def without_review_pages(files: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The reports to audit, and nianbao's own review pages found among them (skipped, named)."""
+    pages = [f for f in files if is_review_page(f)]
+    return [f for f in files if f not in pages], pages
 
 
 def collect(paths: Iterable[Path]) -> tuple[list[Path], list[Path]]:
@@ -131,12 +159,40 @@ def _reattach(entry: AuditEntry) -> AuditEntry:
     return entry
 
 
+def _figures(report: Report) -> tuple[tuple[str, str, str], ...]:
+    return tuple(
+        (tid, key, v.display()) for tid, table in sorted(report.tables.items()) for key, v in sorted(table.items())
+    )
+
+
+def _mark_duplicates(entries: list[AuditEntry]) -> int:
+    """The same report twice (its DOCX and its HTML: same unit, same year, same figures): the
+    second and later are 重复, named after the first, and not counted again; how many."""
+    first: dict[tuple, AuditEntry] = {}
+    marked = 0
+    for e in entries:
+        if e.report is None or not e.report.unit.name:
+            continue
+        key = (e.report.unit.name, e.report.year, _figures(e.report))
+        if key in first:
+            e.status, e.duplicate_of = DUPLICATE, first[key].source
+            e.note = f"与 {first[key].source} 是同一份报告（同一单位、同一年度、数字相同），不另计数。"
+            marked += 1
+        else:
+            first[key] = e
+    return marked
+
+
 def _cross_year(entries: list[AuditEntry]) -> int:
     """Reports of the same unit in consecutive years get the cross-year rules; how many pairs."""
     from ..validate.context import Ctx
     from ..validate.crossyear import check_previous
 
-    by_unit = {(e.report.unit.name, e.report.year): e for e in entries if e.report is not None and e.report.unit.name}
+    by_unit = {
+        (e.report.unit.name, e.report.year): e
+        for e in entries
+        if e.report is not None and e.report.unit.name and e.status is not DUPLICATE
+    }
     pairs = 0
     for (name, year), entry in by_unit.items():
         previous = by_unit.get((name, year - 1))
@@ -173,6 +229,7 @@ class Audit:
 
     entries: list[AuditEntry]
     pairs: int = 0
+    skipped: list[Path] = field(default_factory=list)  # nianbao's own review pages, not reports
 
 
 def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = True) -> Audit:
@@ -188,22 +245,33 @@ def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = Tru
             for entry in pool.map(_audit_in_worker, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1))):
                 entries.append(_reattach(entry))
                 tick(entry)
+    _mark_duplicates(entries)
     pairs = _cross_year(entries)
     for e in entries:
         e.findings.sort(key=sort_key)
     return Audit(entries, pairs)
 
 
-def print_audit(entries: list[AuditEntry], out=None) -> None:
+def print_skipped(skipped: list[Path], out=None) -> None:
+    for p in skipped:
+        print(f"跳过：{p} {SKIPPED_NOTE}", file=out or sys.stdout)
+
+
+def print_audit(entries: list[AuditEntry], out=None, skipped: list[Path] = ()) -> None:  # type: ignore[assignment]
     out = out or sys.stdout
     for e in entries:
         head = e.title or Path(e.source).name
-        print(f"【{head}】{e.source}：{e.status.value}（错误 {e.errors} 条，共 {len(e.findings)} 条）", file=out)
+        note = e.note if e.status is DUPLICATE else ""
+        print(f"【{head}】{e.source}：{e.status.value}（错误 {e.errors} 条，共 {len(e.findings)} 条）{note}", file=out)
         for d in e.findings:
             print(f"  {d.format()}", file=out)
+    print_skipped(list(skipped), out)
     counts = {s: sum(1 for e in entries if e.status is s) for s in (PASSED, ERRORS, UNREADABLE)}
     summary = "，".join(f"{s.value} {n} 份" for s, n in counts.items())
-    print(f"核查完成：共 {len(entries)} 份报告，{summary}。", file=out)
+    dups = sum(1 for e in entries if e.status is DUPLICATE)
+    extra = f"；另有 {dups} 个文件与其中的报告重复（同一报告的另一格式），未另计数" if dups else ""
+    extra += f"；跳过本程序的审核页面 {len(skipped)} 个" if skipped else ""
+    print(f"核查完成：共 {len(entries) - dups} 份报告，{summary}{extra}。", file=out)
 
 
 def print_audit_json(entries: list[AuditEntry], out=None) -> None:
@@ -215,11 +283,18 @@ def print_audit_json(entries: list[AuditEntry], out=None) -> None:
 def review_of(audit: Audit, paths: list[Path]) -> Review:
     """The audit as the review the roll-up also writes: one row per report, years side by side."""
     years = sorted({e.report.year for e in audit.entries if e.report is not None})
+    dups = sum(1 for e in audit.entries if e.status is DUPLICATE)
     span = f"{years[0]}—{years[-1]}年度" if len(years) > 1 else (f"{years[0]}年度" if years else "")
     title = f"已发布的{span}政府信息公开工作年度报告 核查"
     summary = (
-        f"核查 {'、'.join(str(p) for p in paths)}：共 {len(audit.entries)} 份报告（逐份导入，不写工作簿，按全部规则校验）。"
+        f"核查 {'、'.join(str(p) for p in paths)}：共 {len(audit.entries) - dups} 份报告（逐份导入，不写工作簿，按全部规则校验）。"
+        + (f"另有 {dups} 个文件是其中报告的另一格式（同一单位、同一年度、数字相同），标为“重复”。" if dups else "")
         + (f"同一单位相邻年度的报告 {audit.pairs} 对，做了跨年核对。" if audit.pairs else "")
+        + (
+            f"跳过本程序写出的审核页面 {len(audit.skipped)} 个（{'、'.join(str(p) for p in audit.skipped)}）。"
+            if audit.skipped
+            else ""
+        )
     )
     entries = [e.review_entry() for e in audit.entries]
     return Review(title, entries, summary=summary, show_year=True, show_category=False, show_summed=False)

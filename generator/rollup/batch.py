@@ -14,7 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import InputError, UserError
-from .units import discover, pool, workers
+from ..review import Status
+from .collect import NOTES
+from .units import discover, pool, previous_workbook, read_previous, workers
 
 EXIT_INTERRUPTED = 130
 
@@ -26,14 +28,24 @@ class Rendered:
     path: str
     name: str = ""
     ok: bool = False
+    wrong_year: bool = False
     message: str = ""
     outputs: list[str] = field(default_factory=list)
     errors: int = 0
     warnings: int = 0
 
+    @property
+    def draft(self) -> bool:
+        """Rendered with 错误: marked as a draft in both outputs, as `generate` does."""
+        return self.ok and self.errors > 0
 
-def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
-    """Read, check and render one unit; any failure is a message, never an exception."""
+
+def render_unit(path: str, spec_id: str, year: int, out_root: str, previous: str = "") -> Rendered:
+    """Read, check and render one unit; any failure is a message, never an exception.
+
+    previous: last year's workbook of the unit (units.previous_workbook, as rollup uses it).
+    A workbook of another year (or format) is skipped with rollup's 年度不符 message.
+    """
     from ..cli import _render  # the one renderer `generate` uses: same bytes, same draft marking
     from ..formats import format_by_id
     from ..output import atomic_write_many, contained, refuse_other_units, safe_filename
@@ -45,8 +57,16 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
     try:
         report, notes = read_workbook(Path(path), format_by_id(spec_id), year)
         result.name = report.unit.name
-        findings = [*notes, *validate(report)]
-        provenance = Provenance.of(Path(path), report.spec, year, findings)
+        if report.unit.year is not None and report.unit.year != year:
+            result.wrong_year = True
+            result.message = f"{Status.WRONG_YEAR.value}：报告年度为 {report.unit.year}。{NOTES[Status.WRONG_YEAR]}"
+            result.message = result.message.replace("未汇总", "未生成")
+            return result
+        last, prev_notes = read_previous(previous, Path(path), year)
+        findings = [*notes, *prev_notes, *validate(report, last)]
+        provenance = Provenance.of(
+            Path(path), report.spec, year, findings, previous=Path(previous) if last is not None else None
+        )
         result.errors, result.warnings = provenance.errors, provenance.warnings
         title, docx, html = _render(report, provenance)
         folder = contained(Path(out_root) / str(year), safe_filename(report.unit.name or Path(path).stem))
@@ -56,6 +76,12 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str) -> Rendered:
         atomic_write_many(targets)
         result.ok, result.outputs = True, [str(p) for p in targets]
     except InputError as exc:
+        if any(d.code == "R044" for d in exc.diagnostics):
+            result.wrong_year = True
+            result.message = f"{Status.WRONG_YEAR.value}：" + "；".join(
+                f"{d.code} {d.message}" for d in exc.diagnostics[:3]
+            )
+            return result
         result.message = "无法读取：" + "；".join(f"{d.code} {d.message}" for d in exc.diagnostics[:3])
     except UserError as exc:
         result.message = str(exc)
@@ -72,7 +98,8 @@ def _line(r: Rendered, done: int, total: int) -> str:
     who = r.name or Path(r.path).name
     if r.ok:
         folder = str(Path(r.outputs[0]).parent)
-        return f"[{done}/{total}] {who}：已生成 {folder}/（错误 {r.errors} 条，警告 {r.warnings} 条）"
+        draft = "，标为草稿" if r.draft else ""
+        return f"[{done}/{total}] {who}：已生成 {folder}/（错误 {r.errors} 条，警告 {r.warnings} 条{draft}）"
     return f"[{done}/{total}] {who}（{r.path}）：{r.message}"
 
 
@@ -81,7 +108,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     from .command import default_units
 
     spec = format_for_year(args.year)
-    paths = discover(args.units or default_units(args.year))
+    units_dir = args.units or default_units(args.year)
+    paths = discover(units_dir, skip=[args.output_dir])
     total = len(paths)
     tty = sys.stderr.isatty()
     bar = None
@@ -96,7 +124,17 @@ def cmd_batch(args: argparse.Namespace) -> int:
     futures: list[Future] = []
     seen: set[Future] = set()
     try:
-        futures = [ex.submit(render_unit, str(p), spec.id, args.year, str(args.output_dir)) for p in paths]
+        futures = [
+            ex.submit(
+                render_unit,
+                str(p),
+                spec.id,
+                args.year,
+                str(args.output_dir),
+                str(previous_workbook(p, units_dir, args.year) or ""),
+            )
+            for p in paths
+        ]
         for fut in as_completed(futures):
             r = fut.result()
             seen.add(fut)
@@ -118,7 +156,8 @@ def cmd_batch(args: argparse.Namespace) -> int:
     if interrupted:
         results += [f.result() for f in futures if f not in seen and f.done() and not f.cancelled()]
     ok = [r for r in results if r.ok]
-    failed = [r for r in results if not r.ok]
+    wrong_year = [r for r in results if r.wrong_year]
+    failed = [r for r in results if not r.ok and not r.wrong_year]
     names: dict[str, list[Rendered]] = {}
     for r in ok:
         names.setdefault(str(Path(r.outputs[0]).parent), []).append(r)
@@ -129,13 +168,22 @@ def cmd_batch(args: argparse.Namespace) -> int:
     rate = len(ok) / elapsed if elapsed > 0 else 0.0
     print(
         f"批量生成{'已中断' if interrupted else '完成'}：共 {total} 个文件，已生成 {len(ok)} 个单位，"
+        f"{f'年度不符 {len(wrong_year)} 个（未生成），' if wrong_year else ''}"
         f"失败 {len(failed)} 个{f'，未处理 {total - len(results)} 个' if interrupted else ''}；"
         f"用时 {elapsed:.1f} 秒（{rate:.1f} 个/秒，{workers(args.jobs)} 个进程）。"
     )
-    if failed and tty:
+    drafts = [r for r in ok if r.draft]
+    if drafts:
+        who = "、".join(r.name or Path(r.path).name for r in drafts)
+        print(
+            f"其中 {len(drafts)} 个单位的报告标为草稿（Word 页眉和水印、网页顶部横幅），改正全部“错误”后重新生成：{who}。"
+        )
+    if (failed or wrong_year) and tty:
+        for r in wrong_year:
+            print(f"  {Status.WRONG_YEAR.value}：{r.path}：{r.message}")
         for r in failed:
             print(f"  失败：{r.path}：{r.message}")
     if interrupted:
         print("已中断：已写出的文件都是完整的，未处理的单位没有生成任何文件。", file=sys.stderr)
         return EXIT_INTERRUPTED
-    return 1 if failed else 0
+    return 1 if failed or wrong_year else 0

@@ -21,7 +21,7 @@ from ..review import Entry, Review, Status, build_review_workbook, headline_figu
 from ..workbook.layout import NARRATIVE_SHEETS
 from .collect import Collected, collect
 from .roster import RosterUnit, read_roster
-from .units import ROLLUP_MARK, discover, read_units
+from .units import ROLLUP_MARK, discover, previous_folder, read_units
 
 ROLLUP_FOLDER = "汇总"
 ROLLUP_WORKBOOK, REVIEW_WORKBOOK, REVIEW_PAGE = "汇总工作簿.xlsx", "审核表.xlsx", "审核.html"
@@ -65,14 +65,18 @@ def rollup_report(spec: FormatSpec, year: int, collected: Collected, own: Report
     return Report(spec=spec, unit=unit, sections=sections, tables=collected.summer.tables(), year=year)
 
 
+def rollup_name(report: Report) -> str:
+    """“<本级政府>（汇总）”, or “（汇总）” alone when there is no own workbook to name it (never guessed)."""
+    return f"{report.unit.name}（汇总）" if report.unit.name else "（汇总）"
+
+
 def _rollup_entry(report: Report, findings: list[Diagnostic], path: Path, units: int) -> Entry:
     errors = any(d.severity is Severity.ERROR for d in findings)
-    name = report.unit.name or "（汇总）"
     note = f"{units} 个单位的合计。" + (
         "" if report.unit.name else "没有找到本级政府的工作簿：单位信息和正文需要补填。"
     )
     return Entry(
-        name=f"{name}（汇总）",
+        name=rollup_name(report),
         status=Status.ERRORS if errors else Status.PASSED,
         category=ROLLUP_CATEGORY,
         source=str(path),
@@ -109,10 +113,10 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     own = own_report(args, spec)
     units_dir = args.units or default_units(args.year)
     folder = args.output_dir / str(args.year) / ROLLUP_FOLDER
-    paths = discover(units_dir)
+    paths = discover(units_dir, skip=[args.output_dir])
     # Last year's unit folder beside this year's (inputs/2021/ beside inputs/2022/): cross-year rules.
-    previous_dir = units_dir.parent / str(args.year - 1)
-    reads = list(read_units(paths, spec, args.year, jobs=args.jobs, previous_dir=previous_dir))
+    previous_dir = previous_folder(units_dir, args.year)
+    reads = list(read_units(paths, spec, args.year, jobs=args.jobs, units_dir=units_dir))
     collected = collect(spec, args.year, reads, roster)
     del reads
     report = rollup_report(spec, args.year, collected, own)
@@ -132,8 +136,19 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     summary = (
         f"单位文件夹 {units_dir}：找到 {len(paths)} 个文件，汇总 {summed} 个单位。"
         + ("名单：" + ("已使用" if roster is not None else "未提供，找到的每个工作簿都作为一个单位") + "。")
-        + (f"跨年核对：与 {previous_dir} 中文件名相同的上一年度工作簿比较。" if previous_dir.is_dir() else "")
+        + (
+            f"跨年核对：与 {previous_dir} 中路径相同（文件名相同、子文件夹相同）的上一年度工作簿比较。"
+            if previous_dir.is_dir()
+            else ""
+        )
     )
+    # The units only: the roll-up's own row is said separately, and its 错误 do not set the exit code.
+    unit_counts = "，".join(f"{s.value} {n}" for s, n in Review(title, list(collected.entries)).counts().items())
+    own_line = ""
+    own_row = entries[0] if summed else None
+    if own_row is not None:
+        own_line = f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
+    summary += f"各单位：{unit_counts}。" + (f"{own_line}。下面按状态的计数含汇总行。" if own_line else "")
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
     files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)
@@ -142,8 +157,21 @@ def cmd_rollup(args: argparse.Namespace) -> int:
         atomic_write_many(files)  # type: ignore[arg-type]
     except OSError as exc:
         raise UserError(f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件。") from None
-    counts = "，".join(f"{s.value} {n}" for s, n in review.counts().items())
-    print(f"汇总完成：{counts}。")
+    print(f"汇总完成：各单位 {unit_counts}。")
+    if own_line:
+        print(
+            own_line
+            + (
+                "；其中没有本级政府的工作簿所缺的单位信息和正文，请补填后用 generate check 校验。"
+                if own is None
+                else "。"
+            )
+            + (
+                "汇总工作簿自身的错误不影响退出码（见 docs/rollup.md）。"
+                if own_row is not None and own_row.errors
+                else ""
+            )
+        )
     if not summed:
         print("没有可以汇总的单位工作簿，未生成汇总工作簿。")
     for p in files:
@@ -163,7 +191,9 @@ def cmd_init_roster(args: argparse.Namespace) -> int:
     units_dir = args.units or default_units(args.year)
     units: list[RosterUnit] = []
     names: set[str] = set()
-    for r in read_units(discover(units_dir), spec, args.year, check=False):
+    for r in read_units(
+        discover(units_dir, skip=[getattr(args, "output_dir", Path("outputs"))]), spec, args.year, check=False
+    ):
         name = r.name or r.stem
         if r.rollup_output or name in names:
             continue

@@ -66,11 +66,17 @@ def fields(spec: FormatSpec) -> list[tuple[str, str]]:
     return [(t.id, key) for t in spec.tables for key in t.fields]
 
 
-def discover(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
-    """Every file directly in the folder (sub-folders and hidden dot-files aside), sorted by name.
+# Folders never holding a unit's workbook: the operating systems' and NAS boxes' own (compared in lower case).
+SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information", "@eadir", "#recycle", "__pycache__"}
 
-    Not only .xlsx: a Word file or a lock file left beside the workbooks is read like any other
-    and named in the review with the reader's own message.
+
+def discover(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """Every file in the folder and its sub-folders (inputs/2022/乡镇/东山乡.xlsx too), sorted by relative path.
+
+    Hidden (dot) files and folders, system folders and the folders in skip (an outputs folder
+    nested in the units folder) are left out. Not only .xlsx: a Word file or a lock file left
+    beside the workbooks is read like any other and named in the review with the reader's own
+    message. rollup, batch and init-roster all find units here.
     """
     if not folder.is_dir():
         raise UserError(
@@ -78,10 +84,38 @@ def discover(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
             "或用 --units 指定文件夹。"
         )
     skipped = {p.resolve() for p in skip}
-    return sorted(
-        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".") and p.resolve() not in skipped),
-        key=lambda p: p.name,
-    )
+    found: list[Path] = []
+    for here, dirs, files in os.walk(folder):
+        base = Path(here)
+        dirs[:] = [
+            d
+            for d in dirs
+            if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS and (base / d).resolve() not in skipped
+        ]
+        found += [
+            base / f
+            for f in files
+            if not f.startswith(".") and (base / f).is_file() and (base / f).resolve() not in skipped
+        ]
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def previous_folder(units_dir: Path, year: int) -> Path:
+    """Last year's unit folder beside this year's: inputs/2021/ beside inputs/2022/."""
+    return units_dir.parent / str(year - 1)
+
+
+def previous_workbook(path: Path, units_dir: Path, year: int) -> Path | None:
+    """Last year's workbook of a unit: the same relative path in last year's folder, when it is a file.
+
+    The one lookup rollup and batch share, so that both apply the cross-year rules alike.
+    """
+    try:
+        rel = path.relative_to(units_dir)
+    except ValueError:
+        rel = Path(path.name)
+    prev = previous_folder(units_dir, year) / rel
+    return prev if prev.is_file() else None
 
 
 def is_rollup_output(path: Path) -> bool:
@@ -130,16 +164,15 @@ def contributions(report: Report) -> tuple[Contribution, ...]:
     )
 
 
-def _previous(path: Path, previous_dir: str, year: int) -> tuple[Report | None, list[Diagnostic]]:
-    """Last year's workbook of the same file name in previous_dir, for the cross-year rules."""
+def read_previous(prev: str, path: Path, year: int) -> tuple[Report | None, list[Diagnostic]]:
+    """Last year's workbook prev ("" for none), for the cross-year rules of the unit at path."""
     from ..formats import UnsupportedYear, format_for_year
     from ..workbook import read_workbook
 
-    prev = Path(previous_dir) / path.name if previous_dir else None
-    if prev is None or not prev.is_file():
+    if not prev:
         return None, []
     try:
-        report, _ = read_workbook(prev, format_for_year(year - 1), year - 1)
+        report, _ = read_workbook(Path(prev), format_for_year(year - 1), year - 1)
         return report, []
     except (InputError, UnsupportedYear) as exc:
         why = exc.diagnostics[0].message if isinstance(exc, InputError) else str(exc)
@@ -148,11 +181,11 @@ def _previous(path: Path, previous_dir: str, year: int) -> tuple[Report | None, 
         ]
 
 
-def read_unit(path: str, spec_id: str, year: int, check: bool = True, previous_dir: str = "") -> UnitRead:
+def read_unit(path: str, spec_id: str, year: int, check: bool = True, previous: str = "") -> UnitRead:
     """Read and (when check) validate one file; any problem with the file becomes findings, never an exception.
 
-    previous_dir: last year's unit folder; a workbook there of the same file name enables the
-    cross-year rules, as inputs/<Y-1>.xlsx does for `generate check`.
+    previous: last year's workbook of the unit (previous_workbook), enabling the cross-year
+    rules as inputs/<Y-1>.xlsx does for `generate check`.
     """
     from ..formats import format_by_id
     from ..review import headline_figures
@@ -173,8 +206,8 @@ def read_unit(path: str, spec_id: str, year: int, check: bool = True, previous_d
     out.readable = True
     out.name, out.level, out.year = report.unit.name, report.unit.level, report.unit.year
     if check:
-        previous, prev_notes = _previous(p, previous_dir, year)
-        findings = [*notes, *prev_notes, *validate(report, previous)]
+        last, prev_notes = read_previous(previous, p, year)
+        findings = [*notes, *prev_notes, *validate(report, last)]
     else:
         findings = notes
     out.findings = sorted(findings, key=sort_key)
@@ -203,17 +236,20 @@ def read_units(
     year: int,
     check: bool = True,
     jobs: int | None = None,
-    previous_dir: Path | None = None,
+    units_dir: Path | None = None,
 ) -> Iterator[UnitRead]:
-    """read_unit over every path, on every core, yielded in the order of paths."""
-    prev = str(previous_dir) if previous_dir is not None and previous_dir.is_dir() else ""
+    """read_unit over every path, on every core, yielded in the order of paths.
+
+    units_dir: the folder the paths were found in; last year's workbooks are looked up beside it.
+    """
+    prevs = [str(previous_workbook(p, units_dir, year) or "") if units_dir is not None else "" for p in paths]
     if len(paths) <= 1 or workers(jobs) == 1:
-        for p in paths:
+        for p, prev in zip(paths, prevs):
             yield read_unit(str(p), spec.id, year, check, prev)
         return
     with pool(jobs) as ex:
         n = len(paths)
         chunk = max(1, min(16, n // (workers(jobs) * 4)))
         yield from ex.map(
-            read_unit, [str(p) for p in paths], [spec.id] * n, [year] * n, [check] * n, [prev] * n, chunksize=chunk
+            read_unit, [str(p) for p in paths], [spec.id] * n, [year] * n, [check] * n, prevs, chunksize=chunk
         )
