@@ -56,6 +56,20 @@ class Diagnostic:
         return d
 
 
+class CountedFindings:
+    """Mixin for a record with a `findings` list: how many are 错误 and 警告."""
+
+    findings: list[Diagnostic]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.findings if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for d in self.findings if d.severity is Severity.WARNING)
+
+
 class UserError(Exception):
     """A problem the clerk can fix; the message says how."""
 

@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
+from ..diagnostics import CountedFindings, Diagnostic, InputError, Severity, UserError, sort_key
 from ..model import Report
 from ..review import Entry, Review, Status
 from ..workbook.layout import UNIT_SHEET
@@ -32,7 +32,7 @@ SKIPPED_NOTE = "是本程序写出的审核页面，不是年度报告，已跳�
 
 
 @dataclass
-class AuditEntry:
+class AuditEntry(CountedFindings):
     source: str
     status: Status
     title: str = ""
@@ -40,14 +40,6 @@ class AuditEntry:
     report: Report | None = None
     note: str = ""
     duplicate_of: str = ""  # for a 重复: the file of the same report found first
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.findings if d.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.findings if d.severity is Severity.WARNING)
 
     @property
     def name(self) -> str:

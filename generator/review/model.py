@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from enum import Enum
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import CountedFindings, Diagnostic, Severity
 from ..model import Number, Report, format_number
 
 
@@ -33,7 +33,7 @@ HEADLINES: tuple[str, ...] = ("本年新收", "办理结果总计", "行政复�
 
 
 @dataclass
-class Entry:
+class Entry(CountedFindings):
     """One row of the review: a report (or its absence) with its findings and headline figures."""
 
     name: str
@@ -45,14 +45,6 @@ class Entry:
     summed: bool = False  # counted in the roll-up
     note: str = ""  # one line saying why the status is what it is
     year: int | None = None  # the report's year, where a review spans several (audit)
-
-    @property
-    def errors(self) -> int:
-        return sum(1 for d in self.findings if d.severity is Severity.ERROR)
-
-    @property
-    def warnings(self) -> int:
-        return sum(1 for d in self.findings if d.severity is Severity.WARNING)
 
     @classmethod
     def of_report(
