@@ -65,6 +65,16 @@ def test_round_trip_gives_back_figures_unit_and_paragraphs(published, year: int,
     assert not placed & {d.code for d in findings}, [d.format() for d in findings]
 
 
+@pytest.mark.parametrize("kind", ["html", "docx"])
+def test_a_nianbao_draft_is_named_as_such_and_a_final_report_is_not(published, kind: str) -> None:
+    """The 2020 example has 4 errors, so its documents are drafts; the 2021 example has none."""
+    _, draft = import_report(published[(2020, kind)])
+    (note,) = [d for d in draft if d.code == "I035"]
+    assert "草稿" in note.message and "4 条错误" in note.message
+    _, final = import_report(published[(2021, kind)])
+    assert "I035" not in {d.code for d in final}
+
+
 def test_imported_workbook_is_an_ordinary_workbook(published, tmp_path: Path) -> None:
     """generate import writes a workbook that reads back as the original (but for what is not printed)."""
     target = tmp_path / "inputs" / "2020.xlsx"

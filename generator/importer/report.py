@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, Severity
@@ -9,6 +10,7 @@ from ..formats import UnsupportedYear, format_for_year
 from ..formats.spec import FormatSpec, TableSpec
 from ..model import Report, State, UnitInfo, Value
 from ..narrative import clean_text
+from ..provenance import read_recorded
 from .parts import Parts, recognise_unit, section, split_parts
 from .source import Doc, RawTable, refuse
 from .tables import Placed, identify, place
@@ -112,11 +114,27 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
     return unit
 
 
+def _draft_note(path: Path) -> list[Diagnostic]:
+    """A document this program made while its workbook had 错误 is a draft, whatever page it is on."""
+    try:
+        _, recorded = read_recorded(path)
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile):
+        return []
+    errors = recorded.get("nianbao-errors", "")
+    if not (errors.isdigit() and int(errors) > 0):
+        return []
+    message = (
+        f"这是本程序生成的草稿：生成时校验发现 {errors} 条错误，Word 每页页眉和网页顶部都标有“草稿”，"
+        "不应作为正式报告签发或发布。请让单位改正后重新生成。"
+    )
+    return [Diagnostic("I035", Severity.WARNING, message, str(path))]
+
+
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:
     """Read a published report; raise InputError (exit 2) when it cannot be taken for a report."""
     doc = read_source(path)
     file = str(path)
-    findings: list[Diagnostic] = list(doc.notes)
+    findings: list[Diagnostic] = [*doc.notes, *_draft_note(path)]
     parts = split_parts(doc.blocks, doc.head_title)
     if parts.year is not None and year is not None and parts.year != year:
         findings.append(Diagnostic("I005", W, f"标题中的年度是 {parts.year}，按 --year 指定的 {year} 年度导入。", file))
