@@ -66,22 +66,29 @@ def test_computable_live_total_is_quiet() -> None:
     assert validate(_live_totals(clean_report())) == []
 
 
-def test_workbook_from_init_with_a_slash_part(tmp_path: Path, capsys) -> None:
-    """The real path: `generate init`, a clerk fills numbers and one “/”, the file is read back."""
+def _init_filled(tmp_path: Path, table_id: str, fill: int, key: str, value: object):
+    """The real path: `generate init`, a clerk fills every part of one table with `fill` and one
+    field with `value`, saves, and the file is read back. Returns (spec, table, report, that cell)."""
     target = tmp_path / "2021.xlsx"
     assert generate_main(["init", "--year", "2021", "--output", str(target)]) == 0
     spec = format_for_year(2021)
-    table = spec.table("appeals")
+    table = spec.table(table_id)
     wb = load_workbook(target)
     report, _ = read_workbook(target, spec, 2021)
     ws = wb[table.sheet]
-    for key in table.fields:
-        if (table.id, key) not in spec.total_fields:
-            ws[report.tables[table.id][key].cell] = 1
-    slash = report.tables[table.id]["review.pending"].cell
-    ws[slash] = "/"
+    for k in table.fields:
+        if (table.id, k) not in spec.total_fields:
+            ws[report.tables[table.id][k].cell] = fill
+    cell = report.tables[table.id][key].cell
+    ws[cell] = value
     wb.save(target)
     report, _ = read_workbook(target, spec, 2021)
+    return spec, table, report, cell
+
+
+def test_workbook_from_init_with_a_slash_part(tmp_path: Path, capsys) -> None:
+    """The real path: `generate init`, a clerk fills numbers and one “/”, the file is read back."""
+    spec, table, report, slash = _init_filled(tmp_path, "appeals", 1, "review.pending", "/")
     found = [(d.code, d.cell) for d in validate(report) if d.sheet == table.sheet]
     total = report.tables[table.id]["review.total"]
     assert total.state is State.FORMULA and total.derived  # what would print blank
@@ -90,20 +97,7 @@ def test_workbook_from_init_with_a_slash_part(tmp_path: Path, capsys) -> None:
 
 def test_a_negative_part_is_one_v6_not_another_at_each_total_it_feeds(tmp_path: Path) -> None:
     """QA: 申请情况 E9 = -5 in a workbook from init also gave V6 at the recomputed （七）总计."""
-    target = tmp_path / "2021.xlsx"
-    assert generate_main(["init", "--year", "2021", "--output", str(target)]) == 0
-    spec = format_for_year(2021)
-    table = spec.table("requests")
-    wb = load_workbook(target)
-    report, _ = read_workbook(target, spec, 2021)
-    ws = wb[table.sheet]
-    for key in table.fields:
-        if (table.id, key) not in spec.total_fields:
-            ws[report.tables[table.id][key].cell] = 0
-    part = report.tables[table.id]["public.natural"].cell
-    ws[part] = -5
-    wb.save(target)
-    report, _ = read_workbook(target, spec, 2021)
+    spec, table, report, part = _init_filled(tmp_path, "requests", 0, "public.natural", -5)
     total = report.tables[table.id]["total.natural"]
     assert total.derived and total.number == -5  # the total is recomputed, and negative only through the part
     assert [d.cell for d in validate(report) if d.code == "V6"] == [part]
