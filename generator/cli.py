@@ -16,9 +16,7 @@ read or the output cannot be written (nothing written); 3 an internal error.
 from __future__ import annotations
 
 import argparse
-import dataclasses
 import datetime as dt
-import io
 import json
 import os
 import re
@@ -28,10 +26,8 @@ from pathlib import Path
 # UserError lives in diagnostics (so that `python -m generator.cli` and library callers raise the
 # same class); importing it from here still works.
 from .diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
-from .formats import UnsupportedYear, format_for_year
-from .model import Report
 from .oserrors import describe
-from .provenance import Provenance
+from .pipeline import Checked, check_workbook, has_errors, render, write_pair_or_refuse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # The collecting office's commands live in generator/rollup.
@@ -179,55 +175,6 @@ def _year(text: str) -> int:
     return int(value)
 
 
-def _spec(year: int):
-    try:
-        return format_for_year(year)
-    except UnsupportedYear as exc:
-        raise UserError(str(exc)) from None
-
-
-def _read(path: Path, year: int) -> tuple[Report, list[Diagnostic]]:
-    from .workbook import read_workbook
-
-    if path.exists() and not path.is_file():
-        raise UserError(f"输入路径 {path} 不是文件（是文件夹或设备）。请用 --input 指定工作簿文件（.xlsx）。")
-    if not path.is_file():
-        raise UserError(
-            f"找不到输入工作簿：{path}\n"
-            f"请先运行 generate init --year {year} 生成空白的标准工作簿，填写后保存为 {path}；"
-            "或用 --input 指定工作簿所在位置。"
-        )
-    return read_workbook(path, _spec(year), year)
-
-
-def _previous_path(args: argparse.Namespace) -> Path:
-    return args.previous or (args.input or Path(f"inputs/{args.year}.xlsx")).with_name(f"{args.year - 1}.xlsx")
-
-
-def _previous(args: argparse.Namespace) -> tuple[Report | None, list[Diagnostic]]:
-    """Last year's workbook, when given or present beside this year's; unreadable → a note."""
-    path = _previous_path(args)
-    if getattr(args, "without_previous", False):
-        return None, []  # verify of a document that was made without last year's workbook
-    if not path.is_file():
-        if args.previous:
-            raise UserError(f"找不到上一年度工作簿：{path}")
-        return None, []
-    try:
-        report, _ = _read(path, args.year - 1)
-        return report, []
-    except (InputError, UserError) as exc:
-        msg = exc.diagnostics[0].message if isinstance(exc, InputError) else str(exc)
-        note = Diagnostic("R090", Severity.WARNING, f"上一年度工作簿无法读取，跨年核对已跳过：{msg}", str(path))
-        return None, [note]
-
-
-def _findings(report: Report, notes: list[Diagnostic], previous: Report | None) -> list[Diagnostic]:
-    from .validate import validate
-
-    return sorted([*notes, *validate(report, previous)], key=sort_key)
-
-
 def _print_findings(findings: list[Diagnostic], fmt: str, out=None) -> None:
     out = out or sys.stdout
     if fmt == "json":
@@ -243,72 +190,38 @@ def _print_findings(findings: list[Diagnostic], fmt: str, out=None) -> None:
     print(f"校验完成：{summary}。" if findings else "校验完成：没有发现问题。", file=out)
 
 
-def _has_errors(findings: list[Diagnostic]) -> bool:
-    return any(d.severity is Severity.ERROR for d in findings)
-
-
-def _validated(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Provenance]:
+def _validated(args: argparse.Namespace) -> Checked:
     """Read this year's workbook (and last year's, if any) and validate it."""
-    path = args.input or Path(f"inputs/{args.year}.xlsx")
-    report, notes = _read(path, args.year)
-    previous, prev_notes = _previous(args)
-    from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
-
-    findings = _findings(report, [*notes, *prev_notes, *check_parent(report, path)], previous)
-    used = _previous_path(args) if previous is not None else None
-    return report, findings, Provenance.of(path, report.spec, args.year, findings, used)
+    return check_workbook(
+        args.input or Path(f"inputs/{args.year}.xlsx"),
+        args.year,
+        previous=args.previous,
+        without_previous=getattr(args, "without_previous", False),
+    )
 
 
-def _checked(args: argparse.Namespace) -> tuple[Report, list[Diagnostic], Provenance]:
+def _checked(args: argparse.Namespace) -> Checked:
     """_validated, with the findings printed."""
-    report, findings, provenance = _validated(args)
-    _print_findings(findings, args.format)
-    return report, findings, provenance
-
-
-def _render(report: Report, provenance: Provenance) -> tuple[str, bytes, bytes]:
-    """(title, DOCX bytes, HTML bytes): the same workbook always gives the same bytes."""
-    from .render.docx import render_docx
-    from .render.html import render_html
-    from .render.outline import build_outline
-
-    # Without --strict a report with 错误 is still written, but marked as a draft in both outputs.
-    outline = build_outline(report, errors=provenance.errors)
-    provenance = dataclasses.replace(provenance, title=outline.title)
-    docx_buf, html_buf = io.BytesIO(), io.BytesIO()
-    render_docx(outline, docx_buf, provenance=provenance)
-    render_html(outline, html_buf, provenance=provenance)
-    return outline.title, docx_buf.getvalue(), html_buf.getvalue()
+    checked = _validated(args)
+    _print_findings(checked.findings, args.format)
+    return checked
 
 
 def cmd_check(args: argparse.Namespace) -> int:
-    _, findings, _ = _checked(args)
-    return EXIT_FINDINGS if _has_errors(findings) else EXIT_OK
+    return EXIT_FINDINGS if has_errors(_checked(args).findings) else EXIT_OK
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from .output import atomic_write_many, contained, refuse_other_units, safe_filename
-
-    report, findings, provenance = _checked(args)
-    if args.strict and _has_errors(findings):
+    checked = _checked(args)
+    if args.strict and has_errors(checked.findings):
         print("存在“错误”级问题，按 --strict 要求未生成任何文件。请改正后重试。", file=sys.stderr)
         return EXIT_FINDINGS
-    title, docx, html = _render(report, provenance)
-    folder = args.output_dir / str(args.year)
-    stem = safe_filename(title, year=args.year)
-    targets = {contained(folder, f"{stem}.docx"): docx, contained(folder, f"{stem}.html"): html}
-    refuse_other_units(list(targets), title)
-    try:
-        atomic_write_many(targets)
-    except OSError as exc:
-        raise UserError(
-            f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件，原有文件保持不变。"
-            "请检查该文件夹是否存在、是否有写入权限、磁盘是否已满，或文件是否正被 Word/WPS/浏览器打开；"
-            "也可用 --output-dir 换一个文件夹。"
-        ) from None
-    for p in targets:
+    written = write_pair_or_refuse(
+        args.output_dir / str(args.year), args.year, render(checked.report, checked.provenance)
+    )
+    for p in written:
         print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
-    if provenance.errors:
+    if checked.provenance.errors:
         print("以上文件标为草稿（Word 页眉和水印、网页顶部横幅）：改正全部“错误”后重新生成。", file=sys.stderr)
     return EXIT_OK
 
@@ -422,10 +335,11 @@ def cmd_verify(args: argparse.Namespace) -> int:
     # Made without last year's workbook: regenerate without one too, even if one has appeared since
     # (an imported report, say); a workbook given with --previous is still compared.
     args.without_previous = not recorded.get("nianbao-previous-sha256") and args.previous is None
-    report, _, provenance = _validated(args)
-    _, docx, html = _render(report, provenance)
-    expected = docx if doc.suffix.lower() == ".docx" else html
-    same, lines = compare(doc, args.input or Path(f"inputs/{args.year}.xlsx"), actual, expected, recorded, provenance)
+    checked = _validated(args)
+    rendered = render(checked.report, checked.provenance)
+    expected = rendered.docx if doc.suffix.lower() == ".docx" else rendered.html
+    workbook = args.input or Path(f"inputs/{args.year}.xlsx")
+    same, lines = compare(doc, workbook, actual, expected, recorded, checked.provenance)
     print("\n".join(lines))
     return EXIT_OK if same else EXIT_FINDINGS
 

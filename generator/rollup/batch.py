@@ -46,11 +46,10 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str, previous: str
     previous: last year's workbook of the unit (units.previous_workbook, as rollup uses it).
     A workbook of another year (or format) is skipped with rollup's 年度不符 message.
     """
-    from ..cli import _render  # the one renderer `generate` uses: same bytes, same draft marking
     from ..formats import format_by_id
-    from ..output import atomic_write_many, contained, refuse_other_units, safe_filename
+    from ..output import contained, safe_filename
+    from ..pipeline import findings_of, render, write_pair
     from ..provenance import Provenance
-    from ..validate import validate
     from ..workbook import read_workbook
 
     result = Rendered(path)
@@ -63,18 +62,14 @@ def render_unit(path: str, spec_id: str, year: int, out_root: str, previous: str
             result.message = result.message.replace("未汇总", "未生成")
             return result
         last, prev_notes = read_previous(previous, Path(path), year)
-        findings = [*notes, *prev_notes, *validate(report, last)]
+        findings = findings_of(report, [*notes, *prev_notes], last)
         provenance = Provenance.of(
             Path(path), report.spec, year, findings, previous=Path(previous) if last is not None else None
         )
         result.errors, result.warnings = provenance.errors, provenance.warnings
-        title, docx, html = _render(report, provenance)
         folder = contained(Path(out_root) / str(year), safe_filename(report.unit.name or Path(path).stem))
-        stem = safe_filename(title, year=year)
-        targets = {contained(folder, f"{stem}.docx"): docx, contained(folder, f"{stem}.html"): html}
-        refuse_other_units(list(targets), title)
-        atomic_write_many(targets)
-        result.ok, result.outputs = True, [str(p) for p in targets]
+        written = write_pair(folder, year, render(report, provenance))
+        result.ok, result.outputs = True, [str(p) for p in written]
     except InputError as exc:
         if any(d.code == "R044" for d in exc.diagnostics):
             result.wrong_year = True
