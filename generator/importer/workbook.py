@@ -10,6 +10,7 @@ from pathlib import Path
 
 from ..model import Report, State
 from ..output import atomic_write
+from ..workbook.cellwrite import put
 from ..workbook.writer import build_workbook
 
 
@@ -20,5 +21,5 @@ def write_imported(path: Path, report: Report) -> None:
             if v.state is State.BLANK and isinstance(v.raw, str) and v.raw.strip():
                 name = f"{table.id}_{key}".replace(".", "_")
                 sheet, coord = next(iter(wb.defined_names[name].destinations))
-                wb[sheet][coord.replace("$", "")].value = v.raw
+                put(wb[sheet][coord.replace("$", "")], v.raw)
     atomic_write(path, wb.save)

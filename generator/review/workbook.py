@@ -12,12 +12,12 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..diagnostics import sort_key
+from ..workbook.cellwrite import text_cell
 from .model import HEADLINES, Entry, Review, shown
 
 OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET = "概况", "问题清单", "数据来源"
@@ -33,7 +33,7 @@ WRAP = Alignment(vertical="top", wrap_text=True)
 def _cells(ws: WriteOnlyWorksheet, values: tuple | list, font=None, fill=None, wrap: bool = False) -> list:
     out = []
     for v in values:
-        c = WriteOnlyCell(ws, value=v)
+        c = text_cell(ws, v)
         if font is not None:
             c.font = font
         if fill is not None:
@@ -116,7 +116,7 @@ def _provenance(wb: Workbook, review: Review) -> None:
     ws.append(_cells(ws, ("汇总结果", *(_number_or_text(c.total) for c in prov.columns)), HEAD_FONT, TOTAL_FILL))
     ws.append(_cells(ws, ("单位名称 ＼ 项目", *(c.label for c in prov.columns)), HEAD_FONT, HEAD_FILL, wrap=True))
     for name, values in prov.rows:
-        ws.append([name, *(v if isinstance(v, (int, Decimal)) else shown(v) for v in values)])
+        ws.append(_cells(ws, (name, *(v if isinstance(v, (int, Decimal)) else shown(v) for v in values))))
 
 
 def build_review_workbook(review: Review) -> Workbook:

@@ -24,6 +24,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from ..diagnostics import Diagnostic, InputError, Severity, UserError
 from ..model import UnitLevel
 from ..workbook import guard
+from ..workbook.cellwrite import write
 
 ROSTER_SHEET = "名单"
 CATEGORIES = ("本级", "部门", "乡镇（街道）", "下级政府")
@@ -136,11 +137,12 @@ def build_roster(units: list[RosterUnit]) -> Workbook:
     wb = Workbook()
     ws = wb.active
     ws.title = ROSTER_SHEET
-    ws.append(list(HEADERS))
-    for c in ws[1]:
+    for col, text in enumerate(HEADERS, start=1):
+        c = write(ws, 1, col, text)
         c.font, c.fill = Font(bold=True), PatternFill("solid", fgColor="D9E1F2")
-    for u in units:
-        ws.append([u.name, u.category, YES if u.included else NO, u.note])
+    for row, u in enumerate(units, start=2):
+        for col, value in enumerate((u.name, u.category, YES if u.included else NO, u.note), start=1):
+            write(ws, row, col, value)
     for col, width in zip("ABCD", (34, 14, 10, 40)):
         ws.column_dimensions[col].width = width
     ws.freeze_panes = ws.cell(2, 1)  # below the header

@@ -18,6 +18,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ..formats.spec import Field, FormatSpec, Kind, Label, Role, TableSpec
 from ..model import Report, State, UnitLevel, Value, format_number
 from ..templating import Wording
+from .cellwrite import formula, put, write
 from .layout import (
     INSTRUCTIONS_SHEET,
     NARRATIVE_BANNER_SEP,
@@ -101,14 +102,14 @@ def _write_instructions(wb: Workbook, spec: FormatSpec, year: int, has_reference
             "请按本年度实际情况重新撰写，格式要求不得“年年雷同”。"
         )
     for i, line in enumerate(lines, start=1):
-        ws.cell(i, 1, line).font = BOLD if i == 1 else FONT
+        write(ws, i, 1, line).font = BOLD if i == 1 else FONT
     ws.column_dimensions["A"].width = 120
 
 
 def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
     ws = wb.create_sheet(UNIT_SHEET)
     for col, text in enumerate(("项目", "内容", "说明"), start=1):
-        c = ws.cell(1, col, text)
+        c = write(ws, 1, col, text)
         c.font, c.fill, c.border, c.alignment = BOLD, LABEL_FILL, BORDER, CENTER
     levels = DataValidation(type="list", formula1='"' + ",".join(lv.value for lv in UnitLevel) + '"', allow_blank=True)
     levels.promptTitle, levels.prompt = "单位层级", "从列表中选择：决定法定发布期限。"
@@ -122,7 +123,7 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
     ws.add_data_validation(year_dv)
     ws.add_data_validation(date_dv)
     for r, f in enumerate(UNIT_FIELDS, start=2):
-        label = ws.cell(r, 1, f.label)
+        label = write(ws, r, 1, f.label)
         label.font, label.fill, label.border = BOLD, LABEL_FILL, BORDER
         value: object = None
         if report is not None:
@@ -131,7 +132,7 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
                 value = value.value
         elif f.attr == "year":
             value = year
-        cell = ws.cell(r, 2, value if value not in ("",) else None)
+        cell = write(ws, r, 2, value if value not in ("",) else None)
         cell.fill, cell.border, cell.protection, cell.alignment = INPUT_FILL, BORDER, UNLOCKED, LEFT
         if f.attr in ("postcode", "phone", "fax"):
             cell.number_format = "@"  # text: typed as a number, 030001 would lose its leading 0
@@ -142,7 +143,7 @@ def _write_unit(wb: Workbook, report: Report | None, year: int) -> None:
             year_dv.add(cell)
         if f.attr == "level":
             levels.add(cell)
-        hint = ws.cell(r, 3, f.hint + ("" if f.required else "（可选）"))
+        hint = write(ws, r, 3, f.hint + ("" if f.required else "（可选）"))
         hint.font, hint.alignment = Font(name="宋体", size=10, color="595959"), LEFT
     ws.column_dimensions["A"].width = 14
     ws.column_dimensions["B"].width = 48
@@ -154,15 +155,16 @@ def _write_narrative(wb: Workbook, spec: FormatSpec, report: Report | None, word
     for n in NARRATIVE_SHEETS:
         ws = wb.create_sheet(n.sheet)
         heading = wording.part_heading(n.part) if n.part else "引言"
-        ws.cell(1, 1, f"{heading}{NARRATIVE_BANNER_SEP}{narrative_hint(n, spec)}").font = BOLD
+        write(ws, 1, 1, f"{heading}{NARRATIVE_BANNER_SEP}{narrative_hint(n, spec)}").font = BOLD
         section = report.sections.get(n.key) if report else None
         r = 2
         if n.part:
-            lab = ws.cell(2, 1, NARRATIVE_TITLE_LABEL)
+            lab = write(ws, 2, 1, NARRATIVE_TITLE_LABEL)
             lab.font, lab.fill, lab.border = BOLD, LABEL_FILL, BORDER
-            t = ws.cell(2, 2, section.title if section and section.title else None)
+            t = write(ws, 2, 2, section.title if section and section.title else None)
             t.fill, t.border, t.protection = INPUT_FILL, BORDER, UNLOCKED
-            ws.cell(
+            write(
+                ws,
                 2,
                 3,
                 TITLE_HINT_PREFIX + "“" + wording.part_heading(n.part) + "”；填写时不含序号“" + heading[:2] + "”。",
@@ -170,11 +172,11 @@ def _write_narrative(wb: Workbook, spec: FormatSpec, report: Report | None, word
             r = 3
         r += 1
         for col, text in enumerate((NARRATIVE_TEXT_HEADER, NARRATIVE_LEVEL_HEADER + "（可留空，自动识别）"), start=1):
-            h = ws.cell(r, col, text)
+            h = write(ws, r, col, text)
             h.font, h.fill, h.border, h.alignment = BOLD, LABEL_FILL, BORDER, CENTER
         paragraphs = section.paragraphs if section else []
         for i in range(max(NARRATIVE_BLANK_ROWS, len(paragraphs) + 20)):
-            c = ws.cell(r + 1 + i, 1, paragraphs[i].text if i < len(paragraphs) else None)
+            c = write(ws, r + 1 + i, 1, paragraphs[i].text if i < len(paragraphs) else None)
             c.alignment, c.protection, c.fill = LEFT, UNLOCKED, INPUT_FILL
             ws.cell(r + 1 + i, 2).protection = UNLOCKED
             ws.cell(r + 1 + i, 2).fill = INPUT_FILL
@@ -198,8 +200,8 @@ def _cell_value(v: Value | None, field: Field) -> object:
 
 def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Report | None, wording: Wording) -> None:
     ws = wb.create_sheet(table.sheet)
-    ws.cell(1, 1, wording.part_heading(table.part)).font = Font(name="黑体", size=14, bold=True)
-    ws.cell(2, 1, wording.workbook_note(table.part, spec)).font = Font(name="宋体", size=10, color="595959")
+    write(ws, 1, 1, wording.part_heading(table.part)).font = Font(name="黑体", size=14, bold=True)
+    write(ws, 2, 1, wording.workbook_note(table.part, spec)).font = Font(name="宋体", size=10, color="595959")
     coords: dict[str, str] = {}
     for p in table.placed:
         coords_r, coords_c = TABLE_TOP + p.row, 1 + p.col
@@ -210,7 +212,7 @@ def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Repor
         r, c = TABLE_TOP + p.row, 1 + p.col
         cell = ws.cell(r, c)
         if isinstance(p.item, Label):
-            cell.value = p.item.text
+            put(cell, p.item.text)
             cell.fill = TITLE_FILL if p.item.role is Role.TITLE else LABEL_FILL
             cell.font = BOLD if p.item.role is not Role.ROW else FONT
             cell.alignment = CENTER if p.item.role is not Role.ROW or p.item.colspan > 1 else LEFT
@@ -219,10 +221,10 @@ def _write_table(wb: Workbook, spec: FormatSpec, table: TableSpec, report: Repor
             rule = spec.total_fields.get((table.id, key))
             v = values.get(key)
             if rule is not None and (v is None or v.derived or v.state is State.FORMULA):
-                cell.value = "=SUM(" + ",".join(coords[k] for k in rule.parts) + ")"
+                formula(cell, "=SUM(" + ",".join(coords[k] for k in rule.parts) + ")")
                 cell.fill = TOTAL_FILL
             else:
-                cell.value = _cell_value(v, p.item)
+                put(cell, _cell_value(v, p.item))
                 cell.fill = INPUT_FILL
             cell.alignment = CENTER
             cell.protection = UNLOCKED
@@ -285,7 +287,8 @@ def _prompt(kind: Kind, unit: str) -> tuple[str, str]:
 def _write_reference(wb: Workbook, previous: Report, wording: Wording) -> None:
     """Last year's narrative, read-only, for the clerk to consult while writing this year's."""
     ws = wb.create_sheet(REFERENCE_SHEET)
-    head = ws.cell(
+    head = write(
+        ws,
         1,
         1,
         f"{previous.year}年度报告正文（仅供参考）：程序不会读取本表，也不会把这些文字写入本年度报告。请按本年度实际情况重新撰写，不得年年雷同。",
@@ -297,11 +300,11 @@ def _write_reference(wb: Workbook, previous: Report, wording: Wording) -> None:
         if section is None or not section.paragraphs:
             continue
         title = wording.part_heading(n.part, section.title) if n.part else "引言"
-        c = ws.cell(r, 1, f"【{title}】")
+        c = write(ws, r, 1, f"【{title}】")
         c.font, c.fill = BOLD, LABEL_FILL
         r += 1
         for para in section.paragraphs:
-            ws.cell(r, 1, para.text).alignment = LEFT
+            write(ws, r, 1, para.text).alignment = LEFT
             r += 1
         r += 1
     ws.column_dimensions["A"].width = 120
