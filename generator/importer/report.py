@@ -35,6 +35,15 @@ def read_source(path: Path) -> Doc:
     if head.startswith(b"%PDF"):
         raise refuse(path, "I002", "这是 PDF 文件，无法导入：请使用同一报告的网页（.html）或 Word（.docx）版本。")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
+        from ..workbook.guard import ole_is_encrypted
+
+        if ole_is_encrypted(path):
+            raise refuse(
+                path,
+                "I002",
+                "这是设置了打开密码（已加密）的 Word 文件，无法读取。请在 Word/WPS 中打开，"
+                "在“文件 → 信息 → 保护文档 → 用密码进行加密”（WPS：“文件 → 文档加密”）中清空密码，保存后再导入。",
+            )
         raise refuse(path, "I002", "这是旧版 Word（.doc）文件，无法直接读取。请在 Word/WPS 中另存为 .docx 后再导入。")
     if path.suffix.lower() in DOCX_SUFFIXES:
         raise refuse(path, "I002", "扩展名是 .docx，但文件不是 Word 文件（已损坏或不完整）。")

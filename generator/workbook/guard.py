@@ -85,7 +85,7 @@ def _not_a_zip(path: Path, head: bytes, size: int) -> InputError:
             "文件是空的（0 字节），可能是保存或复制时出了问题。请在 Excel/WPS 中重新保存工作簿（.xlsx）后再试。",
         )
     if head.startswith(OLE_MAGIC):
-        if _ole_is_encrypted(path):
+        if ole_is_encrypted(path):
             return _fail(
                 file,
                 "R005",
@@ -110,8 +110,8 @@ def _not_a_zip(path: Path, head: bytes, size: int) -> InputError:
     return _fail(file, "R002", f"{what}，无法读取。请用 Excel 或 WPS 打开后“另存为”Excel 工作簿（.xlsx）。")
 
 
-def _ole_is_encrypted(path: Path) -> bool:
-    """An encrypted .xlsx is an OLE compound file holding a stream named EncryptedPackage."""
+def ole_is_encrypted(path: Path) -> bool:
+    """An encrypted .xlsx or .docx is an OLE compound file holding a stream named EncryptedPackage."""
     with path.open("rb") as fh:
         tail = b""
         while chunk := fh.read(1 << 20):
