@@ -220,7 +220,7 @@ def cmd_generate(args: argparse.Namespace) -> int:
         args.output_dir / str(args.year), args.year, render(checked.report, checked.provenance)
     )
     for p in written:
-        print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+        print(f"已生成：{p}", file=sys.stderr)
     if checked.provenance.errors:
         print("以上文件标为草稿（Word 页眉和水印、网页顶部横幅）：改正全部“错误”后重新生成。", file=sys.stderr)
     return EXIT_OK
@@ -259,7 +259,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         command += f" --input {target}"
     print(
         f"已导入：{args.file} → {target}（{report.year} 年度，{report.spec.document} 格式）。"
-        f"请对照原报告核对上面列出的问题，补填单位信息，然后运行 {command}。"
+        f"请对照原报告核对上面列出的问题，补填单位信息，然后运行 {command}。",
+        file=sys.stderr,
     )
     return EXIT_OK
 
@@ -305,7 +306,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
             f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件；也可用 --output-dir 换一个文件夹。"
         ) from None
     for p in written:
-        print(f"已生成：{p}", file=sys.stderr if args.format == "json" else sys.stdout)
+        print(f"已生成：{p}", file=sys.stderr)
     return EXIT_FINDINGS if any(e.status in (ERRORS, UNREADABLE) for e in audit.entries) else EXIT_OK
 
 
@@ -415,6 +416,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("已中断。", file=sys.stderr)
         code = 130
+    except OSError as exc:  # the machine's refusal (a file that cannot be read or written), not a bug
+        where = f" {exc.filename}" if exc.filename else ""
+        print(f"错误：无法读取或写入文件{where}：{describe(exc)}。没有写出不完整的文件。", file=sys.stderr)
+        code = EXIT_INPUT
     except SystemExit as exc:  # --help
         code = exc.code if isinstance(exc.code, int) else 0
     except Exception as exc:  # noqa: BLE001 — the clerk must never see a traceback

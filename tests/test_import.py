@@ -98,7 +98,7 @@ def test_default_target_is_inputs_year(published, tmp_path: Path, monkeypatch: p
     monkeypatch.chdir(tmp_path)
     assert generate_main(["import", str(published[(2021, "docx")])]) == 0
     assert (tmp_path / "inputs" / "2021.xlsx").is_file()
-    assert "generate check --year 2021" in capsys.readouterr().out
+    assert "generate check --year 2021" in capsys.readouterr().err
 
 
 def test_init_carries_forward_straight_from_a_published_page(published, tmp_path: Path, capsys) -> None:

@@ -141,7 +141,12 @@ def _draft_note(path: Path) -> list[Diagnostic]:
 
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:
     """Read a published report; raise InputError (exit 2) when it cannot be taken for a report."""
-    doc = read_source(path)
+    try:
+        doc = read_source(path)
+    except OSError as exc:  # no permission, a disk error: the file's fault, not the program's
+        from ..oserrors import describe
+
+        raise refuse(path, "I001", f"无法读取要导入的文件：{describe(exc)}。") from None
     file = str(path)
     findings: list[Diagnostic] = [*doc.notes, *_draft_note(path)]
     parts = split_parts(doc.blocks, doc.head_title)

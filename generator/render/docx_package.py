@@ -28,14 +28,23 @@ _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"  # the fmtid Office gives user
 _EXTENDED = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
 _CUSTOM = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 _VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CORE_PROPERTY_LIMIT = 255  # characters of a core property (title, author), as Word and python-docx allow
+
+
+def fit_property(text: str, limit: int = CORE_PROPERTY_LIMIT) -> str:
+    """A core property Word (and python-docx) holds to `limit` characters: a longer one keeps its
+    start and its end (the year and “…年度报告”) around an ellipsis; the document text is whole."""
+    if len(text) <= limit:
+        return text
+    tail = min(20, limit // 4)
+    return text[: limit - tail - 1] + "…" + text[-tail:]
 
 
 def set_properties(doc, title: str, unit_name: str, date: dt.date | None, provenance: Provenance | None = None) -> None:
     """Core, extended (app.xml) and custom properties that describe this report, not python-docx."""
     cp = doc.core_properties
-    cp.title = title
-    cp.author = unit_name
-    cp.last_modified_by = unit_name
+    cp.title = fit_property(title)
+    cp.author = cp.last_modified_by = fit_property(unit_name)
     cp.subject = provenance.format_document if provenance else ""
     cp.comments = (
         f"由 {provenance.program} 根据工作簿生成（工作簿 SHA-256：{provenance.workbook_sha256}）" if provenance else ""

@@ -99,10 +99,10 @@ def _line(r: Rendered, done: int, total: int) -> str:
 
 
 def cmd_batch(args: argparse.Namespace) -> int:
-    from ..formats import format_for_year
+    from ..pipeline import spec_for_year
     from .command import default_units
 
-    spec = format_for_year(args.year)
+    spec = spec_for_year(args.year)
     units_dir = args.units or default_units(args.year)
     paths = discover(units_dir, skip=[args.output_dir])
     total = len(paths)

@@ -173,21 +173,21 @@ def cmd_rollup(args: argparse.Namespace) -> int:
             )
         )
     if not summed:
-        print("没有可以汇总的单位工作簿，未生成汇总工作簿。")
+        print("没有可以汇总的单位工作簿，未生成汇总工作簿。", file=sys.stderr)
     for p in files:
-        print(f"已生成：{p}")
+        print(f"已生成：{p}", file=sys.stderr)
     return 0 if collected.complete else 1
 
 
 def cmd_init_roster(args: argparse.Namespace) -> int:
     """A roster listing every readable workbook found, category from its 单位层级, all included."""
-    from ..formats import format_for_year
+    from ..pipeline import spec_for_year
     from .roster import category_of, write_roster
 
     target = args.output or default_roster(args.year)
     if target.exists() and not args.force:
         raise UserError(f"名单 {target} 已存在，没有覆盖。要重新生成请加 --force。")
-    spec = format_for_year(args.year)
+    spec = spec_for_year(args.year)
     units_dir = args.units or default_units(args.year)
     units: list[RosterUnit] = []
     names: set[str] = set()
@@ -207,5 +207,8 @@ def cmd_init_roster(args: argparse.Namespace) -> int:
         write_roster(target, units)
     except OSError as exc:
         raise UserError(f"无法写入名单 {target}：{describe(exc)}。") from None
-    print(f"已生成名单：{target}（{len(units)} 个单位）。请核对类别，把不纳入汇总的单位（如垂直管理单位）改为“否”。")
+    print(
+        f"已生成名单：{target}（{len(units)} 个单位）。请核对类别，把不纳入汇总的单位（如垂直管理单位）改为“否”。",
+        file=sys.stderr,
+    )
     return 0
