@@ -19,7 +19,7 @@ from rollup_support import INPUTS, YEAR
 
 from generator.cli import main
 from generator.workbook import xlsx
-from generator.workbook.cellwrite import put
+from generator.workbook.cellwrite import put, text_row
 
 LINK = '=HYPERLINK("http://x.example","点我")'
 CALL = '=WEBSERVICE("http://x.example/?q=1")'
@@ -152,4 +152,10 @@ def test_text_is_stored_as_excel_reads_it_back(tmp_path: Path, value: str) -> No
     path = tmp_path / "t.xlsx"
     wb.save(path)
     assert _texts(path) == {value}
+    assert not _formulas(path)
+    streamed = openpyxl.Workbook(write_only=True)  # the review workbook's way: rows of plain values
+    ws = streamed.create_sheet("x")
+    ws.append(text_row(ws, [value, 1, "/"]))
+    streamed.save(path)
+    assert _texts(path) == {value, "/"}
     assert not _formulas(path)

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from ..diagnostics import sort_key
-from ..workbook.cellwrite import text_cell
+from ..workbook.cellwrite import text_cell, text_row
 from .model import HEADLINES, Entry, Review, shown
 
 OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET = "概况", "问题清单", "数据来源"
@@ -116,7 +116,7 @@ def _provenance(wb: Workbook, review: Review) -> None:
     ws.append(_cells(ws, ("汇总结果", *(_number_or_text(c.total) for c in prov.columns)), HEAD_FONT, TOTAL_FILL))
     ws.append(_cells(ws, ("单位名称 ＼ 项目", *(c.label for c in prov.columns)), HEAD_FONT, HEAD_FILL, wrap=True))
     for name, values in prov.rows:
-        ws.append(_cells(ws, (name, *(v if isinstance(v, (int, Decimal)) else shown(v) for v in values))))
+        ws.append(text_row(ws, (name, *(v if isinstance(v, (int, Decimal)) else shown(v) for v in values))))
 
 
 def build_review_workbook(review: Review) -> Workbook:

@@ -54,6 +54,17 @@ def text_cell(ws, value: object) -> Cell:
     return put(WriteOnlyCell(ws), value)
 
 
+def _plain(value: str) -> bool:
+    """Whether openpyxl stores this str as exactly this text by itself (most do)."""
+    return not value.startswith(FORMULA_START) and "_x" not in value and not ILLEGAL_CHARACTERS_RE.search(value)
+
+
+def text_row(ws, values) -> list:
+    """A write-only worksheet's row for ws.append: a str that needs it as a text cell (see `put`),
+    everything else as it is, so that a sheet of thousands of figures stays cheap to write."""
+    return [text_cell(ws, v) if isinstance(v, str) and not _plain(v) else v for v in values]
+
+
 def formula(cell: Cell, text: str) -> Cell:
     """A formula nianbao means to write (never text that came from a workbook or a page)."""
     if not text.startswith("="):
@@ -62,4 +73,4 @@ def formula(cell: Cell, text: str) -> Cell:
     return cell
 
 
-__all__ = ["FORMULA_START", "as_text", "formula", "put", "text_cell", "write"]
+__all__ = ["FORMULA_START", "as_text", "formula", "put", "text_cell", "text_row", "write"]
