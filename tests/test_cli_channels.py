@@ -31,8 +31,8 @@ def project(tmp_path_factory) -> Path:
     """The county example with one generated report, its page in a folder of published reports."""
     root = tmp_path_factory.mktemp("project")
     county(root)
-    assert main(["--year", str(YEAR), "--input", str(root / "inputs" / f"{YEAR}.xlsx"), "--output-dir",
-                 str(root / "made")]) == 0
+    own = root / "inputs" / f"{YEAR}.xlsx"
+    assert main(["--year", str(YEAR), "--input", str(own), "--output-dir", str(root / "made")]) == 0
     pages = root / "pages"
     pages.mkdir()
     shutil.copy(next((root / "made" / str(YEAR)).glob("*.html")), pages / "report.html")

@@ -68,10 +68,8 @@ def _run(argv: list[str], root: Path) -> list[Path]:
 
 def _formulas(path: Path) -> set[tuple[str, str, str]]:
     wb = openpyxl.load_workbook(path)
-    return {
-        (ws.title, c.coordinate, str(c.value)) for ws in wb.worksheets for row in ws.iter_rows() for c in row
-        if c.data_type == "f"
-    }
+    cells = (c for ws in wb.worksheets for row in ws.iter_rows() for c in row)
+    return {(c.parent.title, c.coordinate, str(c.value)) for c in cells if c.data_type == "f"}
 
 
 def _texts(path: Path) -> set[str]:
