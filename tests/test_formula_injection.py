@@ -120,6 +120,7 @@ def test_no_command_writes_a_formula_it_did_not_mean(tmp_path: Path, monkeypatch
     expected: dict[str, set[str]] = {
         "import": {NAME, LINK, CALL, MINUS},
         "init-from": {NAME, LINK, CALL, MINUS},
+        "init-from-workbook": {NAME, LINK, CALL, MINUS},
         "audit": {NAME, "=2+2.html"},
         "init-roster": {*UNITS.values(), "=3+3"},
         "rollup": {*UNITS.values(), "=3+3", OWN, f"{OWN}（汇总）"},
@@ -127,6 +128,7 @@ def test_no_command_writes_a_formula_it_did_not_mean(tmp_path: Path, monkeypatch
     runs = {
         "import": ["import", str(pages / "=1+1.html"), "--output", "imported.xlsx"],
         "init-from": ["init", "--year", "2021", "--from", str(pages / "=1+1.html"), "--output", "carried.xlsx"],
+        "init-from-workbook": ["init", "--year", "2021", "--from", str(seed), "--output", "carried2.xlsx"],
         "audit": ["audit", str(pages), "--jobs", "1", "--output-dir", "audit-out"],
         "init-roster": ["init-roster", "--year", str(YEAR)],
         "rollup": ["rollup", "--year", str(YEAR), "--jobs", "1"],
