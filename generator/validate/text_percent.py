@@ -24,6 +24,7 @@ from .text_base import (
 )
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
+from .text_subject import WHOLE
 
 W = Severity.WARNING
 PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
@@ -155,6 +156,8 @@ def check_changes(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
             if not before:
                 continue
             r = max(before, key=lambda x: x.start)
+            if r.scope.kind != WHOLE:
+                continue  # a part's change (县政府办公室受理12件，同比增长20%) is not the table's
             if re.search(r"\d", re.sub(r"^\d+(?:\.\d+)?", "", text[r.start : m.start()])):
                 continue  # another count stands between: the change may be of that one
             d = _change(ctx, prev, p, r, m)
