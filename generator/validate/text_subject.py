@@ -57,7 +57,7 @@ BY_LEVEL = {UnitLevel.COUNTY: "县", UnitLevel.CITY: "市", UnitLevel.PROVINCE: 
 
 CJK = r"[\u4e00-\u9fff]"
 # A body's name: a few characters, no verb of the count, ending in an organ word.
-_BODY_CHAR = r"(?:(?!受理|收到|新收|办结|答复|共|全年|制发|制定|出台|印发|作出|公开|申请|通过|其中)[\u4e00-\u9fff])"
+_BODY_CHAR = r"(?:(?!受理|收到|新收|办结|答复|共|全年|制发|制定|出台|印发|作出|公开|申请|通过|其中)[^\W\d_由请向对将把的是了在经按给被已均代])"
 BODY = rf"{_BODY_CHAR}{{2,10}}?(?:委员会|管委会|局|委(?!托)|办公室|办公厅|中心(?!工作)|研究室|(?<!网)站)"
 
 # --- the data: which words name the whole unit and which a part ---------------------------
@@ -69,8 +69,9 @@ SUBJECT_WORDS: tuple[tuple[str, str, str], ...] = (
     (PART, "{L}直(?:各)?(?:部门|单位|机关)|{L}(?:人民)?政府(?:各)?(?:工作|组成)?部门|{L}级(?:各)?部门", "gov"),
     (PART, "各(?:乡镇|乡|镇|街道|村|社区|部门|单位|县|市|区)(?:\\(街道\\))?", "gov"),
     (PART, "(?:乡镇|镇\\(街\\))(?:\\(街道\\))?(?!政府信息)", "gov_above_township"),
-    (PART, "{C}{{2,3}}(?:镇|乡|街道)(?:人民政府|办事处)?(?=受理|收到|共|全年|办结|答复|制发|制定|作出|,|、)", "gov_above_township"),
-    (PART, "{C}{{1,4}}(?:村|社区)(?:委员会|居委会|村委会)?", "gov_township"),
+    (PART, "{C}{2,3}(?:镇|乡|街道)(?:人民政府|办事处)?(?=受理|收到|共|全年|办结|答复|制发|制定|作出|,|、)", "gov_above_township"),
+    (PART, "{C}{1,4}(?:村|社区)(?:委员会|居委会|村委会)?", "gov_township"),
+    (PART, "(?:全|本|我){O}", "gov_township"),
     (PART, "{O}(?:人民)?政府(?!信息|网|门户|采购|集中采购|规章)", "gov"),
     (PART, "{B}", "gov"),
     (WHOLE, "{P}(?:人民政府|政府|办事处)?", "gov"),
@@ -79,13 +80,13 @@ SUBJECT_WORDS: tuple[tuple[str, str, str], ...] = (
     # a department's report (局, 委, 办公室, 中心…)
     (WHOLE, "{OWN}", "dept"),
     (WHOLE, "(?:我|本){S}|本(?:行政)?机关|(?:本|我)单位|(?:本|我)部门|本系统|我系统", "all"),
-    (PART, "(?:{S}|本{S}|我{S})?(?:机关)?(?:内设|下属|所属|直属|{S}属)(?:各)?(?:单位|机构|科室|部门)|各科室|{C}{{2,6}}(?:科|股)(?![技学研普])", "dept"),
+    (PART, "(?:{S}|本{S}|我{S})?(?:机关)?(?:内设|下属|所属|直属|{S}属)(?:各)?(?:单位|机构|科室|部门)|各科室|{C}{2,6}(?:科|股)(?![技学研普])", "dept"),
     (PART, "(?:全|本|我)(?:{L}|{O})|(?:{L}|{O})(?:人民)?政府(?!信息|网|门户|采购|集中采购|规章)", "dept"),
     (PART, "{B}", "dept"),
 )
 # A channel: part of the applications when the table counts every channel.
 CHANNEL = (
-    r"(?:通过|经由|利用|依托|在)[^,;:。!?\d]{0,12}?(?:网站|门户|网上|网络|平台|信函|邮寄|传真|电子邮件|邮箱|当面|现场|窗口|热线|微信|APP|app)"
+    r"(?:通过|经由|利用|依托|在)[^,;:。!?\d]{0,12}?(?:门户网站|网站|门户|网上|网络|平台|信函|邮寄|传真|电子邮件|邮箱|当面|现场|窗口|热线|微信|APP|app)"
     r"|(?:网上|网络|在线|当面|现场|信函|邮寄|传真|电子邮件|来信|来访)(?:申请|提交|提出|方式|渠道|形式|受理|递交)"
 )
 GENERIC_CHANNEL = re.compile(r"等|多种|各种|多渠道|各类|各渠道")
@@ -270,7 +271,7 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
     if own is not None:
         return own
     inherited = _before(a, lo, channels)
-    if inherited.kind == PART:
+    if inherited.kind == PART and inherited is not a.default:  # a heading's subject holds for its paragraphs
         total = TOTAL_WORD.search(text, lo, pos)
         if total:
             return Scope(MIXED, (*inherited.names[:1], total.group(0)))  # 县政府办公室受理12件，全年共……
