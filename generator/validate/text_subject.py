@@ -126,7 +126,8 @@ class Analysis:
     starts: list[int]
     default: Scope
     equals: list[int]  # where the text says a part is the whole
-    clauses: dict[tuple[int, bool], Scope | None] = field(default_factory=dict)
+    clauses: dict[tuple[int, bool], Scope | None] = field(default_factory=dict)  # a clause's own subject
+    walks: dict[tuple[int, bool], Scope] = field(default_factory=dict)  # the subject found from a clause back
 
 
 # --- the unit: level word, place, organ -------------------------------------------------------
@@ -279,22 +280,32 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
 
 
 def _before(a: Analysis, pos: int, channels: bool) -> Scope:
-    """The subject of the nearest clause before pos that names one; a channel only in pos's sentence."""
+    """The subject of the nearest clause before pos that names one; a channel only in pos's sentence.
+
+    Walks are memoised by clause, so a paragraph of many figures is read once, not once per figure."""
     sentence = sentence_start(a.text, pos)
     k = bisect.bisect_left(a.starts, pos)
+    walked: list[tuple[int, bool]] = []
+    found = a.default
     while k > 0:
-        m = a.mentions[k - 1]
-        lo = clause_start(a.text, m.start)
+        lo = clause_start(a.text, a.mentions[k - 1].start)
         key = (lo, channels and lo >= sentence)  # a channel speaks for its own sentence only
+        if key in a.walks:
+            found = a.walks[key]
+            break
+        walked.append(key)
         if key not in a.clauses:
-            hi = _clause_end(a.text, m.start)
+            hi = _clause_end(a.text, lo)
             i, j = bisect.bisect_left(a.starts, lo), bisect.bisect_left(a.starts, hi)
             a.clauses[key] = _clause_scope(a, a.mentions[i:j], lo, hi, key[1])
         scope = a.clauses[key]
         if scope is not None:
-            return scope
+            found = scope
+            break
         k = bisect.bisect_left(a.starts, lo)
-    return a.default
+    for key in walked:
+        a.walks[key] = found
+    return found
 
 
 def _clause_end(text: str, pos: int) -> int:
