@@ -91,6 +91,12 @@ COMPARED = [
     ("县教育局依法受理政府信息公开申请{xnew}件。", DEPARTMENT, "N1"),
     ("本机关本年度收到政府信息公开申请{xnew}件。", DEPARTMENT, "N1"),
     ("本镇全年收到政府信息公开申请{xnew}件。", TOWNSHIP, "N1"),
+    # bodies named as objects, in titles or in a remark about several parts do not carry over
+    ("县政府机关严格落实党中央、国务院和市委、市政府工作部署，全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
+    ("认真贯彻《国务院办公厅关于印发政务公开工作要点的通知》精神。全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
+    ("县住建局、县自然资源局受理申请数量最多。因政府信息公开引起的行政复议{xreview}件。", COUNTY, "N3"),
+    ("余杭区全年共收到政府信息公开申请{xnew}件。", ("杭州市余杭区人民政府", UnitLevel.COUNTY), "N1"),
+    ("今年来，榕城区政府办公室共收到政府信息公开申请{xnew}件。", ("揭阳市榕城区人民政府办公室", UnitLevel.DEPARTMENT), "N1"),
     ("镇政府全年共受理政府信息公开申请{xnew}件。", TOWNSHIP, "N1"),
 ]
 
@@ -113,6 +119,8 @@ NOT_COMPARED = [
     ("全年共受理政府信息公开申请{new}件，其中通过政府门户网站受理申请{xnew}件。", COUNTY),
     ("县政府办公室全年共收到政府信息公开申请{xnew}件，办结{xanswered}件。", COUNTY),
     ("县直各部门共受理政府信息公开申请{xnew}件。", COUNTY),
+    ("全县受理县教育局转来的申请{xnew}件。", COUNTY),
+    ("县教育局高度重视依申请公开工作。本年度收到政府信息公开申请{xnew}件，均按时答复。", COUNTY),
     ("各乡镇（街道）共受理政府信息公开申请{xnew}件。", COUNTY),
     ("东山乡受理政府信息公开申请{xnew}件。", COUNTY),
     ("县政府办公室办结的政府信息公开申请中，予以公开{xpublic}件。", COUNTY),

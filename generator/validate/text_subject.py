@@ -23,7 +23,9 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import UnitInfo, UnitLevel
-from .text_base import CLAUSE_DELIMS, SENTENCE_DELIMS, _marks, clause_start, sentence_start
+from .text_base import SENTENCE_DELIMS, _marks, phrase_start, sentence_start
+
+PHRASE_DELIMS = ",;:"  # a subject's clause: 、 joins the items of one list, it does not end the clause
 
 WHOLE, PART, MIXED = "whole", "part", "mixed"
 
@@ -57,7 +59,7 @@ BY_LEVEL = {UnitLevel.COUNTY: "县", UnitLevel.CITY: "市", UnitLevel.PROVINCE: 
 
 CJK = r"[\u4e00-\u9fff]"
 # A body's name: a few characters, no verb of the count, ending in an organ word.
-_BODY_CHAR = r"(?:(?!受理|收到|新收|办结|答复|共|全年|制发|制定|出台|印发|作出|公开|申请|通过|其中)[^\W\d_由请向对将把的是了在经按给被已均代])"
+_BODY_CHAR = r"(?:(?!受理|收到|新收|办结|答复|共|全年|年度|制发|制定|出台|印发|作出|公开|申请|通过|其中)[^\W\d_由请向对将把的是了在经按给被已均代年月日我本及与])"
 BODY = rf"{_BODY_CHAR}{{2,10}}?(?:委员会|管委会|局|委(?!托)|办公室|办公厅|中心(?!工作)|研究室|(?<!网)站)"
 
 # --- the data: which words name the whole unit and which a part ---------------------------
@@ -74,7 +76,7 @@ SUBJECT_WORDS: tuple[tuple[str, str, str], ...] = (
     (PART, "(?:全|本|我){O}", "gov_township"),
     (PART, "{O}(?:人民)?政府(?!信息|网|门户|采购|集中采购|规章)", "gov"),
     (PART, "{B}", "gov"),
-    (WHOLE, "{P}(?:人民政府|政府|办事处)?", "gov"),
+    (WHOLE, "(?:{P})(?:人民政府|政府|办事处)?", "gov"),
     (WHOLE, "(?:全|本|我){L}|{L}(?:人民)?政府(?!信息|网|门户|采购|集中采购|规章)|本级政府(?!网|门户)|{L}委{L}政府", "gov"),
     (WHOLE, "街道办事处|街道办|管委会", "gov_street"),
     # a department's report (局, 委, 办公室, 中心…)
@@ -102,6 +104,14 @@ EQUALS = re.compile(
 TOTAL_WORD = re.compile(r"(?<!公)共(?![享同建])|总计|合计|全年|总数|总量|总共")
 
 
+# What may stand before a clause's subject: time, order and linking words (2020年，县政府办公室…).
+LEAD = re.compile(
+    r"(?:\s|\d{4}年度?|本年度?|今年(?:以来|来)?|全年|年内|一年来|同时|其中|此外|另外|并|而|据统计|经统计|"
+    r"截至\d{1,2}月\d{0,2}日?(?:底|末)?|截至年底|年底前?|[一二三四五六七八九十]+是|\d+[.、]|"
+    r"[(（][一二三四五六七八九十\d]+[)）]|由|经|在)*"
+)
+
+
 @dataclass(frozen=True)
 class Mention:
     start: int
@@ -109,6 +119,7 @@ class Mention:
     kind: str  # whole, part, channel
     text: str
     obj: bool  # an object (代县政府), not a subject
+    lead: bool  # opens its clause (after time and linking words only): the clause's subject
 
 
 @dataclass(frozen=True)
@@ -126,8 +137,10 @@ class Analysis:
     starts: list[int]
     default: Scope
     equals: list[int]  # where the text says a part is the whole
-    clauses: dict[tuple[int, bool], Scope | None] = field(default_factory=dict)  # a clause's own subject
-    walks: dict[tuple[int, bool], Scope] = field(default_factory=dict)  # the subject found from a clause back
+    # by (clause start, in the figure's sentence, channels count): a clause's subject as carried on,
+    # and the subject a walk back from that clause finds
+    clauses: dict[tuple[int, bool, bool], Scope | None] = field(default_factory=dict)
+    walks: dict[tuple[int, bool, bool], Scope] = field(default_factory=dict)
 
 
 # --- the unit: level word, place, organ -------------------------------------------------------
@@ -145,14 +158,24 @@ class UnitWords:
 
 def place_of(name: str) -> tuple[str, str]:
     """(place, level word): 重庆市荣昌区河包镇人民政府 → (重庆市荣昌区河包镇, 镇); 沭阳县发展和改革局 → (沭阳县, 县)."""
+    ends, level = _place_ends(name)
+    return name[: ends[-1]] if ends else "", level
+
+
+def _place_ends(name: str) -> tuple[list[int], str]:
+    """Where each place segment of the name ends (杭州市|余杭区|), and the last one's level word."""
     masked = NOT_PLACE.sub(lambda m: "#" * len(m.group(0)), name)
-    end, level = 0, ""
+    ends: list[int] = []
+    level = ""
     for m in re.finditer(LEVEL, masked):
-        stretch = masked[end : m.start()]
-        if len(stretch) > 8 or ORGAN_CHARS.search(stretch) or "#" in stretch or (not stretch and end):
+        stretch = masked[ends[-1] if ends else 0 : m.start()]
+        if len(stretch) > 8 or ORGAN_CHARS.search(stretch) or "#" in stretch:
             break
-        end, level = m.end(), m.group(0)
-    return name[:end], level
+        if not stretch and ends:
+            ends.pop()  # 杭州市: 州 then 市 — one segment
+        ends.append(m.end())
+        level = m.group(0)
+    return ends, level
 
 
 def unit_words(unit: UnitInfo) -> UnitWords:
@@ -161,7 +184,9 @@ def unit_words(unit: UnitInfo) -> UnitWords:
 
 @functools.lru_cache(maxsize=64)
 def _unit_words(name: str, level: UnitLevel | None) -> UnitWords:
-    place, word = place_of(name)
+    ends, word = _place_ends(name)
+    place = name[: ends[-1]] if ends else ""
+    local = name[ends[-2] : ends[-1]] if len(ends) > 1 else place  # 余杭区 of 杭州市余杭区
     rest = name[len(place) :]
     if not word and level in BY_LEVEL:
         word = BY_LEVEL[level]  # type: ignore[index]
@@ -170,7 +195,7 @@ def _unit_words(name: str, level: UnitLevel | None) -> UnitWords:
     organ = next((s for end, s in ORGAN_SUFFIX if rest.endswith(end)), "局")
     own: list[str] = []
     if name and not government:
-        forms = {name, rest, word + rest} if rest else {name}
+        forms = {name, rest, word + rest, local + rest} if rest else {name}
         for f in list(forms):
             if "人民政府" in f:
                 forms.add(f.replace("人民政府", "政府"))
@@ -179,17 +204,18 @@ def _unit_words(name: str, level: UnitLevel | None) -> UnitWords:
                 forms.add(f.removesuffix("公室"))
                 forms.add(f.removesuffix("政府办公室") + "府办")
         own = sorted((f for f in forms if len(f) >= 2), key=len, reverse=True)
-    return UnitWords(government, word, place, organ, tuple(own), _compile(government, word, place, organ, tuple(own)))
+    places = tuple(sorted({place, local} - {""}, key=len, reverse=True))
+    return UnitWords(government, word, place, organ, tuple(own), _compile(government, word, places, organ, tuple(own)))
 
 
-def _compile(government: bool, word: str, place: str, organ: str, own: tuple[str, ...]) -> re.Pattern[str]:
+def _compile(government: bool, word: str, places: tuple[str, ...], organ: str, own: tuple[str, ...]) -> re.Pattern[str]:
     lvl = re.escape(word) if word else f"(?:{LEVEL})"
     others = [w for w in LEVELS if w != word]
     fill = {
         "{L}": lvl,
         "{O}": f"(?:{'|'.join(others)})",
         "{S}": re.escape(organ),
-        "{P}": re.escape(place) if place else "(?!x)x",
+        "{P}": "|".join(re.escape(p) for p in places) or "(?!x)x",
         "{OWN}": "|".join(re.escape(o) for o in own) or "(?!x)x",
         "{B}": BODY,
         "{C}": CJK,
@@ -227,15 +253,25 @@ def analyse(unit: UnitWords, text: str, default: Scope) -> Analysis:
         kind = "channel" if group == "channel" else (WHOLE if group.startswith(WHOLE) else PART)
         if kind == "channel" and GENERIC_CHANNEL.search(text, m.end(), min(m.end() + 6, len(text))):
             continue  # 通过网上、信函、当面等方式: every channel
+        if text.rfind("《", max(0, m.start() - 60), m.start()) > text.rfind("》", max(0, m.start() - 60), m.start()):
+            continue  # a document's title: 《国务院办公厅关于……》
         obj = bool(OBJECT_BEFORE.search(text, max(0, m.start() - 4), m.start()))
-        mentions.append(Mention(m.start(), m.end(), kind, m.group(0), obj))
+        lo = phrase_start(text, m.start())
+        lead = bool(mentions and mentions[-1].lead and CONJUNCTION.fullmatch(text, mentions[-1].end, m.start()))
+        lead = lead or (not obj and LEAD.fullmatch(text, lo, m.start()) is not None)
+        mentions.append(Mention(m.start(), m.end(), kind, m.group(0), obj, lead))
     equals = [m.start() for m in EQUALS.finditer(text)]
     return Analysis(text, mentions, [m.start for m in mentions], default, equals)
 
 
-def _clause_scope(a: Analysis, found: list[Mention], lo: int, pos: int, channels_count: bool) -> Scope | None:
-    """The subject a clause names itself, from its mentions before pos; None when it names none."""
+def _clause_scope(a: Analysis, found: list[Mention], lo: int, pos: int, channels_count: bool, carried: bool) -> Scope | None:
+    """The subject a clause names itself, from its mentions before pos; None when it names none.
+
+    The subject opens the clause; a body named later (收到向县教育局提出的申请) narrows the clause's
+    own figure but is no subject for the clauses after it."""
     subjects = [m for m in found if not m.obj and m.kind != "channel"]
+    if carried:
+        subjects = [m for m in subjects if m.lead]  # only an opening subject carries over
     channels = [m for m in found if m.kind == "channel"] if channels_count else []
     total = TOTAL_WORD.search(a.text, lo, pos)
     if not subjects:
@@ -266,9 +302,9 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
     """The subject of the figure at pos; channels: whether a channel (通过网站) makes a part (of
     applications, yes; of documents published, no)."""
     text = a.text
-    lo = clause_start(text, pos)
+    lo = phrase_start(text, pos)
     i, j = bisect.bisect_left(a.starts, lo), bisect.bisect_left(a.starts, pos)
-    own = _clause_scope(a, a.mentions[i:j], lo, pos, channels)
+    own = _clause_scope(a, a.mentions[i:j], lo, pos, channels, carried=False)
     if own is not None:
         return own
     inherited = _before(a, lo, channels)
@@ -285,11 +321,11 @@ def _before(a: Analysis, pos: int, channels: bool) -> Scope:
     Walks are memoised by clause, so a paragraph of many figures is read once, not once per figure."""
     sentence = sentence_start(a.text, pos)
     k = bisect.bisect_left(a.starts, pos)
-    walked: list[tuple[int, bool]] = []
+    walked: list[tuple[int, bool, bool]] = []
     found = a.default
     while k > 0:
-        lo = clause_start(a.text, a.mentions[k - 1].start)
-        key = (lo, channels and lo >= sentence)  # a channel speaks for its own sentence only
+        lo = phrase_start(a.text, a.mentions[k - 1].start)
+        key = (lo, lo >= sentence, channels)
         if key in a.walks:
             found = a.walks[key]
             break
@@ -297,7 +333,7 @@ def _before(a: Analysis, pos: int, channels: bool) -> Scope:
         if key not in a.clauses:
             hi = _clause_end(a.text, lo)
             i, j = bisect.bisect_left(a.starts, lo), bisect.bisect_left(a.starts, hi)
-            a.clauses[key] = _clause_scope(a, a.mentions[i:j], lo, hi, key[1])
+            a.clauses[key] = _carried(a, a.mentions[i:j], lo, hi, same_sentence=key[1], channels=channels)
         scope = a.clauses[key]
         if scope is not None:
             found = scope
@@ -308,7 +344,16 @@ def _before(a: Analysis, pos: int, channels: bool) -> Scope:
     return found
 
 
+def _carried(a: Analysis, found: list[Mention], lo: int, hi: int, same_sentence: bool, channels: bool) -> Scope | None:
+    """The subject an earlier clause passes on: only one that opens it; a channel only within its
+    sentence; several parts together (区住建局、市规划资源局余杭分局……最多) only within theirs."""
+    scope = _clause_scope(a, found, lo, hi, channels and same_sentence, carried=True)
+    if scope is not None and not same_sentence and scope.kind == PART and len(scope.names) > 1:
+        return None
+    return scope
+
+
 def _clause_end(text: str, pos: int) -> int:
-    marks = _marks(text, CLAUSE_DELIMS + SENTENCE_DELIMS)
+    marks = _marks(text, PHRASE_DELIMS + SENTENCE_DELIMS)
     i = bisect.bisect_right(marks, pos)
     return marks[i] if i < len(marks) else len(text)
