@@ -59,8 +59,14 @@ BY_LEVEL = {UnitLevel.COUNTY: "县", UnitLevel.CITY: "市", UnitLevel.PROVINCE: 
 
 CJK = r"[\u4e00-\u9fff]"
 # A body's name: a few characters, no verb of the count, ending in an organ word.
-_BODY_CHAR = r"(?:(?!受理|收到|新收|办结|答复|共|全年|年度|制发|制定|出台|印发|作出|公开|申请|通过|其中)[^\W\d_由请向对将把的是了在经按给被已均代年月日我本及与])"
-BODY = rf"{_BODY_CHAR}{{2,10}}?(?:委员会|管委会|局|委(?!托)|办公室|办公厅|中心(?!工作)|研究室|(?<!网)站)"
+_BODY_CHAR = (
+    r"(?:(?!受理|收到|新收|办结|答复|共|全年|年度|制发|制定|出台|印发|作出|公开|申请|通过|其中|坚持|围绕|落实|推进|加强)"
+    r"[^\W\d_由请向对将把的是了在经按给被已均代年月日我本及与为])"
+)
+# 格局, 大局, 以人民为中心的: no bodies.
+BODY = (
+    rf"{_BODY_CHAR}{{2,10}}?(?:委员会|管委会|(?<![格大布结全当开])局|委(?!托)|办公室|办公厅|中心(?!工作|的|思想)|研究室|(?<!网)站)"
+)
 
 # --- the data: which words name the whole unit and which a part ---------------------------
 # Each entry: (kind, template, applies to: "gov" a government's report, "dept" a department's, "all").
