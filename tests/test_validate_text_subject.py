@@ -94,6 +94,7 @@ COMPARED = [
     # bodies named as objects, in titles or in a remark about several parts do not carry over
     ("县政府机关严格落实党中央、国务院和市委、市政府工作部署，全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
     ("认真贯彻《国务院办公厅关于印发政务公开工作要点的通知》精神。全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
+    ("畅通网上申请、当面申请、信函申请渠道，全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
     ("坚持以人民为中心的发展思想，全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
     ("服务全县发展大局，全年共收到政府信息公开申请{xnew}件。", COUNTY, "N1"),
     ("县住建局、县自然资源局受理申请数量最多。因政府信息公开引起的行政复议{xreview}件。", COUNTY, "N3"),

@@ -11,7 +11,7 @@ its name (县, 市, 区, 镇, 街道…), {P} its place name, {S} its own organ 
 
 Per paragraph, every mention is found in one scan; a figure's subject is then looked up by
 bisection: the subject phrase of its own clause, else that of the nearest clause before it in
-the paragraph that names one (a channel only within its sentence), else the paragraph's
+the paragraph that names one (a channel only in its own clause), else the paragraph's
 default — the heading's subject or the whole unit.
 """
 
@@ -143,10 +143,10 @@ class Analysis:
     starts: list[int]
     default: Scope
     equals: list[int]  # where the text says a part is the whole
-    # by (clause start, in the figure's sentence, channels count): a clause's subject as carried on,
-    # and the subject a walk back from that clause finds
-    clauses: dict[tuple[int, bool, bool], Scope | None] = field(default_factory=dict)
-    walks: dict[tuple[int, bool, bool], Scope] = field(default_factory=dict)
+    # by (clause start, in the figure's sentence): a clause's subject as carried on, and the
+    # subject a walk back from that clause finds
+    clauses: dict[tuple[int, bool], Scope | None] = field(default_factory=dict)
+    walks: dict[tuple[int, bool], Scope] = field(default_factory=dict)
 
 
 # --- the unit: level word, place, organ -------------------------------------------------------
@@ -313,7 +313,7 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
     own = _clause_scope(a, a.mentions[i:j], lo, pos, channels, carried=False)
     if own is not None:
         return own
-    inherited = _before(a, lo, channels)
+    inherited = _before(a, lo)
     if inherited.kind == PART and inherited is not a.default:  # a heading's subject holds for its paragraphs
         total = TOTAL_WORD.search(text, lo, pos)
         if total:
@@ -321,17 +321,17 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
     return inherited
 
 
-def _before(a: Analysis, pos: int, channels: bool) -> Scope:
+def _before(a: Analysis, pos: int) -> Scope:
     """The subject of the nearest clause before pos that names one; a channel only in pos's sentence.
 
     Walks are memoised by clause, so a paragraph of many figures is read once, not once per figure."""
     sentence = sentence_start(a.text, pos)
     k = bisect.bisect_left(a.starts, pos)
-    walked: list[tuple[int, bool, bool]] = []
+    walked: list[tuple[int, bool]] = []
     found = a.default
     while k > 0:
         lo = phrase_start(a.text, a.mentions[k - 1].start)
-        key = (lo, lo >= sentence, channels)
+        key = (lo, lo >= sentence)
         if key in a.walks:
             found = a.walks[key]
             break
@@ -339,7 +339,7 @@ def _before(a: Analysis, pos: int, channels: bool) -> Scope:
         if key not in a.clauses:
             hi = _clause_end(a.text, lo)
             i, j = bisect.bisect_left(a.starts, lo), bisect.bisect_left(a.starts, hi)
-            a.clauses[key] = _carried(a, a.mentions[i:j], lo, hi, same_sentence=key[1], channels=channels)
+            a.clauses[key] = _carried(a, a.mentions[i:j], lo, hi, same_sentence=key[1])
         scope = a.clauses[key]
         if scope is not None:
             found = scope
@@ -350,10 +350,11 @@ def _before(a: Analysis, pos: int, channels: bool) -> Scope:
     return found
 
 
-def _carried(a: Analysis, found: list[Mention], lo: int, hi: int, same_sentence: bool, channels: bool) -> Scope | None:
-    """The subject an earlier clause passes on: only one that opens it; a channel only within its
-    sentence; several parts together (区住建局、市规划资源局余杭分局……最多) only within theirs."""
-    scope = _clause_scope(a, found, lo, hi, channels and same_sentence, carried=True)
+def _carried(a: Analysis, found: list[Mention], lo: int, hi: int, same_sentence: bool) -> Scope | None:
+    """The subject an earlier clause passes on: only one that opens it; never a channel (畅通网上申请、
+    当面申请渠道，全年共收到申请80件); several parts together (区住建局、市规划资源局余杭分局……最多)
+    only within their sentence."""
+    scope = _clause_scope(a, found, lo, hi, False, carried=True)
     if scope is not None and not same_sentence and scope.kind == PART and len(scope.names) > 1:
         return None
     return scope
