@@ -57,7 +57,10 @@ def _candidates(p: Paragraph, toks: list[Token]) -> list[Token]:
 
 def _bases(ctx: Ctx, p: Paragraph, part: Token, toks: list[Token]) -> list[Decimal]:
     candidates = _candidates(p, toks)
-    i = bisect.bisect_left(p.memo.setdefault("base_starts", [c.start for c in candidates]), part.start)
+    starts = p.memo.get("base_starts")
+    if starts is None:  # once per paragraph, not once per share
+        starts = p.memo["base_starts"] = [c.start for c in candidates]
+    i = bisect.bisect_left(starts, part.start)
     out = [c.value for c in reversed(candidates[max(0, i - MAX_BASES) : i]) if c.unit == part.unit]  # nearest first
     reading = p.readings.get(part.start)
     if reading is not None and reading.kind == "result":
