@@ -131,7 +131,7 @@ class Mention:
 @dataclass(frozen=True)
 class Scope:
     kind: str  # whole, part, mixed
-    names: tuple[str, ...] = ()  # for mixed: the competing subjects, as written
+    names: tuple[str, ...] = ()  # the parts named, as written; for mixed the two competing subjects
 
 
 @dataclass
@@ -322,7 +322,7 @@ def subject_at(a: Analysis, pos: int, channels: bool = True) -> Scope:
 
 
 def _before(a: Analysis, pos: int) -> Scope:
-    """The subject of the nearest clause before pos that names one; a channel only in pos's sentence.
+    """The subject of the nearest clause before pos that names one (see _carried), else the default.
 
     Walks are memoised by clause, so a paragraph of many figures is read once, not once per figure."""
     sentence = sentence_start(a.text, pos)
