@@ -12,8 +12,9 @@ from ..diagnostics import Diagnostic, Severity
 from ..model import Number
 from .context import Bound, Ctx, fmt
 from .text_readings import Paragraph, Reading, readings
+from .text_subject import MIXED, WHOLE
 
-W = Severity.WARNING
+W, I = Severity.WARNING, Severity.INFO
 
 
 def figure(ctx: Ctx, r: Reading, keys: tuple[str, ...]) -> tuple[Number | None, Bound | None]:
@@ -54,10 +55,15 @@ def _parts_sum(ctx: Ctx, table: str, keys: tuple[str, ...]) -> Bound | None:
 
 
 def check_claims(ctx: Ctx) -> list[Diagnostic]:
-    """N1 申请数, N2 办理结果各类, N3 复议和诉讼, N6 二部分: the stated figure equals the table's."""
+    """N1 申请数, N2 办理结果各类, N3 复议和诉讼, N6 二部分: the stated figure equals the table's.
+
+    Only a figure of the whole reporting unit is compared; a part's (县政府办公室, 市本级, 县教育局,
+    通过网站) is not; one whose subject the words leave undecided gives at most a 提示."""
     out = []
     for p in readings(ctx):
         for r in p.readings.values():
+            if r.scope.kind not in (WHOLE, MIXED):
+                continue
             if agrees(ctx, r) is False:
                 out.append(_finding(ctx, p, r))
     return out
@@ -71,10 +77,16 @@ def _finding(ctx: Ctx, p: Paragraph, r: Reading) -> Diagnostic:
     where = f"（{table.sheet}!{cells}）" if table and cells else ""
     stated, implied = figure(ctx, r, keys)
     head = f"第 {p.index + 1} 段写“{r.phrase}”，但"
+    undecided = r.scope.kind == MIXED
+    if undecided:
+        who = "”和“".join(r.scope.names)
+        head = f"第 {p.index + 1} 段写“{r.phrase}”，句中同时说到“{who}”，不能确定这个数字是不是本报告单位的总数：正文为 {fmt(r.said)}，"
     if stated is not None:
         msg = f"{head}表格中{r.what}为 {fmt(stated)}{where}。"
         parts = _parts_sum(ctx, r.table, keys)
-        if parts is not None and parts.exact and parts.value == r.said and parts.value != stated:
+        if undecided:
+            msg += "如果说的是本报告单位的总数，请核对正文或表格。"
+        elif parts is not None and parts.exact and parts.value == r.said and parts.value != stated:
             msg += f"表中各项之和为 {fmt(parts.value)}，与正文一致：请核对表格中的这一合计。"
         elif parts is not None and parts.exact and parts.value != stated:
             msg += f"表中各项之和为 {fmt(parts.value)}，与合计也不一致：请核对正文和表格。"
@@ -89,4 +101,4 @@ def _finding(ctx: Ctx, p: Paragraph, r: Reading) -> Diagnostic:
     if isinstance(expected, Decimal) and expected == expected.to_integral_value():
         expected = int(expected)
     actual: object = int(r.said) if r.said == r.said.to_integral_value() else r.said
-    return ctx.at_paragraph(r.code, W, p.section, p.index, msg, expected, actual)
+    return ctx.at_paragraph(r.code, I if undecided else W, p.section, p.index, msg, expected, actual)

@@ -220,7 +220,10 @@ def _run(p: Paragraph, toks: list[Token], start: int) -> list[Reading]:
     run stops at the first count of another kind."""
     text = p.text
     end = sentence_end(text, start)
-    first = bisect.bisect_right(p.memo.setdefault("starts", [t.start for t in toks]), start)
+    starts = p.memo.get("starts")
+    if starts is None:  # once per paragraph: setdefault would build the list for every anchor
+        starts = p.memo["starts"] = [t.start for t in toks]
+    first = bisect.bisect_right(starts, start)
     after = [t for t in itertools.islice(toks, first, first + RUN_LIMIT) if not _in_parentheses(text, t.start)]
     run = _collect(p, after, end)
     if not run and end < len(text):

@@ -24,6 +24,7 @@ from .text_base import (
 )
 from .text_lists import anchors
 from .text_readings import Paragraph, Reading, readings
+from .text_subject import WHOLE
 
 W = Severity.WARNING
 PERCENT = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)%")
@@ -56,7 +57,10 @@ def _candidates(p: Paragraph, toks: list[Token]) -> list[Token]:
 
 def _bases(ctx: Ctx, p: Paragraph, part: Token, toks: list[Token]) -> list[Decimal]:
     candidates = _candidates(p, toks)
-    i = bisect.bisect_left(p.memo.setdefault("base_starts", [c.start for c in candidates]), part.start)
+    starts = p.memo.get("base_starts")
+    if starts is None:  # once per paragraph, not once per share
+        starts = p.memo["base_starts"] = [c.start for c in candidates]
+    i = bisect.bisect_left(starts, part.start)
     out = [c.value for c in reversed(candidates[max(0, i - MAX_BASES) : i]) if c.unit == part.unit]  # nearest first
     reading = p.readings.get(part.start)
     if reading is not None and reading.kind == "result":
@@ -155,6 +159,8 @@ def check_changes(ctx: Ctx, prev: Ctx) -> list[Diagnostic]:
             if not before:
                 continue
             r = max(before, key=lambda x: x.start)
+            if r.scope.kind != WHOLE:
+                continue  # a part's change (县政府办公室受理12件，同比增长20%) is not the table's
             if re.search(r"\d", re.sub(r"^\d+(?:\.\d+)?", "", text[r.start : m.start()])):
                 continue  # another count stands between: the change may be of that one
             d = _change(ctx, prev, p, r, m)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
 from ..formats.common import result_row_keys
-from ..model import Section, UnitLevel
+from ..model import Section
 from .context import TOTAL_COL, Ctx
 from .text_base import (
     APPEAL_WORDS,
@@ -29,6 +29,7 @@ from .text_base import (
     sentence_start,
     window,
 )
+from .text_subject import PART, WHOLE, Analysis, Scope, analyse, subject_at, unit_words
 
 T = TOTAL_COL
 
@@ -48,6 +49,7 @@ class Reading:
     rows: frozenset[str] = frozenset()  # 办理结果 rows named (kind == "result")
     tolerance: Decimal = Decimal(0)
     catch_all: bool = False  # the category is 其他处理: a run closing with it is complete
+    scope: Scope = Scope(WHOLE)  # whose number: the whole unit, a part of it, or undecided (text_subject)
 
 
 @dataclass
@@ -60,12 +62,34 @@ class Paragraph:
 
 
 def readings(ctx: Ctx) -> list[Paragraph]:
-    """Every paragraph with its readings, computed once per validation."""
+    """Every paragraph with its readings and their subjects, computed once per validation."""
     cached = ctx.cache.get("readings")
     if cached is None:
-        cached = [Paragraph(s, i, text, _read(ctx, text)) for s, i, text in paragraphs(ctx)]
+        cached = []
+        words = unit_words(ctx.report.unit)
+        default, section = Scope(WHOLE), None
+        for s, i, text in paragraphs(ctx):
+            if s is not section:
+                default, section = Scope(WHOLE), s
+            a = analyse(words, text, default)
+            if _heading(s, i, text):
+                default = subject_at(a, len(text), channels=False)
+                default = default if default.kind == PART else Scope(WHOLE)
+            found = {k: replace(r, scope=subject_at(a, r.start, r.table != "active")) for k, r in _read(ctx, text).items()}
+            p = Paragraph(s, i, text, found)
+            p.memo["subjects"] = a
+            cached.append(p)
         ctx.cache["readings"] = cached
     return cached
+
+
+def _heading(section: Section, index: int, text: str) -> bool:
+    """A heading (“（二）县政府办公室依申请公开情况”): its subject is the default of the paragraphs under it."""
+    return section.paragraphs[index].level > 0 and len(text) <= 30 and not paragraph_tokens(text)
+
+
+def subjects(p: Paragraph) -> Analysis:
+    return p.memo["subjects"]  # type: ignore[no-any-return]
 
 
 def _read(ctx: Ctx, text: str) -> dict[int, Reading]:
@@ -342,15 +366,6 @@ DECISION_ROWS = ("行政许可", "行政处罚", "行政强制")
 DECISION_COLS = ("处理决定数量", "本年处理决定数量")
 CONTINUES = re.compile(r"^(?:、|和|及|以及|与)")
 VERB_ONLY = re.compile(r"(?:本年|全年|其中|同时)?(?:" + "|".join(v for v, _ in DOC_VERBS) + r")[^\d]{0,3}")
-# Bodies narrower than a government's whole area: the 本级汇总 table counts the whole area.
-NARROW = re.compile(
-    r"政府(?!信息|网|集中采购|采购|规章)|政府办|办公室|办公厅|本级|部门|乡镇|街道|本机关|本单位|各单位|中心|局|委员会"
-)
-WHOLE = re.compile(r"全(?:市|县|区|省|州|旗|盟)|我(?:市|县|区|省|州|旗|盟)")
-OTHER_GOVERNMENT = re.compile(r"(?:省|市|县|区|州)(?:人民)?政府(?!信息|网|集中采购|采购|规章)")
-AGGREGATE = (UnitLevel.COUNTY, UnitLevel.CITY, UnitLevel.PROVINCE, None)
-
-
 def active_keys(ctx: Ctx) -> dict[str, dict[str, str]]:
     """Part 二: row label → column label → key, both versions (“行政规范性文件” as “规范性文件”)."""
     cached = ctx.cache.get("active_keys")
@@ -367,14 +382,6 @@ def active_keys(ctx: Ctx) -> dict[str, dict[str, str]]:
     return rows
 
 
-def _narrower_subject(ctx: Ctx, text: str, pos: int) -> bool:
-    """The sentence speaks of a body other than the whole reporting unit."""
-    prefix = text[sentence_start(text, pos) : pos]
-    if ctx.report.unit.level in AGGREGATE:
-        return bool(NARROW.search(prefix)) and not WHOLE.search(prefix)
-    return bool(OTHER_GOVERNMENT.search(prefix) or WHOLE.search(prefix))  # a department speaking of its city
-
-
 def _active(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
     rows = active_keys(ctx)
     if not rows:
@@ -387,7 +394,7 @@ def _active(ctx: Ctx, text: str, toks: list[Token]) -> list[Reading]:
         if found is None and topic is not None and (CONTINUES.match(words) or VERB_ONLY.fullmatch(words)):
             found = _continued(words, topic)
         topic = found
-        if found is None or _narrower_subject(ctx, text, tok.start):
+        if found is None:
             continue
         row, cols, name = found
         r = _active_reading(ctx, text, tok, lo, row, cols, name, rows)
@@ -481,7 +488,7 @@ def _fees(ctx: Ctx, text: str, toks: list[Token], rows: dict[str, dict[str, str]
             table_unit = v.unit if v is not None else ""
         else:
             continue
-        if key is None or table_unit not in ("万元", "元") or _narrower_subject(ctx, text, tok.start):
+        if key is None or table_unit not in ("万元", "元"):
             continue
         scale = Decimal(10000) if (tok.unit, table_unit) == ("万元", "元") else Decimal(1)
         if (tok.unit, table_unit) == ("元", "万元"):

@@ -8,7 +8,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats.common import APPEAL_GROUPS
 from .context import Ctx, fmt
 from .text_base import clause_start, other_year, sentence_end, sentence_start
-from .text_readings import Paragraph, readings
+from .text_readings import Paragraph, readings, subjects
+from .text_subject import WHOLE, subject_at
 
 W = Severity.WARNING
 APPEAL_TOPIC = re.compile(r"复议|诉讼|起诉|应诉|案件")
@@ -66,6 +67,11 @@ def _describe(ctx: Ctx, found: list[tuple[str, object]]) -> str:
     return "、".join(parts)
 
 
+def _whole(p: Paragraph, pos: int) -> bool:
+    """The claim is about the whole reporting unit: 县政府办公室未收到申请 says nothing of the county."""
+    return subject_at(subjects(p), pos).kind == WHOLE
+
+
 def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
     out = []
     year = ctx.report.year
@@ -73,7 +79,7 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
     for p in readings(ctx):
         text = p.text
         for m in ALL_UPHELD.finditer(text):
-            if other_year(text, m.start(), year):
+            if other_year(text, m.start(), year) or not _whole(p, m.start()):
                 continue
             scope = text[sentence_start(text, m.start()) : m.end()]
             if not APPEAL_TOPIC.search(scope):
@@ -83,7 +89,7 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
             if found:
                 out.append(_n7(ctx, p, m.group(0), f"但表格中{_describe(ctx, found)}，并非全部维持"))
         for m in NONE_CORRECTED.finditer(text):
-            if other_year(text, m.start(), year) or EXCEPT.search(m.group(0)):
+            if other_year(text, m.start(), year) or EXCEPT.search(m.group(0)) or not _whole(p, m.start()):
                 continue
             scope = text[sentence_start(text, m.start()) : m.end()]
             if not APPEAL_TOPIC.search(scope) and "败诉" not in m.group(0):
@@ -100,6 +106,8 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
                 continue
             if other_year(text, m.start(), year) or re.search(r"\d", text[m.end() : sentence_end(text, m.end())][:6]):
                 continue
+            if not _whole(p, m.start()):
+                continue
             words = m.group("what") + (m.group("also") or "")
             keys = [f"{g}.total" for g in _groups(words)]
             found = _nonzero(ctx, keys)
@@ -108,7 +116,7 @@ def check_word_claims(ctx: Ctx) -> list[Diagnostic]:
         for m in NO_REQUESTS.finditer(text):
             rest = text[m.end() : sentence_end(text, m.end())]
             clause_rest = re.split(r"[,;:]", rest)[0]
-            if NOT_ABOUT_COUNT.search(clause_rest) or other_year(text, m.start(), year):
+            if NOT_ABOUT_COUNT.search(clause_rest) or other_year(text, m.start(), year) or not _whole(p, m.start()):
                 continue
             if EXCEPT.search(text[clause_start(text, m.start()) : m.start()]):
                 continue
