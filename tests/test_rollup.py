@@ -396,3 +396,20 @@ def test_init_roster_lists_each_unit_once_without_lock_files_and_rollup_accepts_
     assert _rollup() == 1  # the roster it wrote is accepted (2 would be a refused roster)
     rows = _overview(OUT / "审核表.xlsx")
     assert rows["财政局.xlsx"]["状态"] == rows["财政局-空格.xlsx"]["状态"] == "重复"
+
+
+def test_init_roster_lists_what_it_did_not_read(office, tmp_path, capsys):
+    import os
+
+    units = office / str(YEAR)
+    os.mkfifo(units / "管道.xlsx")
+    (units / "断开的.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    (units / "__MACOSX").mkdir()
+    target = office / "名单-新.xlsx"
+    assert main(["init-roster", "--year", str(YEAR), "--output", str(target)]) == 0
+    out = capsys.readouterr().out
+    for name, why in (("管道.xlsx", "命名管道"), ("断开的.xlsx", "断开的链接"), ("__MACOSX", "系统文件夹")):
+        line = next((x for x in out.splitlines() if x.startswith("未列入名单：") and name in x), "")
+        assert why in line, (name, out)
+    names = [r[0] for r in openpyxl.load_workbook(target)["名单"].iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 13
