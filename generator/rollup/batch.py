@@ -1,27 +1,37 @@
 """`generate batch`: every unit's DOCX and HTML under outputs/<Y>/<单位名称>/, on every core.
 
-Before any worker writes, every workbook's unit is read and the run is planned, under rollup's
-rules: two workbooks of one unit are both 重复 (neither rendered: which one is right is not
-guessed); a workbook of another year is 年度不符; two units whose names give the same folder
-name are refused (never one report over the other). One unit failing never stops the others.
-Ctrl-C stops handing out units; those being rendered finish (each is written atomically), so
-only complete files are left.
+Two steps, so that nothing is written before every unit is known:
+
+1. every workbook is read, checked and rendered (in parallel); the pair goes to a private
+   staging folder, not to the outputs;
+2. the run is planned under rollup's rules — two workbooks of one unit are both 重复 (neither
+   published: which one is right is not guessed), a workbook of another year is 年度不符, a
+   roll-up workbook is not a unit, and units whose different names give one folder name are
+   refused (never one report over the other) — and then each planned pair is written.
+
+Each workbook is read once (a first pass for the names alone would cost ~40 % more CPU).
+One unit failing never stops the others. Ctrl-C stops handing out units; those being rendered
+or written finish (each pair is written atomically), so only complete files are left; Ctrl-C
+before the second step writes nothing.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
+import tempfile
 import time
 import unicodedata
-from concurrent.futures import Future, as_completed
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import InputError, UserError
+from ..diagnostics import Diagnostic, InputError, UserError
 from ..review import Status
 from .collect import NOTES
-from .units import UnitRead, pool, previous_workbook, read_previous, read_units, survey, workers
+from .units import is_rollup_output, pool, previous_workbook, read_previous, survey, workers
 
 EXIT_INTERRUPTED = 130
 
@@ -40,31 +50,44 @@ class Rendered:
     removed: list[str] = field(default_factory=list)  # stale reports of the unit replaced by this run's pair
     errors: int = 0
     warnings: int = 0
+    # Step 1's result for a unit that can be published: its report's title and the staged pair.
+    title: str = ""
+    staged: str = ""  # staging path without suffix: <staged>.docx and <staged>.html
+    folder: str = ""  # the unit's folder name under outputs/<Y>/ (output.safe_filename of its name)
 
     @property
     def draft(self) -> bool:
         """Rendered with 错误: marked as a draft in both outputs, as `generate` does."""
         return self.ok and self.errors > 0
 
+    @property
+    def ready(self) -> bool:
+        return bool(self.staged)
 
-def render_unit(
-    path: str, spec_id: str, year: int, out_root: str, previous: str = "", folder_name: str = ""
-) -> Rendered:
-    """Read, check and render one unit; any failure is a message, never an exception.
+
+def _messages(diagnostics: list[Diagnostic]) -> str:
+    return "；".join(f"{d.code} {d.message}" for d in diagnostics[:3])
+
+
+def render_unit(path: str, spec_id: str, year: int, stage: str, previous: str = "") -> Rendered:
+    """Step 1 for one workbook: read, check and render into the staging folder; any failure is a
+    message, never an exception.
 
     previous: last year's workbook of the unit (units.previous_workbook, as rollup uses it).
-    folder_name: the unit's folder as planned (plan()); a workbook whose unit no longer gives
-    that name (changed since it was planned) is not written.
-    A workbook of another year (or format) is skipped with rollup's 年度不符 message.
+    A workbook of another year (or format) is skipped with rollup's 年度不符 message, a roll-up
+    workbook with rollup's 汇总结果 message.
     """
     from ..formats import format_by_id
-    from ..output import contained, safe_filename
-    from ..pipeline import findings_of, render, write_pair
+    from ..output import safe_filename
+    from ..pipeline import findings_of, render
     from ..provenance import Provenance
     from ..workbook import read_workbook
 
     result = Rendered(path)
     try:
+        if is_rollup_output(Path(path)):
+            result.message = f"{Status.ROLLUP_OUTPUT.value}：{NOTES[Status.ROLLUP_OUTPUT]}".replace("未汇总", "未生成")
+            return result
         report, notes = read_workbook(Path(path), format_by_id(spec_id), year)
         result.name = report.unit.name
         if report.unit.year is not None and report.unit.year != year:
@@ -78,32 +101,54 @@ def render_unit(
             Path(path), report.spec, year, findings, previous=Path(previous) if last is not None else None
         )
         result.errors, result.warnings = provenance.errors, provenance.warnings
-        name = safe_filename(report.unit.name or Path(path).stem)
-        if folder_name and name != folder_name:
-            result.message = "工作簿在处理期间被修改（单位名称变了），没有生成。请重新运行。"
-            return result
-        folder = contained(Path(out_root) / str(year), name)
-        removed: list[Path] = []
-        written = write_pair(folder, year, render(report, provenance), own_folder=True, removed=removed)
-        result.ok, result.outputs = True, [str(p) for p in written]
-        result.removed = [str(p) for p in removed]
+        pair = render(report, provenance)
+        staged = Path(stage) / hashlib.sha256(path.encode("utf-8", "surrogateescape")).hexdigest()
+        staged.with_suffix(".docx").write_bytes(pair.docx)
+        staged.with_suffix(".html").write_bytes(pair.html)
+        result.title, result.staged = pair.title, str(staged)
+        result.folder = safe_filename(report.unit.name or Path(path).stem)
     except InputError as exc:
         if any(d.code == "R044" for d in exc.diagnostics):
             result.wrong_year = True
-            result.message = f"{Status.WRONG_YEAR.value}：" + "；".join(
-                f"{d.code} {d.message}" for d in exc.diagnostics[:3]
-            )
+            result.message = f"{Status.WRONG_YEAR.value}：{_messages(exc.diagnostics)}"
             return result
-        result.message = "无法读取：" + "；".join(f"{d.code} {d.message}" for d in exc.diagnostics[:3])
+        result.message = f"无法读取：{_messages(exc.diagnostics)}"
     except UserError as exc:
         result.message = str(exc)
     except OSError as exc:
         from ..oserrors import describe
 
-        result.message = f"无法写入输出文件：{describe(exc)}"
+        result.message = f"无法写入临时文件：{describe(exc)}"
     except Exception as exc:  # noqa: BLE001 — one unit's internal error must not stop the others
         result.message = f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
     return result
+
+
+def write_unit(r: Rendered, out_root: str, year: int) -> Rendered:
+    """Step 2 for one planned unit: its staged pair into outputs/<Y>/<folder>/, replacing the
+    unit's stale reports there (pipeline.write_pair, own_folder)."""
+    from ..output import contained
+    from ..pipeline import Rendered as Pair
+    from ..pipeline import write_pair
+
+    staged = Path(r.staged)
+    try:
+        pair = Pair(r.title, staged.with_suffix(".docx").read_bytes(), staged.with_suffix(".html").read_bytes())
+        folder = contained(Path(out_root) / str(year), r.folder)
+        removed: list[Path] = []
+        written = write_pair(folder, year, pair, own_folder=True, removed=removed)
+        r.ok, r.outputs, r.removed = True, [str(p) for p in written], [str(p) for p in removed]
+    except UserError as exc:
+        r.message = str(exc)
+    except OSError as exc:
+        from ..oserrors import describe
+
+        r.message = f"无法写入输出文件：{describe(exc)}"
+    except Exception as exc:  # noqa: BLE001 — one unit's internal error must not stop the others
+        r.message = f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
+    for suffix in (".docx", ".html"):
+        staged.with_suffix(suffix).unlink(missing_ok=True)
+    return r
 
 
 def _line(r: Rendered, done: int, total: int) -> str:
@@ -116,39 +161,20 @@ def _line(r: Rendered, done: int, total: int) -> str:
     return f"[{done}/{total}] {who}（{r.path}）：{r.message}"
 
 
-def _unread_message(r: UnitRead) -> str:
-    return "；".join(f"{d.code} {d.message}" for d in r.findings[:3])
+def plan(results: list[Rendered]) -> tuple[list[Rendered], list[Rendered]]:
+    """Which rendered units are written, decided for all before any is: (to write, refused).
 
-
-def plan(reads: list[UnitRead], year: int) -> tuple[list[tuple[UnitRead, str]], list[Rendered]]:
-    """Which workbooks are rendered, into which folder of outputs/<Y>/, decided for all before any is written.
-
-    Returns (workbook, folder name) to render and the results of those that are not: unreadable,
-    another year, a roll-up workbook, two workbooks of one unit (both 重复, as in rollup), and
-    units whose different names give one folder name (both refused: never one over the other).
+    Two workbooks of one unit (names compared as rollup does) are both 重复; units whose different
+    names give one folder name (compared without letter case, as Windows and macOS do) are both
+    refused, never one over the other. `results` are step 1's ready ones, in the units' order.
     """
-    from ..output import safe_filename
     from .roster import key
 
-    done: list[Rendered] = []
-    candidates: list[UnitRead] = []
-    for r in reads:
-        if r.rollup_output:
-            done.append(Rendered(r.path, message=f"{Status.ROLLUP_OUTPUT.value}：{NOTES[Status.ROLLUP_OUTPUT]}".replace("未汇总", "未生成")))
-        elif not r.readable:
-            if r.wrong_format:
-                done.append(Rendered(r.path, wrong_year=True, message=f"{Status.WRONG_YEAR.value}：{_unread_message(r)}"))
-            else:
-                done.append(Rendered(r.path, message=f"无法读取：{_unread_message(r)}"))
-        elif r.year is not None and r.year != year:
-            message = f"{Status.WRONG_YEAR.value}：报告年度为 {r.year}。{NOTES[Status.WRONG_YEAR]}".replace("未汇总", "未生成")
-            done.append(Rendered(r.path, r.name, wrong_year=True, message=message))
-        else:
-            candidates.append(r)
-    by_unit: dict[str, list[UnitRead]] = {}
-    for r in candidates:
-        by_unit.setdefault(key(r.name or r.stem), []).append(r)
-    single: list[UnitRead] = []
+    refused: list[Rendered] = []
+    by_unit: dict[str, list[Rendered]] = {}
+    for r in results:
+        by_unit.setdefault(key(r.name or Path(r.path).stem), []).append(r)
+    single: list[Rendered] = []
     for group in by_unit.values():
         if len(group) == 1:
             single += group
@@ -156,36 +182,31 @@ def plan(reads: list[UnitRead], year: int) -> tuple[list[tuple[UnitRead, str]], 
         for r in group:
             others = "、".join(o.path for o in group if o is not r)
             note = NOTES[Status.DUPLICATE].replace("均未汇总", "均未生成报告")
-            done.append(Rendered(r.path, r.name, duplicate=True, message=f"{Status.DUPLICATE.value}：{note}另见：{others}。"))
-    by_folder: dict[str, list[tuple[UnitRead, str]]] = {}
+            r.duplicate, r.message = True, f"{Status.DUPLICATE.value}：{note}另见：{others}。"
+            refused.append(r)
+    by_folder: dict[str, list[Rendered]] = {}
     for r in single:
-        folder = safe_filename(r.name or r.stem)
-        # Windows and macOS compare names without letter case: “ABC局” and “abc局” are one folder there.
-        by_folder.setdefault(unicodedata.normalize("NFC", folder).casefold(), []).append((r, folder))
-    todo: list[tuple[UnitRead, str]] = []
+        by_folder.setdefault(unicodedata.normalize("NFC", r.folder).casefold(), []).append(r)
+    todo: list[Rendered] = []
     for group in by_folder.values():
         if len(group) == 1:
             todo += group
             continue
-        for r, folder in group:
-            others = "、".join(f"{o.path}（“{o.name or o.stem}”）" for o, _ in group if o is not r)
-            done.append(
-                Rendered(
-                    r.path,
-                    r.name,
-                    message=f"单位名称“{r.name or r.stem}”与 {others} 不同，但输出文件夹名相同（{folder}），"
-                    "为防止一个单位的报告覆盖另一个单位的，均未生成。请核对单位名称。",
-                )
+        for r in group:
+            others = "、".join(f"{o.path}（“{o.name or Path(o.path).stem}”）" for o in group if o is not r)
+            r.message = (
+                f"单位名称“{r.name or Path(r.path).stem}”与 {others} 不同，但输出文件夹名相同（{r.folder}），"
+                "为防止一个单位的报告覆盖另一个单位的，均未生成。请核对单位名称。"
             )
-    order = {id(r): i for i, r in enumerate(reads)}
-    todo.sort(key=lambda t: order[id(t[0])])
-    return todo, done
+            refused.append(r)
+    order = {id(r): i for i, r in enumerate(results)}
+    todo.sort(key=lambda r: order[id(r)])
+    refused.sort(key=lambda r: order[id(r)])
+    return todo, refused
 
 
 def ensure_writable(folder: Path) -> None:
     """The output folder exists (made if needed) and takes a file; otherwise a UserError (exit 2)."""
-    import tempfile
-
     from ..oserrors import describe
 
     try:
@@ -199,6 +220,57 @@ def ensure_writable(folder: Path) -> None:
         ) from None
 
 
+class _Progress:
+    """A tqdm bar when a person watches stderr; otherwise one plain line per unit on stdout."""
+
+    def __init__(self, total: int, tty: bool) -> None:
+        self.total, self.done, self.bar = total, 0, None
+        if tty:
+            from tqdm import tqdm
+
+            self.bar = tqdm(total=total, unit="个单位", desc="生成", file=sys.stderr, dynamic_ncols=True)
+
+    def step(self, n: int = 1) -> None:
+        if self.bar is not None:
+            self.bar.update(n)
+
+    def said(self, r: Rendered) -> None:
+        """A unit's outcome: every one without a bar, only problems above the bar."""
+        self.done += 1
+        if self.bar is None:
+            print(_line(r, self.done, self.total), flush=True)
+        elif not r.ok:
+            self.bar.write(_line(r, self.done, self.total), file=sys.stderr)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _run(ex: ProcessPoolExecutor, calls: Iterable[tuple[Callable, tuple]], each: Callable[[Rendered], None]) -> bool:
+    """Submit every call, hand each result to `each` as it comes; True when Ctrl-C stopped it.
+
+    Calls not yet started are dropped on Ctrl-C; those running finish (their results are handed on)."""
+    futures: list[Future] = []
+    seen: set[Future] = set()
+    try:
+        futures = [ex.submit(fn, *args) for fn, args in calls]
+        for fut in as_completed(futures):
+            seen.add(fut)
+            each(fut.result())
+        return False
+    except KeyboardInterrupt:
+        for f in futures:
+            f.cancel()
+        for f in futures:
+            if f not in seen and not f.cancelled():
+                try:
+                    each(f.result())
+                except KeyboardInterrupt:
+                    continue
+        return True
+
+
 def cmd_batch(args: argparse.Namespace) -> int:
     from ..formats import format_for_year
     from .command import default_units, refuse_output_inside
@@ -209,68 +281,58 @@ def cmd_batch(args: argparse.Namespace) -> int:
     ensure_writable(args.output_dir / str(args.year))
     found = survey(units_dir, skip=[args.output_dir])
     total = len(found.files) + len(found.unreadable)
-    tty = sys.stderr.isatty()
     for p, why in found.ignored:
         print(f"未读取：{p}：{why}")
     started = time.perf_counter()
-    # Every unit's name first: the folders are decided for all before any worker writes.
-    try:
-        reads = list(read_units(found.files, spec, args.year, check=False, jobs=args.jobs))
-    except KeyboardInterrupt:
-        print("已中断：还在读取各单位的工作簿，没有生成任何文件。", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    todo, results = plan(reads, args.year)
-    results += [Rendered(str(p), message=f"无法读取：R001 {why}") for p, why in found.unreadable]
-    del reads
-    bar = None
-    if tty:
-        from tqdm import tqdm
-
-        bar = tqdm(total=total, unit="个单位", desc="生成", file=sys.stderr, dynamic_ncols=True)
-        bar.update(len(results))
-    for i, r in enumerate(results, start=1):
-        if bar is not None:
-            bar.write(_line(r, i, total), file=sys.stderr)
-        else:
-            print(_line(r, i, total), flush=True)
+    progress = _Progress(total, sys.stderr.isatty())
+    results: list[Rendered] = []
+    jobs = workers(args.jobs, len(found.files))
+    ex = pool(args.jobs, len(found.files))
     interrupted = False
-    jobs = workers(args.jobs, len(todo))
-    ex = pool(args.jobs, len(todo))
-    futures: list[Future] = []
-    seen: set[Future] = set()
-    try:
-        futures = [
-            ex.submit(
-                render_unit,
-                r.path,
-                spec.id,
-                args.year,
-                str(args.output_dir),
-                str(previous_workbook(Path(r.path), units_dir, args.year) or ""),
-                folder,
-            )
-            for r, folder in todo
-        ]
-        for fut in as_completed(futures):
-            r = fut.result()
-            seen.add(fut)
-            results.append(r)
-            if bar is not None:
-                bar.update(1)
-                if not r.ok:
-                    bar.write(_line(r, len(results), total), file=sys.stderr)
-            else:
-                print(_line(r, len(results), total), flush=True)
-    except KeyboardInterrupt:
-        interrupted = True
-    finally:
-        # Units not yet started are dropped; those being rendered finish and land whole.
-        ex.shutdown(wait=True, cancel_futures=True)
-        if bar is not None:
-            bar.close()
+    with tempfile.TemporaryDirectory(prefix="nianbao-batch-") as stage:
+        try:
+            for p, why in found.unreadable:
+                r = Rendered(str(p), message=f"无法读取：R001 {why}")
+                results.append(r)
+                progress.step()
+                progress.said(r)
+            rendered: list[Rendered] = []
+
+            def rendered_one(r: Rendered) -> None:
+                progress.step()
+                if r.ready:
+                    rendered.append(r)
+                else:
+                    results.append(r)
+                    progress.said(r)
+
+            calls = [
+                (
+                    render_unit,
+                    (str(p), spec.id, args.year, stage, str(previous_workbook(p, units_dir, args.year) or "")),
+                )
+                for p in found.files
+            ]
+            interrupted = _run(ex, calls, rendered_one)
+            if not interrupted:
+                # Every unit is known: decide who is written where, then write.
+                order = {str(p): i for i, p in enumerate(found.files)}
+                rendered.sort(key=lambda r: order[r.path])
+                todo, refused = plan(rendered)
+                for r in refused:
+                    results.append(r)
+                    progress.said(r)
+
+                def written_one(r: Rendered) -> None:
+                    results.append(r)
+                    progress.said(r)
+
+                interrupted = _run(ex, [(write_unit, (r, str(args.output_dir), args.year)) for r in todo], written_one)
+        finally:
+            # Units not yet started are dropped; those being rendered or written finish and land whole.
+            ex.shutdown(wait=True, cancel_futures=True)
+            progress.close()
     elapsed = time.perf_counter() - started
-    if interrupted:
-        results += [f.result() for f in futures if f not in seen and f.done() and not f.cancelled()]
     ok = [r for r in results if r.ok]
     wrong_year = [r for r in results if r.wrong_year]
     duplicates = [r for r in results if r.duplicate]
@@ -289,7 +351,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
         print(
             f"其中 {len(drafts)} 个单位的报告标为草稿（Word 页眉和水印、网页顶部横幅），改正全部“错误”后重新生成：{who}。"
         )
-    if (failed or wrong_year or duplicates) and tty:
+    if (failed or wrong_year or duplicates) and progress.bar is not None:
         for r in wrong_year:
             print(f"  {Status.WRONG_YEAR.value}：{r.path}：{r.message}")
         for r in duplicates:
