@@ -98,16 +98,34 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
         fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + wait
-        while not _try_lock(fd):
+        while not (locked := _try_folder_lock(fd)):
+            if locked is None:
+                break  # the file system cannot lock a folder (some network shares): go on as before
             if time.monotonic() >= deadline:
                 raise FolderBusy(folder, wait)
             time.sleep(0.05)
         try:
             yield
         finally:
-            _unlock(fd)
+            if locked:
+                _unlock(fd)
     finally:
         os.close(fd)
+
+
+def _try_folder_lock(fd: int) -> bool | None:
+    """True: locked; False: another run holds it; None: this file system offers no such lock."""
+    if os.name == "nt":
+        return _try_lock(fd)
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return None
+    return True
 
 
 def write_set(
