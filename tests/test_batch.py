@@ -235,8 +235,11 @@ def test_a_changed_title_replaces_the_units_old_pair(tmp_path, monkeypatch, caps
     assert _batch(tmp_path, monkeypatch) == 0
     now = {p.name for p in folder.iterdir()}
     assert not now & old, "the old pair does not stand beside the new one"
-    assert now == {"我的批注.docx", f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.docx",
-                   f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.html"}
+    assert now == {
+        "我的批注.docx",
+        f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.docx",
+        f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.html",
+    }
     assert "已删除过期的" in capsys.readouterr().out
 
 

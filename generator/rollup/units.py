@@ -82,7 +82,9 @@ class Found:
 
     def unreadable_reads(self) -> list[UnitRead]:
         """The unreadable entries as reads with an R001 finding, for the review like any unreadable file."""
-        return [UnitRead(str(p), findings=[Diagnostic("R001", Severity.ERROR, why, str(p))]) for p, why in self.unreadable]
+        return [
+            UnitRead(str(p), findings=[Diagnostic("R001", Severity.ERROR, why, str(p))]) for p, why in self.unreadable
+        ]
 
     def ignored_text(self, limit: int = 20) -> str:
         """“未读取：a（why）、b（why）”, the first `limit` named, for the summaries."""
