@@ -98,7 +98,7 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
         fd = os.open(folder, os.O_RDONLY)
     try:
         deadline = time.monotonic() + wait
-        while not (locked := _try_folder_lock(fd)):
+        while not (locked := try_lock_folder(fd)):
             if locked is None:
                 break  # the file system cannot lock a folder (some network shares): go on as before
             if time.monotonic() >= deadline:
@@ -113,7 +113,7 @@ def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
         os.close(fd)
 
 
-def _try_folder_lock(fd: int) -> bool | None:
+def try_lock_folder(fd: int) -> bool | None:
     """True: locked; False: another run holds it; None: this file system offers no such lock."""
     if os.name == "nt":
         return _try_lock(fd)

@@ -280,3 +280,13 @@ def test_an_output_folder_that_cannot_be_written_is_exit_2(tmp_path, monkeypatch
     assert _batch(tmp_path, monkeypatch) == 2
     err = capsys.readouterr().err
     assert "无法写入输出文件夹" in err and "Traceback" not in err
+
+
+def test_the_staging_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path, monkeypatch):
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局",))
+    dead = tmp_path / "outputs" / str(YEAR) / ".~nianbao-batch-k1lled"
+    dead.mkdir(parents=True)
+    (dead / "0123.docx").write_bytes(b"staged by a run that was killed")
+    assert _batch(tmp_path, monkeypatch) == 0
+    assert sorted(p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()) == ["示例县财政局"]

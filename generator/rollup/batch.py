@@ -3,7 +3,8 @@
 Two steps, so that nothing is written before every unit is known:
 
 1. every workbook is read, checked and rendered (in parallel); the pair goes to a private
-   staging folder, not to the outputs;
+   staging folder (outputs/<Y>/.~nianbao-batch-…/, on the disk that will hold the reports
+   anyway; held by a lock while the run lives, removed by the next run if the process was killed);
 2. the run is planned under rollup's rules — two workbooks of one unit are both 重复 (neither
    published: which one is right is not guessed), a workbook of another year is 年度不符, a
    roll-up workbook is not a unit, and units whose different names give one folder name are
@@ -18,12 +19,14 @@ before the second step writes nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
+import os
 import sys
 import tempfile
 import time
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -220,6 +223,45 @@ def ensure_writable(folder: Path) -> None:
         ) from None
 
 
+STAGE_PREFIX = ".~nianbao-batch-"
+
+
+@contextlib.contextmanager
+def staging(out_year: Path) -> Iterator[str]:
+    """A private folder for step 1's pairs in out_year, locked while this run lives; the folders of
+    runs that were killed (their lock is free) are removed first."""
+    import shutil
+
+    from .. import journal
+
+    for old in out_year.glob(f"{STAGE_PREFIX}*"):
+        fd = _open_dir(old)
+        if fd is None:
+            continue
+        try:
+            if journal.try_lock_folder(fd) is False:
+                continue  # another batch is using it
+            shutil.rmtree(old, ignore_errors=True)
+        finally:
+            os.close(fd)
+    with tempfile.TemporaryDirectory(dir=out_year, prefix=STAGE_PREFIX) as stage:
+        fd = _open_dir(Path(stage))
+        try:
+            if fd is not None:
+                journal.try_lock_folder(fd)
+            yield stage
+        finally:
+            if fd is not None:
+                os.close(fd)
+
+
+def _open_dir(path: Path) -> int | None:
+    try:
+        return os.open(path, os.O_RDONLY)
+    except OSError:
+        return None  # Windows cannot open a folder: a dead run's folder stays until removed by hand
+
+
 class _Progress:
     """A tqdm bar when a person watches stderr; otherwise one plain line per unit on stdout."""
 
@@ -289,7 +331,7 @@ def cmd_batch(args: argparse.Namespace) -> int:
     jobs = workers(args.jobs, len(found.files))
     ex = pool(args.jobs, len(found.files))
     interrupted = False
-    with tempfile.TemporaryDirectory(prefix="nianbao-batch-") as stage:
+    with staging(args.output_dir / str(args.year)) as stage:
         try:
             for p, why in found.unreadable:
                 r = Rendered(str(p), message=f"无法读取：R001 {why}")
