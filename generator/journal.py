@@ -24,10 +24,20 @@ program for the files it writes. A journal only partly written means no rename h
 Runs in the same folder may overlap (batch generation): each holds an operating-system lock on
 its ``.~nianbao-<run>.lock`` (flock on POSIX, msvcrt on Windows) for its whole life, and only
 files of runs whose lock is free — whose process has ended — are recovered or deleted.
+
+Two runs writing into the same folder at once are serialised: a run holds the folder's own lock
+(flock on the folder itself on POSIX; ``.~nianbao-folder.lock`` on Windows) from its checks
+(is the file there another unit's report?) to its commit. The second run waits for it, at most
+``NIANBAO_LOCK_WAIT`` seconds (default 120), and is then refused with a Chinese message (FolderBusy).
+
+A set may also remove files (content None): the file is kept as a backup like a replaced one and
+deleted with the same commit, so a stale output goes with the new ones or not at all.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import re
@@ -35,6 +45,7 @@ import secrets
 import shutil
 import stat
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,6 +55,19 @@ _OWN = re.compile(r"\.~nianbao-([0-9a-f]{12})(?:[-.].*)?\Z")
 _LEGACY_SUFFIX = re.compile(r"[a-z0-9_]{8}\.(?:tmp|bak)\Z")
 # A lock file is created, then locked: a moment in which it is unlocked but its run is alive.
 _LOCK_GRACE_SECONDS = 60
+# How long a run waits for another run writing into the same folder (NIANBAO_LOCK_WAIT overrides).
+FOLDER_WAIT_SECONDS = 120.0
+_FOLDER_LOCK = f"{PREFIX}folder.lock"  # Windows only: a folder cannot be locked there
+
+
+class FolderBusy(OSError):
+    """Another run kept the folder for longer than the wait allows."""
+
+    def __init__(self, folder: Path, waited: float) -> None:
+        super().__init__(
+            errno.EBUSY, f"另一个 nianbao 进程正在写入同一文件夹，已等待 {waited:.0f} 秒仍未结束，请稍后重试"
+        )
+        self.filename = str(folder)
 
 
 def checkpoint(step: str) -> None:
@@ -53,22 +77,78 @@ def checkpoint(step: str) -> None:
 @dataclass
 class Entry:
     target: str  # file names inside the folder
-    temp: str
+    temp: str | None  # None: the target is removed, not replaced
     backup: str | None  # None: there was no file to replace
 
 
-def write_set(folder: Path, files: dict[str, bytes]) -> None:
-    """Write name → bytes into folder, all or nothing (see the module docstring)."""
+def folder_wait() -> float:
+    try:
+        return max(0.0, float(os.environ.get("NIANBAO_LOCK_WAIT", FOLDER_WAIT_SECONDS)))
+    except ValueError:
+        return FOLDER_WAIT_SECONDS
+
+
+@contextlib.contextmanager
+def folder_lock(folder: Path, wait: float | None = None) -> Iterator[None]:
+    """Hold the folder against other runs writing into it; FolderBusy after `wait` seconds."""
+    wait = folder_wait() if wait is None else wait
+    if os.name == "nt":
+        fd = os.open(folder / _FOLDER_LOCK, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o666)
+    else:
+        fd = os.open(folder, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while not (locked := try_lock_folder(fd)):
+            if locked is None:
+                break  # the file system cannot lock a folder (some network shares): go on as before
+            if time.monotonic() >= deadline:
+                raise FolderBusy(folder, wait)
+            time.sleep(0.05)
+        try:
+            yield
+        finally:
+            if locked:
+                _unlock(fd)
+    finally:
+        os.close(fd)
+
+
+def try_lock_folder(fd: int) -> bool | None:
+    """True: locked; False: another run holds it; None: this file system offers no such lock."""
+    if os.name == "nt":
+        return _try_lock(fd)
+    import fcntl
+
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    except OSError:
+        return None
+    return True
+
+
+def write_set(
+    folder: Path, files: dict[str, bytes | None], check: Callable[[], dict[str, bytes | None]] | None = None
+) -> None:
+    """Write name → bytes into folder (None: remove the file), all or nothing (see the module docstring).
+
+    check runs while the folder is held against other runs, before anything is written: it may
+    raise to refuse the set, or return more names to write or remove with it.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    with _Run(folder) as run:
-        run.recover_others(list(files))
-        run.commit(files)
+    with folder_lock(folder):
+        if check is not None:
+            files = {**files, **check()}
+        with _Run(folder) as run:
+            run.recover_others(list(files))
+            run.commit(files)
 
 
 def recover(folder: Path) -> None:
     """Roll back any interrupted run in folder and delete its hidden files."""
     if folder.is_dir():
-        with _Run(folder) as run:
+        with folder_lock(folder), _Run(folder) as run:
             run.recover_others([])
 
 
@@ -116,13 +196,17 @@ class _Run:
             if n.startswith(".~") and not _OWN.match(n) and _LEGACY_SUFFIX.search(n) and n[2:-12] in stems:
                 _unlink(self.folder / n)
 
-    def commit(self, files: dict[str, bytes]) -> None:
+    def commit(self, files: dict[str, bytes | None]) -> None:
         entries: list[Entry] = []
         journal = self._path(".journal")
         journal_written = False
         tidy = True
         try:
             for i, (name, data) in enumerate(files.items()):
+                if data is None:
+                    if (self.folder / name).exists():
+                        entries.append(Entry(name, None, None))
+                    continue
                 entry = Entry(name, f"{PREFIX}{self.token}-{i}.tmp", None)
                 entries.append(entry)
                 _write_new(self.folder / entry.temp, data, _mode_of(self.folder / name))
@@ -139,7 +223,10 @@ class _Run:
             _sync_folder(self.folder)
             checkpoint("journal")
             for i, entry in enumerate(entries):
-                os.replace(self.folder / entry.temp, self.folder / entry.target)
+                if entry.temp is None:
+                    os.unlink(self.folder / entry.target)
+                else:
+                    os.replace(self.folder / entry.temp, self.folder / entry.target)
                 checkpoint(f"replace {i}")
             _sync_folder(self.folder)
             os.unlink(journal)  # the commit
@@ -197,12 +284,14 @@ def _read_journal(path: Path) -> list[Entry] | None:
     """The journal's entries; None when absent or cut short (then no rename had started)."""
     try:
         raw = json.loads(path.read_bytes().decode("utf-8"))
-        entries = [Entry(str(e["target"]), str(e["temp"]), e["backup"]) for e in raw]
+        entries = [Entry(str(e["target"]), e["temp"], e["backup"]) for e in raw]
     except (OSError, ValueError, KeyError, TypeError):
         return None
     for e in entries:
         for name in (e.target, e.temp, e.backup):
-            if name is not None and (not name or name in (".", "..") or "/" in name or "\\" in name):
+            if name is not None and (
+                not isinstance(name, str) or not name or name in (".", "..") or "/" in name or "\\" in name
+            ):
                 return None  # a journal this program did not write: touch nothing
     return entries
 
@@ -212,7 +301,7 @@ def _undo(folder: Path, entries: list[Entry]) -> None:
     for e in entries:
         target = folder / e.target
         if e.backup is None:
-            if not (folder / e.temp).exists():  # the new file was renamed into place: remove it
+            if e.temp is not None and not (folder / e.temp).exists():  # the new file was renamed into place: remove it
                 _unlink(target)
         elif (folder / e.backup).exists():
             os.replace(folder / e.backup, target)

@@ -79,14 +79,30 @@ def atomic_write(path: Path, content: bytes | Callable[[Any], None]) -> None:
     atomic_write_many({path: content})
 
 
-def atomic_write_many(files: dict[Path, bytes | Callable[[Any], None]]) -> None:
+Content = bytes | Callable[[Any], None] | None
+
+
+def atomic_write_many(files: dict[Path, Content], check: Callable[[], dict[Path, None]] | None = None) -> None:
     """Write several files of one folder so that either all new versions land or none do,
-    even if the process is killed half-way (see generator/journal.py)."""
+    even if the process is killed half-way (see generator/journal.py). Content None removes
+    the file with the same commit (a stale output).
+
+    check runs while no other run writes into the folder: it may refuse (raise) or name more
+    files to remove with the set.
+    """
     folders = {p.parent for p in files}
     if len(folders) != 1:
         raise ValueError("atomic_write_many writes into one folder")
-    data = {p.name: _bytes(c) for p, c in files.items()}
-    journal.write_set(folders.pop(), data)
+    folder = folders.pop()
+    data = {p.name: None if c is None else _bytes(c) for p, c in files.items()}
+
+    def checked() -> dict[str, bytes | None]:
+        extra = check() if check is not None else {}
+        if any(p.parent != folder for p in extra):
+            raise ValueError("atomic_write_many writes into one folder")
+        return {p.name: None for p in extra}
+
+    journal.write_set(folder, data, checked)
 
 
 def refuse_other_units(targets: list[Path], title: str) -> None:
@@ -109,3 +125,29 @@ def refuse_other_units(targets: list[Path], title: str) -> None:
                 "为防止一个单位的报告覆盖另一个单位的，没有写入任何文件。"
                 "请用 --output-dir 把两个单位的报告分开存放；如果是同一单位改了名称，请先删除或改名旧文件。"
             )
+
+
+def stale_reports(folder: Path, keep: list[Path]) -> list[Path]:
+    """The DOCX and HTML files in folder, other than keep, that this program wrote (they record
+    their provenance): in a folder of one unit's reports, what an earlier title left behind."""
+    from .provenance import read_recorded
+
+    kept = {p.name for p in keep}
+    out: list[Path] = []
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return []
+    for name in names:
+        path = folder / name
+        if name in kept or name.startswith(".") or path.suffix.lower() not in (".docx", ".html"):
+            continue
+        if not path.is_file() or path.is_symlink():
+            continue
+        try:
+            _, meta = read_recorded(path)
+        except (OSError, ValueError, zipfile.BadZipFile, KeyError, UnicodeDecodeError):
+            continue  # not a report this program wrote: a clerk's own file stays
+        if meta.get("nianbao-version") and meta.get("nianbao-workbook-sha256"):
+            out.append(path)
+    return out

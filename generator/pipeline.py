@@ -133,21 +133,35 @@ def render(report: Report, provenance: Provenance) -> Rendered:
 
 
 def pair_targets(folder: Path, year: int, rendered: Rendered) -> dict[Path, bytes]:
-    """Where the pair goes in `folder` (names from the title), refusing another unit's files."""
-    from .output import contained, refuse_other_units, safe_filename
+    """Where the pair goes in `folder`: names from the title."""
+    from .output import contained, safe_filename
 
     stem = safe_filename(rendered.title, year=year)
-    targets = {contained(folder, f"{stem}.docx"): rendered.docx, contained(folder, f"{stem}.html"): rendered.html}
-    refuse_other_units(list(targets), rendered.title)
-    return targets
+    return {contained(folder, f"{stem}.docx"): rendered.docx, contained(folder, f"{stem}.html"): rendered.html}
 
 
-def write_pair(folder: Path, year: int, rendered: Rendered) -> list[Path]:
-    """Write the DOCX and HTML into `folder` together, all or nothing (output.atomic_write_many)."""
-    from .output import atomic_write_many
+def write_pair(
+    folder: Path, year: int, rendered: Rendered, own_folder: bool = False, removed: list[Path] | None = None
+) -> list[Path]:
+    """Write the DOCX and HTML into `folder` together, all or nothing (output.atomic_write_many).
+
+    While the folder is held against other runs, another unit's report of the same file name is
+    refused (output.refuse_other_units). own_folder: the folder holds this unit's reports only
+    (batch's outputs/<Y>/<单位名称>/), so any other report this program wrote there — an old pair
+    left by an earlier title — is stale and removed with the same commit (listed in `removed`).
+    """
+    from .output import atomic_write_many, refuse_other_units, stale_reports
 
     targets = pair_targets(folder, year, rendered)
-    atomic_write_many(targets)
+
+    def check() -> dict[Path, None]:
+        refuse_other_units(list(targets), rendered.title)
+        stale = stale_reports(folder, list(targets)) if own_folder else []
+        if removed is not None:
+            removed[:] = stale
+        return dict.fromkeys(stale)
+
+    atomic_write_many(targets, check)  # type: ignore[arg-type]
     return list(targets)
 
 

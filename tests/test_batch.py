@@ -156,3 +156,137 @@ def test_batch_finds_sub_folders_uses_last_years_workbook_and_skips_another_year
     assert recorded["nianbao-previous-sha256"] == sha256_of(inputs / str(YEAR - 1) / "教育局.xlsx")
     _, other = read_recorded(next((tmp_path / "outputs" / str(YEAR) / "示例县财政局").glob("*.html")))
     assert not other.get("nianbao-previous-sha256")
+
+
+# --- issue 14: batch decides every unit's outputs before writing, as rollup counts units ------------
+
+
+def _batch(tmp_path, monkeypatch, *extra: str) -> int:
+    monkeypatch.chdir(tmp_path)
+    return main(["batch", "--year", str(YEAR), "--jobs", "2", *extra])
+
+
+def _only(inputs: Path, keep: tuple[str, ...]) -> None:
+    for p in (inputs / str(YEAR)).glob("*.xlsx"):
+        if p.stem not in keep:
+            p.unlink()
+
+
+def test_two_workbooks_of_one_unit_are_both_duplicates_and_neither_is_published(tmp_path, monkeypatch, capsys):
+    import openpyxl
+
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局", "教育局"))
+    units = inputs / str(YEAR)
+    shutil.copy(units / "财政局.xlsx", units / "财政局（修改稿）.xlsx")
+    wb = openpyxl.load_workbook(units / "财政局（修改稿）.xlsx")
+    wb["申请情况"]["D7"] = 99  # different figures: which one is right is not guessed
+    wb.save(units / "财政局（修改稿）.xlsx")
+    assert _batch(tmp_path, monkeypatch) == 1
+    made = {p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()}
+    assert made == {"示例县教育局"}
+    out = capsys.readouterr().out
+    assert out.count("重复：") == 2 and "重复 2 个" in out
+
+
+def test_units_whose_names_give_one_folder_name_are_refused_not_overwritten(tmp_path, monkeypatch, capsys):
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局", "教育局"))
+    units = inputs / str(YEAR)
+    shutil.copy(units / "教育局.xlsx", units / "另一个.xlsx")
+    set_unit(units / "另一个.xlsx", "单位名称", "示例县财政局.")  # another name, the same folder name
+    assert _batch(tmp_path, monkeypatch) == 1
+    made = {p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()}
+    assert made == {"示例县教育局"}, "neither unit's report is written over the other's"
+    out = capsys.readouterr().out
+    assert out.count("输出文件夹名相同") == 2 and "失败 2 个" in out
+
+
+def test_batch_reads_linked_folders_and_lists_broken_links_and_pipes(tmp_path, monkeypatch, capsys):
+    import os
+
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局", "东山乡"))
+    units = inputs / str(YEAR)
+    elsewhere = tmp_path / "乡镇"
+    elsewhere.mkdir()
+    shutil.move(units / "东山乡.xlsx", elsewhere / "东山乡.xlsx")
+    (units / "乡镇").symlink_to(elsewhere, target_is_directory=True)
+    (units / "断开的.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    os.mkfifo(units / "管道.xlsx")
+    (units / ".DS_Store").write_bytes(b"\0")
+    assert _batch(tmp_path, monkeypatch) == 1
+    made = {p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()}
+    assert made == {"示例县财政局", "示例县东山乡人民政府"}
+    out = capsys.readouterr().out
+    assert "断开的.xlsx" in out and "断开的链接" in out and "管道.xlsx" in out and "命名管道" in out
+    assert ".DS_Store：以“.”开头的隐藏文件" in out
+    assert "共 4 个文件，已生成 2 个单位，失败 2 个" in out
+
+
+def test_a_changed_title_replaces_the_units_old_pair(tmp_path, monkeypatch, capsys):
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局",))
+    folder = tmp_path / "outputs" / str(YEAR) / "示例县财政局"
+    assert _batch(tmp_path, monkeypatch) == 0
+    old = {p.name for p in folder.iterdir()}
+    (folder / "我的批注.docx").write_bytes(b"a clerk's own file")  # not written by this program: kept
+    set_unit(inputs / str(YEAR) / "财政局.xlsx", "报告标题", f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）")
+    assert _batch(tmp_path, monkeypatch) == 0
+    now = {p.name for p in folder.iterdir()}
+    assert not now & old, "the old pair does not stand beside the new one"
+    assert now == {
+        "我的批注.docx",
+        f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.docx",
+        f"示例县财政局{YEAR}年度政府信息公开工作年度报告（修订）.html",
+    }
+    assert "已删除过期的" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("inside", ["inputs/2022/输出", "inputs"])
+def test_batch_refuses_an_output_folder_inside_the_units_folder(tmp_path, monkeypatch, capsys, inside):
+    inputs = county(tmp_path)
+    before = sorted(inputs.rglob("*"))
+    assert _batch(tmp_path, monkeypatch, "--output-dir", inside) == 2
+    assert "单位文件夹" in capsys.readouterr().err
+    assert sorted(inputs.rglob("*")) == before
+
+
+def test_batch_caps_its_processes_at_the_files_and_cores(tmp_path, monkeypatch, capsys):
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.rollup import units as units_module
+
+    asked: list[int] = []
+
+    def recording_pool(max_workers=None, **kw):
+        asked.append(max_workers)
+        if max_workers > 64:
+            raise AssertionError(f"{max_workers} worker processes asked for")
+        return ProcessPoolExecutor(max_workers=max_workers, **kw)
+
+    monkeypatch.setattr(units_module, "ProcessPoolExecutor", recording_pool)
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局", "教育局"))
+    monkeypatch.chdir(tmp_path)
+    assert main(["batch", "--year", str(YEAR), "--jobs", "100000"]) == 0
+    assert asked and max(asked) <= min(2, os.cpu_count() or 1)
+    assert f"{min(2, os.cpu_count() or 1)} 个进程" in capsys.readouterr().out
+
+
+def test_an_output_folder_that_cannot_be_written_is_exit_2(tmp_path, monkeypatch, capsys):
+    county(tmp_path)
+    (tmp_path / "outputs").write_text("a file where the folder should be")
+    assert _batch(tmp_path, monkeypatch) == 2
+    err = capsys.readouterr().err
+    assert "无法写入输出文件夹" in err and "Traceback" not in err
+
+
+def test_the_staging_folder_of_a_killed_batch_is_removed_by_the_next(tmp_path, monkeypatch):
+    inputs = county(tmp_path)
+    _only(inputs, ("财政局",))
+    dead = tmp_path / "outputs" / str(YEAR) / ".~nianbao-batch-k1lled"
+    dead.mkdir(parents=True)
+    (dead / "0123.docx").write_bytes(b"staged by a run that was killed")
+    assert _batch(tmp_path, monkeypatch) == 0
+    assert sorted(p.name for p in (tmp_path / "outputs" / str(YEAR)).iterdir()) == ["示例县财政局"]

@@ -273,3 +273,63 @@ def test_a_dead_run_that_cannot_be_undone_yet_blocks_only_runs_writing_its_files
     monkeypatch.undo()
     journal.recover(folder)
     assert _pair(folder) == pairs["old"] and _hidden(folder) == []
+
+
+# --- two runs writing the same pair at once (issue 14, item 28) ------------------------------------
+
+_SLOW_RUN = """
+import sys, time
+from pathlib import Path
+from generator import journal
+from generator.cli import main
+def checkpoint(name):
+    if name == "replace 0":
+        Path(sys.argv[3]).write_text("half-way")  # the DOCX is in place, the page not yet
+        time.sleep(3)
+journal.checkpoint = checkpoint
+sys.exit(main(["--year", "2020", "--input", sys.argv[1], "--output-dir", sys.argv[2], "--format", "json"]))
+"""
+
+
+def test_two_runs_writing_the_same_pair_at_once_are_serialised(tmp_path, pairs) -> None:
+    import time
+
+    out, marker = tmp_path / "outputs", tmp_path / "half-way"
+    (out / "2020").mkdir(parents=True)
+    cli = [sys.executable, "-m", "generator.cli", "--year", "2020", "--output-dir", str(out), "--format", "json"]
+    first = subprocess.Popen([sys.executable, "-c", _SLOW_RUN, str(SEED), str(out), str(marker)], cwd=ROOT)
+    deadline = time.monotonic() + 60
+    while not marker.exists() and first.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert marker.exists(), "the first run reached its first rename"
+    second = subprocess.run(
+        [*cli, "--input", str(_changed_workbook(tmp_path))], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
+    assert first.wait(timeout=120) == 0 and second.returncode == 0, second.stderr
+    # The second run waited for the first: its whole pair, never its DOCX beside the first run's page.
+    assert _pair(out / "2020") == pairs["new"]
+    assert _hidden(out / "2020") == []
+
+
+def test_a_run_that_waits_too_long_for_another_is_refused_in_chinese(tmp_path) -> None:
+    import fcntl
+
+    folder = tmp_path / "outputs" / "2020"
+    folder.mkdir(parents=True)
+    fd = os.open(folder, os.O_RDONLY)  # another run holds the folder
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        r = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "--year", "2020", "--input", str(SEED)]
+            + ["--output-dir", str(tmp_path / "outputs")],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "NIANBAO_LOCK_WAIT": "1"},
+        )
+    finally:
+        os.close(fd)
+    assert r.returncode == 2, r.stderr
+    assert "另一个 nianbao 进程正在写入同一文件夹" in r.stderr and "Traceback" not in r.stderr
+    assert list(folder.iterdir()) == [], "nothing written while the other run holds the folder"

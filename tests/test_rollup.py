@@ -227,21 +227,24 @@ def test_last_years_unit_workbook_of_the_same_name_enables_the_cross_year_rules(
     assert not any(codes.get(name, set()) & {"T3-5", "C1", "C2", "C0"} for name in codes if name != "教育局.xlsx")
 
 
-def test_unit_workbooks_in_sub_folders_are_found_hidden_and_output_folders_are_not(office):
+def test_unit_workbooks_in_sub_folders_are_found_hidden_and_system_folders_are_listed_not_read(office, capsys):
     units = office / str(YEAR)
     (units / "乡镇").mkdir()
     shutil.move(units / "东山乡.xlsx", units / "乡镇" / "东山乡.xlsx")  # 6 new applications
-    for hidden in (".git", "__MACOSX", "outputs"):
+    for hidden in (".git", "__MACOSX"):
         (units / hidden).mkdir()
         shutil.copy(units / "财政局.xlsx", units / hidden / "财政局.xlsx")  # would be a 重复 if read
     (units / "备份").mkdir()
     shutil.copy(units / "教育局.xlsx", units / "备份" / "教育局.xlsx")
-    _rollup("--output-dir", str(units / "outputs"))
-    out = units / "outputs" / str(YEAR) / "汇总"
+    _rollup()
+    out = OUT
     rows = _overview(out / "审核表.xlsx")
     sources = {Path(r["文件"]).parts[-2:] for r in rows.values() if r["文件"]}
     assert ("乡镇", "东山乡.xlsx") in sources and rows["东山乡.xlsx"]["状态"] == "通过"
-    assert not sources & {(".git", "财政局.xlsx"), ("__MACOSX", "财政局.xlsx"), ("outputs", "财政局.xlsx")}
+    assert not sources & {(".git", "财政局.xlsx"), ("__MACOSX", "财政局.xlsx")}
+    printed = capsys.readouterr().out
+    rel = Path("inputs") / str(YEAR)
+    assert f"未读取：{rel / '.git'}：" in printed and f"未读取：{rel / '__MACOSX'}：" in printed
     assert rows["财政局.xlsx"]["状态"] == "通过"
     # The same unit in two folders: both 重复, neither summed (教育局 reported 11 new applications).
     overview = openpyxl.load_workbook(out / "审核表.xlsx")["概况"]
@@ -266,3 +269,147 @@ def test_without_own_workbook_the_roll_up_row_is_named_once_and_counted_apart(of
     page = (OUT / "审核.html").read_text(encoding="utf-8")
     assert "（汇总）（汇总）" not in page
     assert "各单位：通过 13。汇总工作簿 （汇总）：有错误" in page  # the page's summary, too
+
+
+# --- issue 14: no unit lost from view, no government summed as a unit, no stale output --------------
+
+
+def test_the_governments_own_workbook_among_the_units_is_not_summed_silently(office, capsys):
+    (office / f"{YEAR}-名单.xlsx").unlink()  # without a roster every workbook found would be a unit
+    shutil.copy(office / f"{YEAR}.xlsx", office / str(YEAR) / "县政府.xlsx")  # 示例县人民政府, already summed
+    assert _rollup() == 1
+    rows = _overview(OUT / "审核表.xlsx")
+    own = rows["县政府.xlsx"]
+    assert own["状态"] == "汇总结果" and own["纳入汇总"] == "否"
+    assert f"{YEAR}.xlsx" in own["说明"] and "本级政府" in own["说明"]
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129 + 9  # the units (气象局 too), not 129 more
+
+
+def test_an_own_workbook_of_another_year_is_refused(office, capsys):
+    set_unit(office / f"{YEAR}.xlsx", "报告年度", YEAR - 1)
+    assert _rollup() == 2
+    err = capsys.readouterr().err
+    assert f"{YEAR}.xlsx" in err and "报告年度" in err and str(YEAR - 1) in err
+    assert not OUT.exists()
+
+
+def test_linked_folders_broken_links_and_pipes_are_read_or_listed_never_skipped_silently(office, tmp_path):
+    import os
+
+    units = office / str(YEAR)
+    elsewhere = tmp_path / "乡镇的工作簿"
+    elsewhere.mkdir()
+    shutil.move(units / "东山乡.xlsx", elsewhere / "东山乡.xlsx")
+    (units / "乡镇").symlink_to(elsewhere, target_is_directory=True)  # a linked sub-folder: read
+    (units / "回环").symlink_to(units, target_is_directory=True)  # a loop: listed, not read twice
+    (units / "断开的.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    os.mkfifo(units / "管道.xlsx")  # never opened: reading it would wait forever
+    assert _rollup() == 1
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["东山乡.xlsx"]["状态"] == "通过" and rows["东山乡.xlsx"]["纳入汇总"] == "是"
+    assert rows["断开的.xlsx"]["状态"] == "无法读取" and "断开的链接" in rows["断开的.xlsx"]["说明"] + str(
+        _findings_of(OUT / "审核表.xlsx", "断开的.xlsx")
+    )
+    assert rows["管道.xlsx"]["状态"] == "无法读取"
+    assert "命名管道" in str(_findings_of(OUT / "审核表.xlsx", "管道.xlsx"))
+    page = (OUT / "审核.html").read_text(encoding="utf-8")
+    assert "回环" in page and "不重复读取" in page
+    report, _ = read_workbook(OUT / "汇总工作簿.xlsx", SPEC, YEAR)
+    assert report.tables["requests"]["new.total"].number == 129  # 东山乡 counted once, through the link
+
+
+def _findings_of(review: Path, file_name: str) -> list[str]:
+    ws = openpyxl.load_workbook(review)["问题清单"]
+    return [r[6] for r in ws.iter_rows(min_row=2, values_only=True) if r[1] and Path(r[1]).name == file_name]
+
+
+def test_a_roll_up_that_sums_nothing_removes_the_previous_roll_up_workbook(office, capsys):
+    assert _rollup() == 1
+    assert (OUT / "汇总工作簿.xlsx").is_file()
+    for p in (office / str(YEAR)).glob("*.xlsx"):
+        p.unlink()
+    (office / str(YEAR) / "说明.txt").write_text("各单位尚未报送")
+    assert _rollup() == 1
+    assert not (OUT / "汇总工作簿.xlsx").exists(), "last run's sums must not stand beside this run's review"
+    assert sorted(p.name for p in OUT.iterdir()) == ["审核.html", "审核表.xlsx"]
+    assert "已过期，已删除" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("inside", ["inputs/2022/输出", "inputs/2022", "inputs"])
+def test_an_output_folder_inside_the_units_folder_is_refused(office, capsys, inside):
+    before = sorted(office.rglob("*"))
+    assert _rollup("--output-dir", inside) == 2
+    assert "单位文件夹" in capsys.readouterr().err
+    assert sorted(office.rglob("*")) == before
+
+
+def test_jobs_are_capped_at_the_files_and_the_cores(office, monkeypatch):
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.rollup import units as units_module
+
+    asked: list[int] = []
+
+    def recording_pool(max_workers=None, **kw):
+        asked.append(max_workers)
+        if max_workers > 64:
+            raise AssertionError(f"{max_workers} worker processes asked for")
+        return ProcessPoolExecutor(max_workers=max_workers, **kw)
+
+    monkeypatch.setattr(units_module, "ProcessPoolExecutor", recording_pool)
+    for p in sorted((office / str(YEAR)).glob("*.xlsx"))[2:]:
+        p.unlink()
+    assert main(["rollup", "--year", str(YEAR), "--jobs", "100000"]) == 1
+    assert asked and max(asked) <= min(2, os.cpu_count() or 1)
+
+
+def test_roster_categories_compare_ignoring_width(office):
+    path = office / f"{YEAR}-名单.xlsx"
+    wb = openpyxl.load_workbook(path)
+    ws = wb["名单"]
+    changed = [c for c in ws["B"] if c.value == "乡镇（街道）"]
+    assert changed
+    for c in changed:
+        c.value = "乡镇(街道)"  # typed with half-width brackets
+    wb.save(path)
+    assert _rollup() == 1  # the example's usual result, not a refused roster (2)
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["东山乡.xlsx"]["类别"] == "乡镇（街道）"
+
+
+def test_init_roster_lists_each_unit_once_without_lock_files_and_rollup_accepts_it(office, capsys):
+    units = office / str(YEAR)
+    shutil.copy(units / "财政局.xlsx", units / "财政局-空格.xlsx")
+    set_unit(units / "财政局-空格.xlsx", "单位名称", "示例县 财政局")  # the same unit, typed with a space
+    (units / "~$教育局.xlsx").write_bytes(b"\x0bWPS lock\x00" * 10)
+    target = office / f"{YEAR}-名单.xlsx"
+    target.unlink()
+    assert main(["init-roster", "--year", str(YEAR)]) == 0
+    names = [r[0] for r in openpyxl.load_workbook(target)["名单"].iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 13 and len(set(names)) == 13
+    assert not any("~$" in n for n in names)
+    out = capsys.readouterr().out
+    assert "~$教育局.xlsx：Excel/WPS 打开工作簿时留下的锁定文件" in out
+    assert "财政局.xlsx 是同一单位" in out or "财政局-空格.xlsx 是同一单位" in out
+    assert _rollup() == 1  # the roster it wrote is accepted (2 would be a refused roster)
+    rows = _overview(OUT / "审核表.xlsx")
+    assert rows["财政局.xlsx"]["状态"] == rows["财政局-空格.xlsx"]["状态"] == "重复"
+
+
+def test_init_roster_lists_what_it_did_not_read(office, tmp_path, capsys):
+    import os
+
+    units = office / str(YEAR)
+    os.mkfifo(units / "管道.xlsx")
+    (units / "断开的.xlsx").symlink_to(tmp_path / "不存在.xlsx")
+    (units / "__MACOSX").mkdir()
+    target = office / "名单-新.xlsx"
+    assert main(["init-roster", "--year", str(YEAR), "--output", str(target)]) == 0
+    out = capsys.readouterr().out
+    for name, why in (("管道.xlsx", "命名管道"), ("断开的.xlsx", "断开的链接"), ("__MACOSX", "系统文件夹")):
+        line = next((x for x in out.splitlines() if x.startswith("未列入名单：") and name in x), "")
+        assert why in line, (name, out)
+    names = [r[0] for r in openpyxl.load_workbook(target)["名单"].iter_rows(min_row=2, values_only=True)]
+    assert len(names) == 13

@@ -57,3 +57,26 @@ def test_no_unit_folder_no_check(office, capsys):
     shutil.rmtree(office / str(YEAR))
     code, findings = _check(capsys)
     assert code == 0 and not [f for f in findings if f["code"].startswith("U")]
+
+
+def test_only_the_governments_own_workbook_is_compared_with_the_units(office, capsys):
+    # A unit's workbook copied into inputs/: it is not the government's report, no U1 at every figure.
+    shutil.copy(office / str(YEAR) / "教育局.xlsx", office / "教育局.xlsx")
+    main(["check", "--year", str(YEAR), "--input", str(office / "教育局.xlsx"), "--format", "json"])
+    assert not [f for f in json.loads(capsys.readouterr().out) if f["code"].startswith("U")]
+    # …nor when it is copied in place of the government's own: one U3 warning says why nothing was compared.
+    shutil.copy(office / str(YEAR) / "教育局.xlsx", office / f"{YEAR}.xlsx")
+    _, findings = _check(capsys)
+    assert not [f for f in findings if f["code"] == "U1"]
+    u3 = [f for f in findings if f["code"] == "U3"]
+    assert len(u3) == 1 and u3[0]["severity"] == "警告" and "教育局.xlsx" in u3[0]["message"]
+
+
+def test_a_copy_of_the_governments_workbook_among_the_units_is_not_in_the_sum(office, capsys):
+    (office / f"{YEAR}-名单.xlsx").unlink()
+    shutil.copy(office / f"{YEAR}.xlsx", office / str(YEAR) / "县政府.xlsx")
+    _, findings = _check(capsys)
+    # Not 69 differences from a sum holding the government twice: one warning naming the copy.
+    assert not [f for f in findings if f["code"] == "U1"]
+    u3 = [f for f in findings if f["code"] == "U3"]
+    assert len(u3) == 1 and "县政府.xlsx" in u3[0]["message"]

@@ -56,8 +56,18 @@ class Collected:
         return not any(e.status.is_problem for e in self.entries)
 
 
-def _status(read: UnitRead, year: int, roster_unit: RosterUnit | None, has_roster: bool, duplicate: bool) -> Status:
-    if read.rollup_output:
+def own_note(own_source: str) -> str:
+    where = own_source or "本级政府的工作簿"
+    return (
+        f"单位名称与本级政府的工作簿 {where} 相同：这是本级政府自己的报告，不是下属单位的工作簿，未汇总。"
+        f"如果它确是本级政府的工作簿，请从单位文件夹中移出；如果 {where} 其实是这个单位的工作簿，请换成本级政府自己的。"
+    )
+
+
+def _status(
+    read: UnitRead, year: int, roster_unit: RosterUnit | None, has_roster: bool, duplicate: bool, own: bool = False
+) -> Status:
+    if read.rollup_output or own:
         return Status.ROLLUP_OUTPUT
     if not read.readable:
         return Status.WRONG_YEAR if read.wrong_format else Status.UNREADABLE
@@ -74,7 +84,21 @@ def _status(read: UnitRead, year: int, roster_unit: RosterUnit | None, has_roste
     return Status.PASSED
 
 
-def collect(spec: FormatSpec, year: int, reads: list[UnitRead], roster: list[RosterUnit] | None) -> Collected:
+def is_own(r: UnitRead, own_name: str) -> bool:
+    """Whether a unit's file names the government itself (the unit of its own workbook)."""
+    return bool(own_name) and r.readable and bool(r.name) and key(r.name) == key(own_name)
+
+
+def collect(
+    spec: FormatSpec,
+    year: int,
+    reads: list[UnitRead],
+    roster: list[RosterUnit] | None,
+    own_name: str = "",
+    own_source: str = "",
+) -> Collected:
+    """own_name: the government's own unit (its workbook's 单位名称); a unit's file naming it is the
+    government's own report dropped among the units, never summed (status 汇总结果, with a note)."""
     by_key = {key(u.name): u for u in roster or []}
 
     def roster_unit(r: UnitRead) -> RosterUnit | None:
@@ -86,7 +110,7 @@ def collect(spec: FormatSpec, year: int, reads: list[UnitRead], roster: list[Ros
     # Candidates for the same unit: readable workbooks of this year, by roster name or own name.
     groups: dict[str, list[UnitRead]] = {}
     for r, u in matched:
-        if r.readable and (r.year in (None, year)) and (u is not None or roster is None):
+        if r.readable and (r.year in (None, year)) and (u is not None or roster is None) and not is_own(r, own_name):
             groups.setdefault(key(u.name if u else r.name or r.stem), []).append(r)
     duplicates = {id(r) for g in groups.values() if len(g) > 1 for r in g}
 
@@ -94,10 +118,11 @@ def collect(spec: FormatSpec, year: int, reads: list[UnitRead], roster: list[Ros
     rows = PackedRows()
     made: dict[int, Entry] = {}
     for r, u in matched:
-        status = _status(r, year, u, roster is not None, id(r) in duplicates)
+        own = is_own(r, own_name)
+        status = _status(r, year, u, roster is not None, id(r) in duplicates, own)
         summed = status in (Status.PASSED, Status.ERRORS) and (u is None or u.included)
         name = u.name if u else (r.name or r.stem)
-        note = NOTES.get(status, "")
+        note = own_note(own_source) if own and not r.rollup_output else NOTES.get(status, "")
         if status is Status.ERRORS and not summed:
             note = "有“错误”级问题；名单规定不纳入汇总，未汇总。"
         if status is Status.DUPLICATE:

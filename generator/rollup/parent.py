@@ -4,6 +4,11 @@ When `generate check` (or `generate`) reads inputs/<Y>.xlsx and a folder inputs/
 workbooks sits beside it, every table figure is compared with the units' sum, under the same
 rules as `generate rollup` (roster inputs/<Y>-名单.xlsx when present). An office that types
 its report by hand still gets the check.
+
+Only the government's own workbook is compared: the file named <Y>.xlsx beside the folder <Y>/
+(where rollup looks for it), whose 单位名称 is not that of a unit in the folder. Any other
+workbook beside the folder (a unit's copied into inputs/) is not; a <Y>.xlsx naming one of the
+units gets a U3 warning instead of a U1 at every figure.
 """
 
 from __future__ import annotations
@@ -22,11 +27,11 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
     """U1 at every figure that differs from the units' sum; U3 saying what was compared."""
     year, spec = report.year, report.spec
     folder = units_beside(path, year)
-    if not folder.is_dir():
+    if path.name != f"{year}.xlsx" or not folder.is_dir():
         return []  # the common case: a single unit's workbook; nothing more is imported
     from ..diagnostics import InputError, UserError
     from ..validate.context import Ctx, fmt
-    from .collect import collect
+    from .collect import collect, is_own
     from .roster import read_roster
     from .units import contribution, discover, fields, read_units
 
@@ -44,7 +49,21 @@ def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Di
     paths = discover(folder, skip=[path, roster_path])
     if not paths:
         return []
-    collected = collect(spec, year, list(read_units(paths, spec, year, check=False, jobs=jobs)), roster)
+    reads = list(read_units(paths, spec, year, check=False, jobs=jobs))
+    same = [r for r in reads if is_own(r, report.unit.name)]
+    if same:
+        files = "、".join(r.path for r in same)
+        return [
+            Diagnostic(
+                "U3",
+                Severity.WARNING,
+                f"本表的单位名称“{report.unit.name}”与单位文件夹中的 {files} 相同，未与各单位合计核对："
+                f"本表是本级政府自己的工作簿时，请把它从 {folder} 中移出；本表是这个单位的工作簿时，它不是本级政府的报告，"
+                "不与各单位合计核对。",
+                str(path),
+            )
+        ]
+    collected = collect(spec, year, reads, roster, report.unit.name, str(path))
     summed = [e for e in collected.entries if e.summed]
     if not summed:
         return []

@@ -46,6 +46,12 @@ def key(name: str) -> str:
     return "".join(unicodedata.normalize("NFKC", name or "").split())
 
 
+def canonical_category(text: str) -> str:
+    """The category as CATEGORIES spells it, compared like names: “乡镇(街道)” is “乡镇（街道）”."""
+    k = key(text)
+    return next((c for c in CATEGORIES if key(c) == k), text)
+
+
 def category_of(level: UnitLevel | None) -> str:
     """The category a unit's own 单位层级 suggests when there is no roster."""
     if level is UnitLevel.DEPARTMENT:
@@ -109,7 +115,7 @@ def _parse(path: Path, rows: list[tuple]) -> list[RosterUnit]:
             if any(_text(v) for v in row):
                 problems.append(_fail(path, "这一行填了内容，但单位名称是空白。", cell("单位名称", i)).diagnostics[0])
             continue
-        category, included = get("类别"), get("纳入汇总") or YES
+        category, included = canonical_category(get("类别")), get("纳入汇总") or YES
         if category not in CATEGORIES:
             shown = f"“{category}”" if category else "空白"
             problems.append(

@@ -70,34 +70,102 @@ def fields(spec: FormatSpec) -> list[tuple[str, str]]:
 SYSTEM_FOLDERS = {"__macosx", "$recycle.bin", "system volume information", "@eadir", "#recycle", "__pycache__"}
 
 
-def discover(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
-    """Every file in the folder and its sub-folders (inputs/2022/乡镇/东山乡.xlsx too), sorted by relative path.
+@dataclass
+class Found:
+    """What a units folder holds: files to read, and everything else with the reason it is not read."""
 
-    Hidden (dot) files and folders, system folders and the folders in skip (an outputs folder
-    nested in the units folder) are left out. Not only .xlsx: a Word file or a lock file left
-    beside the workbooks is read like any other and named in the review with the reader's own
-    message. rollup, batch and init-roster all find units here.
+    files: list[Path] = field(default_factory=list)
+    # Found but cannot be read, a problem for the office: a named pipe, a broken link, a folder without permission.
+    unreadable: list[tuple[Path, str]] = field(default_factory=list)
+    # Left out on purpose, said once: hidden and system files and folders, the output folder, a second link to a folder.
+    ignored: list[tuple[Path, str]] = field(default_factory=list)
+
+    def unreadable_reads(self) -> list[UnitRead]:
+        """The unreadable entries as reads with an R001 finding, for the review like any unreadable file."""
+        return [
+            UnitRead(str(p), findings=[Diagnostic("R001", Severity.ERROR, why, str(p))]) for p, why in self.unreadable
+        ]
+
+    def ignored_text(self, limit: int = 20) -> str:
+        """“未读取：a（why）、b（why）”, the first `limit` named, for the summaries."""
+        if not self.ignored:
+            return ""
+        shown = "、".join(f"{p}（{why}）" for p, why in self.ignored[:limit])
+        more = f" 等 {len(self.ignored)} 项" if len(self.ignored) > limit else ""
+        return f"未读取：{shown}{more}。"
+
+
+def survey(folder: Path, skip: Iterable[Path] = ()) -> Found:
+    """Every file in the folder and its sub-folders (inputs/2022/乡镇/东山乡.xlsx too), sorted by relative path,
+    and every other thing found there with the reason it is not read.
+
+    Hidden (dot) files and folders, system folders and the folders in skip are not read. A linked
+    sub-folder is read like any other, once (a second link to a folder already read, or a loop, is
+    listed). A named pipe, a device, a broken link or a folder that cannot be opened is never
+    opened: it is listed as unreadable. Not only .xlsx: a Word file or a lock file left beside the
+    workbooks is read like any other and named in the review with the reader's own message.
+    rollup, batch and init-roster all find units here.
     """
+    import stat
+
+    from ..oserrors import describe
+
     if not folder.is_dir():
         raise UserError(
             f"找不到各单位工作簿所在的文件夹：{folder}。请把各单位的工作簿（.xlsx）放在这个文件夹中，"
             "或用 --units 指定文件夹。"
         )
     skipped = {p.resolve() for p in skip}
-    found: list[Path] = []
-    for here, dirs, files in os.walk(folder):
-        base = Path(here)
-        dirs[:] = [
-            d
-            for d in dirs
-            if not d.startswith(".") and d.lower() not in SYSTEM_FOLDERS and (base / d).resolve() not in skipped
-        ]
-        found += [
-            base / f
-            for f in files
-            if not f.startswith(".") and (base / f).is_file() and (base / f).resolve() not in skipped
-        ]
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+    found = Found()
+    visited = {folder.resolve()}
+
+    def walk(here: Path) -> None:
+        try:
+            with os.scandir(here) as it:
+                names = sorted(e.name for e in it)
+        except OSError as exc:
+            found.unreadable.append((here, f"文件夹无法打开：{describe(exc)}。其中的文件没有读取"))
+            return
+        for name in names:
+            path = here / name
+            if name.startswith("."):
+                found.ignored.append((path, "以“.”开头的隐藏文件或文件夹"))
+                continue
+            try:
+                st = path.stat()  # follows a link to what it points at
+            except OSError as exc:
+                if path.is_symlink():
+                    found.unreadable.append((path, "符号链接指向的文件或文件夹不存在（断开的链接），没有读取"))
+                else:
+                    found.unreadable.append((path, f"无法打开：{describe(exc)}"))
+                continue
+            real = path.resolve()
+            if stat.S_ISDIR(st.st_mode):
+                if name.lower() in SYSTEM_FOLDERS:
+                    found.ignored.append((path, "操作系统或网络存储的系统文件夹"))
+                elif real in skipped:
+                    found.ignored.append((path, "输出文件夹"))
+                elif real in visited:
+                    found.ignored.append((path, f"链接到已读取的文件夹 {real}，不重复读取"))
+                else:
+                    visited.add(real)
+                    walk(path)
+            elif stat.S_ISREG(st.st_mode):
+                if real in skipped:
+                    found.ignored.append((path, "另有用途的文件（名单或本级政府的工作簿）"))
+                else:
+                    found.files.append(path)
+            else:
+                found.unreadable.append((path, "不是普通文件（命名管道、设备或套接字），没有打开"))
+
+    walk(folder)
+    found.files.sort(key=lambda p: p.relative_to(folder).parts)
+    return found
+
+
+def discover(folder: Path, skip: Iterable[Path] = ()) -> list[Path]:
+    """The files to read in the folder (survey(...).files)."""
+    return survey(folder, skip).files
 
 
 def previous_folder(units_dir: Path, year: int) -> Path:
@@ -221,13 +289,16 @@ def _ignore_sigint() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
-def workers(n: int | None = None) -> int:
-    """--jobs N, or every core when N is not given or below 1."""
-    return n if n is not None and n > 0 else (os.cpu_count() or 1)
+def workers(n: int | None = None, tasks: int | None = None) -> int:
+    """--jobs N, or every core when N is not given or below 1; never more than the cores, nor than
+    the files to process (each worker is a process of its own: --jobs 100000 must not start 100000)."""
+    cores = os.cpu_count() or 1
+    wanted = n if n is not None and n > 0 else cores
+    return max(1, min(wanted, cores, tasks if tasks is not None else wanted))
 
 
-def pool(n: int | None = None) -> ProcessPoolExecutor:
-    return ProcessPoolExecutor(max_workers=workers(n), initializer=_ignore_sigint)
+def pool(n: int | None = None, tasks: int | None = None) -> ProcessPoolExecutor:
+    return ProcessPoolExecutor(max_workers=workers(n, tasks), initializer=_ignore_sigint)
 
 
 def read_units(
@@ -243,13 +314,13 @@ def read_units(
     units_dir: the folder the paths were found in; last year's workbooks are looked up beside it.
     """
     prevs = [str(previous_workbook(p, units_dir, year) or "") if units_dir is not None else "" for p in paths]
-    if len(paths) <= 1 or workers(jobs) == 1:
+    n = len(paths)
+    if n <= 1 or workers(jobs, n) == 1:
         for p, prev in zip(paths, prevs):
             yield read_unit(str(p), spec.id, year, check, prev)
         return
-    with pool(jobs) as ex:
-        n = len(paths)
-        chunk = max(1, min(16, n // (workers(jobs) * 4)))
+    with pool(jobs, n) as ex:
+        chunk = max(1, min(16, n // (workers(jobs, n) * 4)))
         yield from ex.map(
             read_unit, [str(p) for p in paths], [spec.id] * n, [year] * n, [check] * n, prevs, chunksize=chunk
         )
