@@ -64,9 +64,9 @@ class FolderBusy(OSError):
     """Another run kept the folder for longer than the wait allows."""
 
     def __init__(self, folder: Path, waited: float) -> None:
-        super().__init__(
-            errno.EBUSY, f"另一个 nianbao 进程正在写入同一文件夹，已等待 {waited:.0f} 秒仍未结束，请稍后重试"
-        )
+        reason = f"另一个 nianbao 进程正在写入同一文件夹，已等待 {waited:.0f} 秒仍未结束，请稍后重试"
+        super().__init__(errno.EBUSY, reason)
+        self.chinese_reason = reason
         self.filename = str(folder)
 
 

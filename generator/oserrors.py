@@ -38,6 +38,9 @@ _WORDS = {
 
 def describe(exc: OSError) -> str:
     """A short Chinese reason for an OSError; an unusual one names its error number for support."""
+    own = getattr(exc, "chinese_reason", None)  # raised by nianbao itself with its own words
+    if own:
+        return own
     words = _WORDS.get(exc.errno or 0)
     if words is not None:
         return words
