@@ -163,6 +163,44 @@ def test_import_and_init_from_the_pdf(tmp_path: Path) -> None:
     assert read(nxt, 2024).unit.name == "洪泽区人民政府"
 
 
+# -- nianbao's own reports, as a PDF saved from the Word file -------------------------------------------
+@pytest.fixture(scope="module")
+def own_pdfs(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
+    """generate → DOCX → `soffice --headless --convert-to pdf`, for both example years."""
+    from workbook_support import INPUTS, convert
+
+    out = tmp_path_factory.mktemp("own")
+    pdfs = {}
+    for year in (2020, 2021):
+        args = ["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(out)]
+        assert generate_main(args) == 0
+        docx = next((out / str(year)).glob("*.docx"))
+        pdfs[year] = convert(docx, "pdf", out / f"pdf{year}")
+    return pdfs
+
+
+@pytest.mark.parametrize("year", [2020, 2021])
+def test_round_trip_through_pdf_gives_back_figures_unit_and_paragraphs(own_pdfs, year: int) -> None:
+    """The 2020 example is a draft (its header and watermark say 草稿 on every page): neither is text."""
+    from workbook_support import INPUTS, read
+
+    original = read(INPUTS / f"{year}.xlsx", year)
+    imported, findings = import_report(own_pdfs[year])
+    assert imported.year == year and imported.spec is original.spec
+    figures = {t: {k: (v.state, v.number, v.unit) for k, v in vals.items()} for t, vals in imported.tables.items()}
+    assert figures == {
+        t: {k: (v.state, v.number, v.unit) for k, v in vals.items()} for t, vals in original.tables.items()
+    }
+    text = {k: (s.title, [(p.text, p.level) for p in s.paragraphs]) for k, s in imported.sections.items()}
+    assert text == {k: (s.title, [(p.text, p.level) for p in s.paragraphs]) for k, s in original.sections.items()}
+    printed = {k: v for k, v in vars(original.unit).items() if k != "level"}
+    printed["fax"] = "" if printed["fax"] == "无" else printed["fax"]  # “传真：无” is not printed
+    assert {k: v for k, v in vars(imported.unit).items() if k != "level"} == printed
+    # Header rows repeated on each page are dropped, merged labels cut by a page break are whole.
+    placed = {"I010", "I011", "I012", "I013", "I014", "I015", "I016", "I020", "I031", "I033"}
+    assert not placed & {d.code for d in findings}, [d.format() for d in findings]
+
+
 # -- PDFs that cannot be read -----------------------------------------------------------------------------
 def _scan(path: Path) -> Path:
     """A scanned report: pages that are pictures, no text layer (what a scanner or a photo gives)."""

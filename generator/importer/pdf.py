@@ -211,12 +211,15 @@ def _join(prev: _Table, cont: _Table, offset: float) -> None:
         tops = _cluster([c.top for c in cs])
         return [sorted((c for c in cs if abs(c.top - t) <= _TOL), key=lambda c: c.x0) for t in tops]
 
-    def key(row: list[_Cell]) -> tuple:
-        return tuple((round(c.x0), round(c.x1), label_key(c.text)) for c in row)
+    def same(a: list[_Cell], b: list[_Cell]) -> bool:
+        return len(a) == len(b) and all(
+            label_key(x.text) == label_key(y.text) and abs(x.x0 - y.x0) <= 2 * _TOL and abs(x.x1 - y.x1) <= 2 * _TOL
+            for x, y in zip(a, b)
+        )
 
-    head = [key(r) for r in rows(prev.cells)[:4]]
+    head = rows(prev.cells)[:4]
     for row in rows(cells):
-        if key(row) in head and not any(_is_figure(c.text) for c in row):
+        if any(same(row, h) for h in head) and not any(_is_figure(c.text) for c in row):
             lift = min(c.bottom for c in row) - row[0].top
             cells = [c for c in cells if c not in row]
             for c in cells:
