@@ -98,7 +98,13 @@ def _parser(command: str) -> argparse.ArgumentParser:
     o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     if command == "audit":
         o.add_argument(
-            "paths", type=Path, nargs="+", metavar="路径", help="已发布报告（.html/.docx）或存放它们的文件夹"
+            "paths", type=Path, nargs="*", metavar="路径", help="已发布报告（.html/.docx/.pdf）或存放它们的文件夹"
+        )
+        o.add_argument(
+            "--urls",
+            type=Path,
+            metavar="清单",
+            help="网址清单（文本文件，每行一个网址，# 开头为注释）：逐个下载网页，网页本身没有表格时下载它链接的 PDF/Word 附件，一并核查",
         )
         o.add_argument("--jobs", type=int, metavar="N", help="同时处理的进程数（默认使用全部 CPU 核）")
         o.add_argument(
@@ -280,18 +286,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
         write_review,
     )
 
+    if not args.paths and args.urls is None:
+        raise UserError("请给出要核查的报告文件或文件夹，或用 --urls 给出网址清单。")
     files, missing = collect(args.paths)
     # nianbao's own review pages (审核.html of a rollup or an earlier audit) are not reports: named, skipped.
     files, skipped = without_review_pages(files)
-    if not files:
+    folder = output_folder(args.output_dir, args.paths)
+    if args.urls is not None:
+        from .importer.fetch import audit_urls
+
+        audit = audit_urls(args.urls, [*files, *missing], args.jobs)
+    elif not files:
         raise UserError(
-            "没有找到要核查的报告（.html、.htm、.shtml、.docx）："
+            "没有找到要核查的报告（.html、.htm、.shtml、.docx、.pdf）："
             + "、".join(str(p) for p in args.paths)
             + (f"（跳过了本程序写出的审核页面 {len(skipped)} 个）" if skipped else "")
         )
-    folder = output_folder(args.output_dir, args.paths)
-    # A path that is not there is a report that cannot be read (I001), listed with the rest.
-    audit = audit_paths([*files, *missing], args.jobs)
+    else:
+        # A path that is not there is a report that cannot be read (I001), listed with the rest.
+        audit = audit_paths([*files, *missing], args.jobs)
     audit.skipped = skipped
     if args.format == "json":
         print_audit_json(audit.entries)
@@ -299,7 +312,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     else:
         print_audit(audit.entries, skipped=skipped)
     try:
-        written = write_review(folder, review_of(audit, args.paths))
+        written = write_review(folder, review_of(audit, [*args.paths, *([args.urls] if args.urls else [])]))
     except OSError as exc:
         raise UserError(
             f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件；也可用 --output-dir 换一个文件夹。"

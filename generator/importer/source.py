@@ -65,3 +65,16 @@ def clamp_span(value: str | None) -> int:
     except ValueError:
         return 1
     return n if 1 <= n <= MAX_SPAN else 1
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report that is not a plain file came from: its web address, when it was fetched
+    and the SHA-256 of the bytes fetched (so a reviewer can show what was audited)."""
+
+    address: str  # the address as listed (a page, or the attachment it links)
+    url: str  # the address actually read, after redirects
+    fetched_at: str  # ISO 8601, UTC, to the second
+    sha256: str
+    size: int
+    page: str = ""  # for an attachment: the page that links it
