@@ -1,7 +1,8 @@
 """What every source reader hands on: the document's text blocks and raw tables, in reading order.
 
-A reader (html.py, docx.py) only turns a file into this shape; everything that knows the
-report format (grid.py, tables.py, parts.py) works on it and never sees HTML or WordprocessingML.
+A reader (html.py, docx.py, pdf.py) only turns a file into this shape; everything that knows the
+report format (grid.py, tables.py, parts.py) works on it and never sees HTML, WordprocessingML or
+PDF. Origin records where a report fetched from a web address came from (fetch.py).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ class Doc:
     """A source document: text blocks (one paragraph each) and tables, in reading order."""
 
     path: str
-    kind: str  # "HTML" or "DOCX"
+    kind: str  # "HTML", "DOCX" or "PDF"
     blocks: list[str | RawTable] = field(default_factory=list)
     head_title: str = ""  # <title> of a page, core title of a Word file
     notes: list[Diagnostic] = field(default_factory=list)
