@@ -1,10 +1,17 @@
-"""Tiny hand-made PDFs for tests: pages from raw content streams, optionally password-protected."""
+"""Tiny hand-made PDFs for tests: pages from raw content streams, optionally password-protected.
+
+Chinese text uses Adobe's predefined STSong-Light font with the UniGB-UCS2-H encoding (no font
+file needed: every PDF reader, pdfminer included, maps it to Unicode). Sheet draws text and
+ruling lines at exact positions, top-left origin like the page a reader sees.
+"""
 
 from __future__ import annotations
 
+HEIGHT = 842
+
 
 def minimal_pdf(pages: list[str], password: bool = False) -> bytes:
-    """A valid PDF whose pages draw the given content streams with Helvetica as /F1.
+    """A valid PDF whose pages draw the given content streams with STSong-Light as /F1.
 
     password: an /Encrypt dictionary (standard handler, RC4 40-bit) whose user password is not
     empty, so no reader can open the file without it.
@@ -22,7 +29,13 @@ def minimal_pdf(pages: list[str], password: bool = False) -> bytes:
             f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
         )
         objects.append(f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
-    objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>")
+    objects.append(
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /DW 1000 "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> "
+        b"/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] "
+        b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> >>] >>"
+    )
     encrypt = ""
     if password:
         objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"a1" * 32 + b"> /U <" + b"b2" * 32 + b"> /P -4 >>")
@@ -37,3 +50,20 @@ def minimal_pdf(pages: list[str], password: bool = False) -> bytes:
     out += b"".join(f"{o:010d} 00000 n \n".encode() for o in offsets)
     out += f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R{encrypt} >>\nstartxref\n{xref}\n%%EOF\n".encode()
     return bytes(out)
+
+
+class Sheet:
+    """One page: text lines and ruling lines at positions measured from the top-left corner."""
+
+    def __init__(self) -> None:
+        self.ops: list[str] = []
+
+    def text(self, x: float, top: float, text: str, size: float = 12) -> None:
+        code = text.encode("utf-16-be").hex()
+        self.ops.append(f"BT /F1 {size} Tf {x:.2f} {HEIGHT - top - 0.88 * size:.2f} Td <{code}> Tj ET")
+
+    def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
+        self.ops.append(f"0.8 w {x0:.2f} {HEIGHT - top0:.2f} m {x1:.2f} {HEIGHT - top1:.2f} l S")
+
+    def content(self) -> str:
+        return "\n".join(self.ops)

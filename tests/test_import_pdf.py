@@ -256,3 +256,77 @@ def test_a_pdf_without_a_pdf_inside_is_named(tmp_path: Path) -> None:
     with pytest.raises(InputError) as info:
         import_report(path)
     assert info.value.diagnostics[0].code == "I052"
+
+
+# -- a table drawn by hand, broken over a page inside a row ------------------------------------------------
+def _draw_over_two_pages(table, values, split_key: str) -> list[str]:
+    """The table's cells with borders and wrapped text; the page breaks inside the row holding
+    split_key, after the first line of its label (its figures stay on page 1, the rest of the
+    label goes to page 2, as Word and WPS do when a row may break across pages). No header row
+    is repeated; a running header and a page number “— n —” are on both pages."""
+    from pdf_support import Sheet
+
+    size, lh = 7.0, 9.0
+    rel = table.col_widths or (1.0,) * table.ncols
+    xs = [60.0]
+    for w in rel:
+        xs.append(xs[-1] + 475 * w / sum(rel))
+
+    def text(p) -> str:
+        return p.item.text if hasattr(p.item, "text") else values[p.item.key].display()
+
+    def lines(p) -> list[str]:
+        n = max(1, int((xs[p.col + p.colspan] - xs[p.col] - 4) // size))
+        t = text(p)
+        return [t[i : i + n] for i in range(0, len(t), n)] or [""]
+
+    heights = [14.0] * len(table.rows)
+    for p in table.placed:
+        if p.rowspan == 1:
+            heights[p.row] = max(heights[p.row], 5 + lh * len(lines(p)))
+    ys = [0.0]
+    for h in heights:
+        ys.append(ys[-1] + h)
+    split_row = table.fields[split_key].row
+    cut = ys[split_row] + 2 + lh
+    pages = [(0.0, cut, 120.0), (cut, ys[-1], 72.0 - cut)]
+    out = []
+    for n, (lo, hi, off) in enumerate(pages, start=1):
+        s = Sheet()
+        s.text(200, 30, "示例县人民政府政务公开", 9)
+        s.text(280, 800, f"— {n} —", 10)
+        if n == 1:
+            s.text(100, 60, "示例县教育局2021年政府信息公开工作年度报告", 14)
+            s.text(90, 95, "三、收到和处理政府信息公开申请情况", 12)
+        for p in table.placed:
+            v0, v1 = ys[p.row], ys[p.row + p.rowspan]
+            a, b = max(v0, lo), min(v1, hi)
+            if a >= b:
+                continue
+            x0, x1 = xs[p.col], xs[p.col + p.colspan]
+            for line in ((x0, a, x1, a), (x0, b, x1, b), (x0, a, x0, b), (x1, a, x1, b)):
+                s.line(line[0], line[1] + off, line[2], line[3] + off)
+            for k, t in enumerate(lines(p)):
+                top = v0 + 2 + k * lh
+                if lo <= top and top + lh <= hi + 0.5:
+                    s.text(x0 + 2, top + off, t, size)
+        out.append(s.content())
+    return out
+
+
+def test_a_row_broken_over_a_page_is_one_row_again(tmp_path: Path) -> None:
+    from pdf_support import minimal_pdf
+    from workbook_support import INPUTS, read
+
+    original = read(INPUTS / "2021.xlsx", 2021)
+    table = original.spec.table("requests")
+    path = tmp_path / "hand.pdf"
+    path.write_bytes(minimal_pdf(_draw_over_two_pages(table, original.tables["requests"], "partial.natural")))
+    imported, findings = import_report(path)
+    got = {k: (v.state, v.number) for k, v in imported.tables["requests"].items()}
+    assert got == {k: (v.state, v.number) for k, v in original.tables["requests"].items()}
+    mine = [d for d in findings if d.sheet == table.sheet]
+    assert not mine, [d.format() for d in mine]
+    # The running header and the page numbers are not text.
+    texts = [p.text for s in imported.sections.values() for p in s.paragraphs]
+    assert not any("政务公开" in t or "—" in t for t in texts), texts

@@ -112,9 +112,14 @@ def _text_in(chars: list[dict]) -> str:
     figures on separate lines stay apart (“12” over “3” is never read as 123)."""
     text = ""
     for line in (_line_text(line) for line in _lines(chars)):
-        if line:
-            text = f"{text}\n{line}" if text[-1:].isdigit() and line[0].isdigit() else _glue(text, line)
+        text = _next_line(text, line)
     return text
+
+
+def _next_line(text: str, line: str) -> str:
+    if not line:
+        return text
+    return f"{text}\n{line}" if text[-1:].isdigit() and line[0].isdigit() else _glue(text, line)
 
 
 # -- ruling lines → tables -----------------------------------------------------------------------------
@@ -245,7 +250,7 @@ def _join(prev: _Table, cont: _Table, offset: float) -> None:
             continue
         if split_row or (not c.text and up.text and not _is_figure(up.text)):
             up.bottom = c.bottom
-            up.text = "\n".join(t for t in (up.text, c.text) if t)
+            up.text = _next_line(up.text, c.text)
             cells.remove(c)
     prev.cells.extend(cells)
     prev.bottom = max(c.bottom for c in prev.cells)
