@@ -10,11 +10,12 @@ from __future__ import annotations
 HEIGHT = 842
 
 
-def minimal_pdf(pages: list[str], password: bool = False) -> bytes:
+def minimal_pdf(pages: list[str], password: bool = False, unmapped: bool = False) -> bytes:
     """A valid PDF whose pages draw the given content streams with STSong-Light as /F1.
 
     password: an /Encrypt dictionary (standard handler, RC4 40-bit) whose user password is not
-    empty, so no reader can open the file without it.
+    empty, so no reader can open the file without it. unmapped: a font with Identity encoding and
+    no Unicode map (what some converters write): the glyphs show, their text cannot be known.
     """
     objects: list[bytes] = []
     n_pages = len(pages)
@@ -29,13 +30,19 @@ def minimal_pdf(pages: list[str], password: bool = False) -> bytes:
             f"/Resources << /Font << /F1 {font} 0 R >> >> >>".encode()
         )
         objects.append(f"<< /Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream")
-    objects.append(
+    unicode = (
         b"<< /Type /Font /Subtype /Type0 /BaseFont /STSong-Light /Encoding /UniGB-UCS2-H /DescendantFonts "
         b"[<< /Type /Font /Subtype /CIDFontType0 /BaseFont /STSong-Light /DW 1000 "
         b"/CIDSystemInfo << /Registry (Adobe) /Ordering (GB1) /Supplement 4 >> "
         b"/FontDescriptor << /Type /FontDescriptor /FontName /STSong-Light /Flags 6 /FontBBox [0 -200 1000 900] "
         b"/ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 880 /StemV 93 >> >>] >>"
     )
+    identity = (
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /AAAAAA+SimSun /Encoding /Identity-H /DescendantFonts "
+        b"[<< /Type /Font /Subtype /CIDFontType2 /BaseFont /AAAAAA+SimSun /DW 1000 "
+        b"/CIDSystemInfo << /Registry (Adobe) /Ordering (Identity) /Supplement 0 >> >>] >>"
+    )
+    objects.append(identity if unmapped else unicode)
     encrypt = ""
     if password:
         objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"a1" * 32 + b"> /U <" + b"b2" * 32 + b"> /P -4 >>")

@@ -196,6 +196,9 @@ def test_round_trip_through_pdf_gives_back_figures_unit_and_paragraphs(own_pdfs,
     printed = {k: v for k, v in vars(original.unit).items() if k != "level"}
     printed["fax"] = "" if printed["fax"] == "无" else printed["fax"]  # “传真：无” is not printed
     assert {k: v for k, v in vars(imported.unit).items() if k != "level"} == printed
+    # The 2020 example is made while its workbook had 4 错误: the PDF's running header says 草稿.
+    drafts = [d.message for d in findings if d.code == "I035"]
+    assert len(drafts) == (year == 2020) and all("草稿" in m and "4 条错误" in m for m in drafts)
     # Header rows repeated on each page are dropped, merged labels cut by a page break are whole.
     placed = {"I010", "I011", "I012", "I013", "I014", "I015", "I016", "I020", "I031", "I033"}
     assert not placed & {d.code for d in findings}, [d.format() for d in findings]
@@ -215,6 +218,15 @@ def _scan(path: Path) -> Path:
     return path
 
 
+def _lines_of_text() -> str:
+    from pdf_support import Sheet
+
+    s = Sheet()
+    for k in range(12):
+        s.text(72, 100 + 20 * k, "二、主动公开政府信息情况 行政许可 550", 12)
+    return s.content()
+
+
 def _writes(data):
     def make(path: Path) -> Path:
         path.write_bytes(data())
@@ -230,8 +242,9 @@ def _writes(data):
         (_writes(lambda: minimal_pdf(["BT /F1 12 Tf 72 720 Td (2023) Tj ET"], password=True)), "I051", "加密"),
         (_writes(lambda: b"%PDF-1.7\n1 0 obj << /Type /Catalog >>\n" + b"\x00garbage" * 50), "I052", "损坏"),
         (_writes(lambda: HONGZE.read_bytes()[:40000]), "I052", "损坏"),
+        (_writes(lambda: minimal_pdf([_lines_of_text()], unmapped=True)), "I054", "没有可用的编码"),
     ],
-    ids=["scanned", "encrypted", "broken", "truncated"],
+    ids=["scanned", "encrypted", "broken", "truncated", "no-unicode-map"],
 )
 def test_an_unreadable_pdf_is_refused_in_chinese_and_never_gives_a_figure(
     tmp_path: Path, capsys, make, code: str, words: str

@@ -37,6 +37,7 @@ _NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]|\d{1,2}[.．、](?!\d)|[（(]\d{1,2}[）)]|[①-⑳])"
 )
 _SENTENCE_END = re.compile(r"[。！？；!?;][”’」』）)】》]*$")
+_UNMAPPED = re.compile(r"\(cid:\d+\)")
 _CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\u3000-\u303f\uff00-\uffef]")
 
 
@@ -277,7 +278,7 @@ def _raw(table: _Table, number: int) -> RawTable:
         for k in range(len(xs) - 1):
             if (r, k) in placed:
                 c, rs, cs = placed[(r, k)]
-                row.append(TCell(c.text, rs, cs))
+                row.append(TCell(c.text, rs, cs, c.page))
             elif (r, k) not in covered:
                 row.append(TCell(""))
         rows.append(row)
@@ -342,9 +343,13 @@ def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool]:
     return items, len(chars), bool(page.images)
 
 
-def _furniture(pages: list[_Page]) -> None:
+# nianbao's own draft header (templates/wording.j2), still there when the Word file is saved as PDF.
+_DRAFT_HEADER = re.compile(r"^草稿[:：]校验发现(\d+)条错误")
+
+
+def _furniture(pages: list[_Page], doc: Doc) -> None:
     """Drop page numbers and running headers/footers (a short line repeated at the top or the
-    bottom of several pages)."""
+    bottom of several pages). A nianbao draft's header is named (I035)."""
 
     def norm(text: str) -> str:
         return re.sub(r"\d+", "#", re.sub(r"\s+", "", text))
@@ -366,6 +371,11 @@ def _furniture(pages: list[_Page]) -> None:
                 if _PAGE_NUMBER.match(flat) and (margin or not flat.isdigit()):
                     continue
                 if id(it) in edges and norm(it.text) in repeated and len(flat) <= 60:
+                    draft = _DRAFT_HEADER.match(flat)
+                    if draft and not any(d.code == "I035" for d in doc.notes):
+                        from .report import draft_note
+
+                        doc.notes.append(draft_note(draft.group(1), doc.path))
                     continue
             keep.append(it)
         p.items = keep
@@ -427,7 +437,7 @@ def read_pdf(path: Path) -> Doc:
     if size > MAX_PDF_BYTES:
         raise refuse(path, "I007", f"文件有 {size / 1048576:.0f} MB，远大于任何年度报告，为防止耗尽内存未读取。")
     pages: list[_Page] = []
-    total_chars = 0
+    total_chars = unmapped = 0
     image_pages: list[int] = []
     pdf = _open(path)
     try:
@@ -438,6 +448,8 @@ def read_pdf(path: Path) -> Doc:
             for n, page in enumerate(pdf.pages, start=1):
                 items, chars, images = _page_items(page, n, doc)
                 total_chars += chars
+                texts = [t for it in items for t in ([it.text] if isinstance(it, _Line) else [c.text for c in it.cells])]
+                unmapped += sum(len(_UNMAPPED.findall(t)) for t in texts)
                 if not chars and images:
                     image_pages.append(n)
                 pages.append(_Page(n, float(page.height), float(page.width), items))
@@ -452,13 +464,22 @@ def read_pdf(path: Path) -> Doc:
             "PDF 中没有文字层（是扫描件或图片），无法读取其中的数字和文字，没有导入任何内容。"
             "请使用同一报告的网页（.html）、Word（.docx）或可复制文字的 PDF 版本。",
         )
+    if unmapped * 3 > total_chars:
+        raise refuse(
+            path,
+            "I054",
+            "PDF 中的文字没有可用的编码（字体缺少 Unicode 映射），复制出来是乱码，无法可靠读取其中的数字和文字。"
+            "请使用同一报告的网页（.html）、Word（.docx）版本，或重新导出的 PDF。",
+        )
+    if unmapped:
+        doc.note("I054", Severity.WARNING, f"PDF 中有 {unmapped} 个字符没有可用的编码，读出来是“(cid:…)”，请对照原文核对。")
     if image_pages:
         doc.note(
             "I053",
             Severity.WARNING,
             f"PDF 第 {'、'.join(map(str, image_pages))} 页是图片（扫描件），没有文字层，其中的内容没有读取。",
         )
-    _furniture(pages)
+    _furniture(pages, doc)
     _build(doc, pages)
     return doc
 

@@ -126,6 +126,8 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
 
 def _draft_note(path: Path) -> list[Diagnostic]:
     """A document this program made while its workbook had 错误 is a draft, whatever page it is on."""
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return []  # a PDF saved from a draft says so in its running header (pdf.py)
     try:
         _, recorded = read_recorded(path)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
@@ -133,11 +135,15 @@ def _draft_note(path: Path) -> list[Diagnostic]:
     errors = recorded.get("nianbao-errors", "")
     if not (errors.isdigit() and int(errors) > 0):
         return []
+    return [draft_note(errors, str(path))]
+
+
+def draft_note(errors: str, file: str) -> Diagnostic:
     message = (
         f"这是本程序生成的草稿：生成时校验发现 {errors} 条错误，Word 每页页眉和网页顶部都标有“草稿”，"
         "不应作为正式报告签发或发布。请让单位改正后重新生成。"
     )
-    return [Diagnostic("I035", Severity.WARNING, message, str(path))]
+    return Diagnostic("I035", Severity.WARNING, message, file)
 
 
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:

@@ -31,6 +31,7 @@ class TCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    page: int = 0  # a PDF's page the cell starts on (0: not paged)
 
 
 @dataclass
