@@ -247,3 +247,32 @@ def test_requests_to_one_host_are_spaced() -> None:
         f._wait(host)
         now[0] += 0.1  # each request takes 0.1 s
     assert pauses == pytest.approx([0.4, 0.3])
+
+
+def test_a_public_page_never_leads_into_the_reviewers_network(tmp_path: Path) -> None:
+    """A published page (or its redirect) pointing at 127.0.0.1, 10.x or 169.254.169.254 is not
+    followed; an internal address the reviewer listed is. httpx's MockTransport stands in for
+    the internet: no request leaves the machine."""
+    import httpx
+
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        if request.url.path == "/notice.html":
+            links = "".join(
+                f"<a href='{u}'>附件{i}.pdf</a>"
+                for i, u in enumerate(["http://127.0.0.1/a.pdf", "http://10.1.2.3/b.pdf", "http://169.254.169.254/c.pdf"])
+            )
+            return httpx.Response(200, html=f"<html><body><p>见附件</p>{links}</body></html>")
+        if request.url.path == "/moved":
+            return httpx.Response(302, headers={"Location": "http://192.168.1.1/report.pdf"})
+        return httpx.Response(404)
+
+    listing = tmp_path / "list.txt"
+    listing.write_text("http://gov.example/notice.html\nhttp://gov.example/moved\n", "utf-8")
+    fetcher = Fetcher(interval=0.0, transport=httpx.MockTransport(answer))
+    audit = audit_urls(listing, [], jobs=1, fetcher=fetcher)
+    assert asked == ["http://gov.example/notice.html", "http://gov.example/moved"]
+    assert {e.status for e in audit.entries} == {UNREADABLE}
+    assert sum("内部网络" in e.findings[0].message for e in audit.entries) == 4

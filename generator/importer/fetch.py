@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import ipaddress
 import re
 import tempfile
 import time
@@ -67,6 +68,7 @@ class Fetcher:
     interval: float = PER_HOST_INTERVAL
     clock: Callable[[], float] = time.monotonic
     sleep: Callable[[float], None] = time.sleep
+    transport: object = None  # tests: an httpx transport standing in for the network
     _last: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -76,6 +78,7 @@ class Fetcher:
             follow_redirects=False,  # each hop is checked here
             timeout=httpx.Timeout(self.timeout),
             headers={"User-Agent": USER_AGENT},
+            transport=self.transport,  # type: ignore[arg-type]
         )
 
     def close(self) -> None:
@@ -90,11 +93,17 @@ class Fetcher:
         self._last[host] = self.clock()
 
     def get(self, address: str, page: str = "") -> Fetched:
+        """page: the page whose link this is. A public page's link or redirect never leads into
+        the reviewer's own network (loopback, private, link-local addresses): only an address
+        the reviewer listed may be there."""
         import httpx
 
         url = address
+        inside = is_internal(page or address)
         for _ in range(MAX_REDIRECTS + 1):
             parts = _checked(url)
+            if is_internal(url) and not inside:
+                raise FetchError(f"公网网页的链接或重定向指向内部网络地址（{_short(url)}），为安全起见没有读取。")
             self._wait(parts.netloc.lower())
             try:
                 with self._client.stream("GET", url) as r:
@@ -145,6 +154,18 @@ def _checked(url: str):
     if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
         raise FetchError("只能读取 http:// 或 https:// 开头的网址。")
     return parts
+
+
+def is_internal(url: str) -> bool:
+    """An address in the reviewer's own network: localhost, or a loopback, private or link-local IP."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified or ip.is_reserved
 
 
 def _short(url: str) -> str:
