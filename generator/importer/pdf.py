@@ -26,6 +26,10 @@ MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 300
 # Fewer real characters than this in the whole file: there is no text layer to read.
 MIN_CHARS = 20
+# A page of a report has a few thousand characters and a few hundred ruling lines; far more is
+# not a report and would cost minutes to lay out (pdfplumber's table finder compares edges).
+MAX_PAGE_CHARS = 60_000
+MAX_PAGE_EDGES = 6_000
 _TOL = 2.0  # points: two borders closer than this are one
 
 # Page furniture: -1-, — 2 —, 第 3 页, 第3页 共5页, 3/5, - 3 - (a whole line of just that).
@@ -316,6 +320,8 @@ def _unreadable(path: Path, exc: BaseException):
 
 def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool]:
     """A page's tables and body lines; how many characters it has, whether it shows images."""
+    if len(page.chars) > MAX_PAGE_CHARS or len(page.lines) + len(page.rects) + len(page.curves) > MAX_PAGE_EDGES:
+        raise refuse(doc.path, "I007", f"PDF 第 {number} 页的文字或线条远多于任何年度报告，不是正常的报告，已停止读取。")
     chars = [c for c in page.dedupe_chars().chars if c.get("upright", True) and c["text"].strip()]
     tables = _page_tables(page, number)
 
