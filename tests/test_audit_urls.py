@@ -276,3 +276,13 @@ def test_a_public_page_never_leads_into_the_reviewers_network(tmp_path: Path) ->
     assert asked == ["http://gov.example/notice.html", "http://gov.example/moved"]
     assert {e.status for e in audit.entries} == {UNREADABLE}
     assert sum("内部网络" in e.findings[0].message for e in audit.entries) == 4
+
+
+def test_the_same_report_at_two_addresses_names_the_first_address(site, tmp_path: Path) -> None:
+    listing = tmp_path / "list.txt"
+    listing.write_text(f"{site.base}/report.html\n{site.base}/moved\n", "utf-8")
+    audit = audit_urls(listing, [], jobs=1, fetcher=_fetcher())
+    first, second = audit.entries
+    assert second.status.value == "重复" and second.duplicate_of == f"{site.base}/report.html"
+    assert f"{site.base}/report.html" in second.note and "/tmp" not in second.note
+    assert second.origin is not None and second.origin.url == f"{site.base}/report.html"  # after the redirect

@@ -79,12 +79,17 @@ class AuditEntry(CountedFindings):
             ),
         }
 
-    def came_from(self, origin: Origin, file: str) -> None:
-        """A report read from a fetched copy (file) is named by its web address throughout."""
+    def came_from(self, origin: Origin, names: dict[str, str]) -> None:
+        """A report read from a fetched copy is named by its web address throughout; names maps
+        every fetched copy to its address (a 重复 names the first copy of the same report)."""
+        file = self.source
         self.origin, self.source = origin, origin.address
         self.findings = [dataclasses.replace(d, file=origin.address) if d.file == file else d for d in self.findings]
         if self.report is not None:
             self.report.source = origin.address
+        if self.duplicate_of in names:
+            self.note = self.note.replace(self.duplicate_of, names[self.duplicate_of])
+            self.duplicate_of = names[self.duplicate_of]
 
 
 def _in_saved_resources(path: Path, root: Path) -> bool:
@@ -242,28 +247,19 @@ class Audit:
     skipped: list[Path] = field(default_factory=list)  # nianbao's own review pages, not reports
 
 
-def audit_paths(
-    files: list[Path], jobs: int | None = None, progress: bool = True, origins: dict[Path, Origin] | None = None
-) -> Audit:
-    """origins: for files that are fetched copies of web addresses (audit --urls), where they came from."""
+def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = True) -> Audit:
     jobs = max(1, min(jobs or os.cpu_count() or 1, len(files) or 1))
     tick = _progress(len(files)) if progress else (lambda entry: None)
     entries: list[AuditEntry] = []
-
-    def done(entry: AuditEntry) -> None:
-        f = files[len(entries)]
-        if origins and f in origins:
-            entry.came_from(origins[f], str(f))
-        entries.append(entry)
-        tick(entry)
-
     if jobs == 1:
         for f in files:
-            done(audit_one(f))
+            entries.append(audit_one(f))
+            tick(entries[-1])
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             for entry in pool.map(_audit_in_worker, files, chunksize=max(1, min(16, len(files) // (jobs * 4) or 1))):
-                done(_reattach(entry))
+                entries.append(_reattach(entry))
+                tick(entry)
     _mark_duplicates(entries)
     pairs = _cross_year(entries)
     for e in entries:

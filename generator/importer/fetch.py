@@ -299,10 +299,17 @@ def audit_urls(list_file: Path, files: list[Path], jobs: int | None = None, fetc
         raise UserError(f"网址清单 {list_file} 中没有网址（每行一个，# 开头为注释）。")
     got = fetch_all(addresses, fetcher, tick=lambda a: print(f"下载：{a}", file=sys.stderr))
     try:
-        fetched = [p for p, _ in got.files]
-        audit = audit_paths([*files, *fetched], jobs, origins=dict(got.files))
+        # The private copies' names mean nothing to the reviewer: no progress lines naming them.
+        audit = audit_paths([*files, *(p for p, _ in got.files)], jobs, progress=False)
     finally:
         got.folder.cleanup()
+    origins = {str(p): o for p, o in got.files}
+    names = {path: o.address for path, o in origins.items()}
+    for e in audit.entries:
+        if e.source in origins:
+            e.came_from(origins[e.source], names)
     for address, code, reason in got.failed:
         audit.entries.append(AuditEntry(address, UNREADABLE, findings=[unreadable(address, code, reason)]))
+    for e in audit.entries:
+        print(f"{e.source}：{e.status.value}", file=sys.stderr)
     return audit
