@@ -124,7 +124,12 @@ def _parser(command: str) -> argparse.ArgumentParser:
         )
         return p
     if command == "import":
-        o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）、Word 文件（.docx）或有文字层的 PDF（.pdf）")
+        o.add_argument(
+            "file",
+            type=Path,
+            metavar="文件",
+            help="已发布的报告：网页（.html）、Word 文件（.docx）或有文字层的 PDF（.pdf）",
+        )
         o.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")

@@ -46,7 +46,9 @@ def minimal_pdf(pages: list[str], password: bool = False, unmapped: bool = False
     encrypt = ""
     if password:
         objects.append(b"<< /Filter /Standard /V 1 /R 2 /O <" + b"a1" * 32 + b"> /U <" + b"b2" * 32 + b"> /P -4 >>")
-        encrypt = f" /Encrypt {len(objects)} 0 R /ID [<0123456789abcdef0123456789abcdef><0123456789abcdef0123456789abcdef>]"
+        encrypt = (
+            f" /Encrypt {len(objects)} 0 R /ID [<0123456789abcdef0123456789abcdef><0123456789abcdef0123456789abcdef>]"
+        )
     out = bytearray(b"%PDF-1.4\n")
     offsets = []
     for n, body in enumerate(objects, start=1):

@@ -18,7 +18,7 @@ from workbook_support import INPUTS
 
 from generator.cli import main as generate_main
 from generator.importer.audit import ERRORS, PASSED, UNREADABLE
-from generator.importer.fetch import FetchError, Fetcher, audit_urls, read_address_list
+from generator.importer.fetch import Fetcher, FetchError, audit_urls, read_address_list
 
 HONGZE = Path(__file__).parent / "data" / "published" / "hongze-2023.pdf"
 BIG = 50 * 1024 * 1024
@@ -92,7 +92,9 @@ def _handler(site: _Site):
 def site(tmp_path_factory: pytest.TempPathFactory):
     out = tmp_path_factory.mktemp("site")
     for year in (2020, 2021):
-        assert generate_main(["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(out)]) == 0
+        assert (
+            generate_main(["--year", str(year), "--input", str(INPUTS / f"{year}.xlsx"), "--output-dir", str(out)]) == 0
+        )
     page = next((out / "2021").glob("*.html")).read_bytes()
     docx = next((out / "2020").glob("*.docx")).read_bytes()
     # The same page in GBK while both the server and the page claim UTF-8.
@@ -262,7 +264,9 @@ def test_a_public_page_never_leads_into_the_reviewers_network(tmp_path: Path) ->
         if request.url.path == "/notice.html":
             links = "".join(
                 f"<a href='{u}'>附件{i}.pdf</a>"
-                for i, u in enumerate(["http://127.0.0.1/a.pdf", "http://10.1.2.3/b.pdf", "http://169.254.169.254/c.pdf"])
+                for i, u in enumerate(
+                    ["http://127.0.0.1/a.pdf", "http://10.1.2.3/b.pdf", "http://169.254.169.254/c.pdf"]
+                )
             )
             return httpx.Response(200, html=f"<html><body><p>见附件</p>{links}</body></html>")
         if request.url.path == "/moved":

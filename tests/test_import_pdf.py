@@ -60,7 +60,11 @@ ORGS = ("business", "research", "nonprofit", "legal", "other_org")
 NOT_PLACED_ROWS = ("deny_law", "other_1", "other_2", "other_3")
 # 四, page 4, as published: 行政复议 维持 10 纠正 1 … 总计 0; 复议后起诉 维持 5 … 总计 0.
 APPEALS = {
-    **{f"{g}.{r}": 0 for g in ("review", "direct", "after") for r in ("upheld", "corrected", "other", "pending", "total")},
+    **{
+        f"{g}.{r}": 0
+        for g in ("review", "direct", "after")
+        for r in ("upheld", "corrected", "other", "pending", "total")
+    },
     "review.upheld": 10,
     "review.corrected": 1,
     "after.upheld": 5,

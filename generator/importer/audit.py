@@ -73,7 +73,11 @@ class AuditEntry(CountedFindings):
             "findings": [d.to_dict() for d in self.findings],
             "duplicate_of": self.duplicate_of or None,
             **(
-                {"fetched_at": self.origin.fetched_at, "sha256": self.origin.sha256, "linked_from": self.origin.page or None}
+                {
+                    "fetched_at": self.origin.fetched_at,
+                    "sha256": self.origin.sha256,
+                    "linked_from": self.origin.page or None,
+                }
                 if self.origin is not None
                 else {}
             ),

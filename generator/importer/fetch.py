@@ -136,7 +136,9 @@ class Fetcher:
     def _read(self, r) -> bytes:
         declared = r.headers.get("content-length", "")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            raise FetchError(f"内容有 {int(declared) / 1048576:.0f} MB，超过 {self.max_bytes / 1048576:g} MB 的上限，没有下载。")
+            raise FetchError(
+                f"内容有 {int(declared) / 1048576:.0f} MB，超过 {self.max_bytes / 1048576:g} MB 的上限，没有下载。"
+            )
         start = self.clock()
         chunks, total = [], 0
         for chunk in r.iter_bytes():

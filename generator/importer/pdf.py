@@ -321,7 +321,9 @@ def _unreadable(path: Path, exc: BaseException):
 def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool]:
     """A page's tables and body lines; how many characters it has, whether it shows images."""
     if len(page.chars) > MAX_PAGE_CHARS or len(page.lines) + len(page.rects) + len(page.curves) > MAX_PAGE_EDGES:
-        raise refuse(doc.path, "I007", f"PDF 第 {number} 页的文字或线条远多于任何年度报告，不是正常的报告，已停止读取。")
+        raise refuse(
+            doc.path, "I007", f"PDF 第 {number} 页的文字或线条远多于任何年度报告，不是正常的报告，已停止读取。"
+        )
     chars = [c for c in page.dedupe_chars().chars if c.get("upright", True) and c["text"].strip()]
     tables = _page_tables(page, number)
 
@@ -454,7 +456,9 @@ def read_pdf(path: Path) -> Doc:
             for n, page in enumerate(pdf.pages, start=1):
                 items, chars, images = _page_items(page, n, doc)
                 total_chars += chars
-                texts = [t for it in items for t in ([it.text] if isinstance(it, _Line) else [c.text for c in it.cells])]
+                texts = [
+                    t for it in items for t in ([it.text] if isinstance(it, _Line) else [c.text for c in it.cells])
+                ]
                 unmapped += sum(len(_UNMAPPED.findall(t)) for t in texts)
                 if not chars and images:
                     image_pages.append(n)
@@ -478,7 +482,9 @@ def read_pdf(path: Path) -> Doc:
             "请使用同一报告的网页（.html）、Word（.docx）版本，或重新导出的 PDF。",
         )
     if unmapped:
-        doc.note("I054", Severity.WARNING, f"PDF 中有 {unmapped} 个字符没有可用的编码，读出来是“(cid:…)”，请对照原文核对。")
+        doc.note(
+            "I054", Severity.WARNING, f"PDF 中有 {unmapped} 个字符没有可用的编码，读出来是“(cid:…)”，请对照原文核对。"
+        )
     if image_pages:
         doc.note(
             "I053",
