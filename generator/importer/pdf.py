@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..diagnostics import Severity
+from ..diagnostics import InputError, Severity
 from .source import MAX_CELLS, Doc, RawTable, TCell, refuse
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
@@ -74,9 +74,7 @@ class _Table:
     bottom: float
     x0: float
     x1: float
-    last_page: int = 0
-    texts_after: bool = False  # body text follows on its (last) page
-    pages: list[int] = field(default_factory=list)
+    last_page: int = 0  # a table joined over page breaks ends on this page
 
 
 # -- characters → text ---------------------------------------------------------------------------------
@@ -187,7 +185,7 @@ def _page_tables(page, number: int) -> list[_Table]:
             ]
             out.append(_Cell(x0, top, x1, bottom, _text_in(inside), number))
         x0, top, x1, bottom = t.bbox
-        tables.append(_Table(number, out, top, bottom, x0, x1, number, pages=[number]))
+        tables.append(_Table(number, out, top, bottom, x0, x1, number))
     return tables
 
 
@@ -209,12 +207,12 @@ def _is_figure(text: str) -> bool:
     return is_figure(text)
 
 
-def _join(prev: _Table, cont: _Table, offset: float) -> None:
+def _join(prev: _Table, cont: _Table) -> None:
     """Append a fragment continued on the next page: repeated header rows dropped; a merged cell
     cut by the break (empty below a label), or a row whose text ran over the break, made whole."""
     from .grid import label_key
 
-    shift = prev.bottom - cont.top + offset
+    shift = prev.bottom - cont.top
     cells = [_Cell(c.x0, c.top + shift, c.x1, c.bottom + shift, c.text, c.page) for c in cont.cells]
 
     def rows(cs: list[_Cell]) -> list[list[_Cell]]:
@@ -236,7 +234,7 @@ def _join(prev: _Table, cont: _Table, offset: float) -> None:
                 c.top, c.bottom = c.top - lift, c.bottom - lift
         else:
             break
-    top = prev.bottom + offset
+    top = prev.bottom
     bottom_cells = [c for c in prev.cells if abs(c.bottom - top) <= _TOL]
 
     def above(c: _Cell) -> _Cell | None:
@@ -259,7 +257,6 @@ def _join(prev: _Table, cont: _Table, offset: float) -> None:
             cells.remove(c)
     prev.cells.extend(cells)
     prev.bottom = max(c.bottom for c in prev.cells)
-    prev.pages.append(cont.page)
     prev.last_page = cont.page
 
 
@@ -294,7 +291,6 @@ def _raw(table: _Table, number: int) -> RawTable:
 class _Page:
     number: int
     height: float
-    width: float
     items: list = field(default_factory=list)  # _Line | _Table, by position
 
 
@@ -462,10 +458,10 @@ def read_pdf(path: Path) -> Doc:
                 unmapped += sum(len(_UNMAPPED.findall(t)) for t in texts)
                 if not chars and images:
                     image_pages.append(n)
-                pages.append(_Page(n, float(page.height), float(page.width), items))
+                pages.append(_Page(n, float(page.height), items))
+    except (InputError, MemoryError):
+        raise
     except Exception as exc:  # noqa: BLE001 — a damaged file fails anywhere inside pdfminer
-        if isinstance(exc, _refusal()):
-            raise
         raise _unreadable(path, exc) from None
     if total_chars < MIN_CHARS:
         raise refuse(
@@ -511,12 +507,6 @@ def _title(pdf) -> str:
     return " ".join(str(value or "").split())
 
 
-def _refusal() -> type:
-    from ..diagnostics import InputError
-
-    return InputError
-
-
 def _build(doc: Doc, pages: list[_Page]) -> None:
     """Join tables over page breaks and lines into paragraphs; fill doc.blocks in reading order."""
     flow: list = []  # _Line | _Table in document order, tables already joined
@@ -526,7 +516,7 @@ def _build(doc: Doc, pages: list[_Page]) -> None:
                 prev = flow[-1]
                 first_on_page = not any(isinstance(x, _Line) for x in p.items[: p.items.index(it)])
                 if prev.last_page == it.page - 1 and first_on_page and abs(prev.x0 - it.x0) <= 4 * _TOL:
-                    _join(prev, it, 0.0)
+                    _join(prev, it)
                     continue
             flow.append(it)
     lines = [it for it in flow if isinstance(it, _Line)]
