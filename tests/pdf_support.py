@@ -74,5 +74,9 @@ class Sheet:
     def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
         self.ops.append(f"0.8 w {x0:.2f} {HEIGHT - top0:.2f} m {x1:.2f} {HEIGHT - top1:.2f} l S")
 
+    def bar(self, x0: float, top: float, x1: float, bottom: float, gray: float = 0.0) -> None:
+        """A filled rectangle: how Word draws a cell border (a thin one) or shading (a wide one)."""
+        self.ops.append(f"{gray} g {x0:.2f} {HEIGHT - bottom:.2f} {x1 - x0:.2f} {bottom - top:.2f} re f 0 g")
+
     def content(self) -> str:
         return "\n".join(self.ops)

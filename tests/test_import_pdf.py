@@ -159,7 +159,11 @@ def test_every_paragraph_of_the_hongze_pdf() -> None:
 
 
 def test_the_audit_says_table_four_does_not_add_up(tmp_path: Path, capsys) -> None:
-    assert generate_main(["audit", str(HONGZE), "--output-dir", str(tmp_path)]) == 1
+    """A folder of published reports: its PDFs are audited with the rest."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / HONGZE.name).write_bytes(HONGZE.read_bytes())
+    assert generate_main(["audit", str(folder), "--jobs", "1", "--output-dir", str(tmp_path / "out")]) == 1
     out = capsys.readouterr().out
     assert "有错误" in out
     t41 = [line for line in out.splitlines() if "T4-1" in line]
@@ -287,11 +291,12 @@ def test_a_pdf_without_a_pdf_inside_is_named(tmp_path: Path) -> None:
 
 
 # -- a table drawn by hand, broken over a page inside a row ------------------------------------------------
-def _draw_over_two_pages(table, values, split_key: str) -> list[str]:
+def _draw_over_two_pages(table, values, split_key: str, word: bool = False) -> list[str]:
     """The table's cells with borders and wrapped text; the page breaks inside the row holding
     split_key, after the first line of its label (its figures stay on page 1, the rest of the
     label goes to page 2, as Word and WPS do when a row may break across pages). No header row
-    is repeated; a running header and a page number “— n —” are on both pages."""
+    is repeated; a running header and a page number “— n —” are on both pages. word: borders
+    drawn as thin filled bars over light-gray cell shading, as Word's “Save as PDF” does."""
     from pdf_support import Sheet
 
     size, lh = 7.0, 9.0
@@ -332,8 +337,13 @@ def _draw_over_two_pages(table, values, split_key: str) -> list[str]:
             if a >= b:
                 continue
             x0, x1 = xs[p.col], xs[p.col + p.colspan]
-            for line in ((x0, a, x1, a), (x0, b, x1, b), (x0, a, x0, b), (x1, a, x1, b)):
-                s.line(line[0], line[1] + off, line[2], line[3] + off)
+            if word:  # shading first, borders over it
+                s.bar(x0, a + off, x1, b + off, gray=0.93)
+            for bx0, bt, bx1, bb in ((x0, a, x1, a), (x0, b, x1, b), (x0, a, x0, b), (x1, a, x1, b)):
+                if word:
+                    s.bar(bx0 - 0.25, bt + off - 0.25, bx1 + 0.25, bb + off + 0.25)
+                else:
+                    s.line(bx0, bt + off, bx1, bb + off)
             for k, t in enumerate(lines(p)):
                 top = v0 + 2 + k * lh
                 if lo <= top and top + lh <= hi + 0.5:
@@ -342,14 +352,16 @@ def _draw_over_two_pages(table, values, split_key: str) -> list[str]:
     return out
 
 
-def test_a_row_broken_over_a_page_is_one_row_again(tmp_path: Path) -> None:
+@pytest.mark.parametrize("word", [False, True], ids=["ruled-lines", "word-bars-and-shading"])
+def test_a_row_broken_over_a_page_is_one_row_again(tmp_path: Path, word: bool) -> None:
     from pdf_support import minimal_pdf
     from workbook_support import INPUTS, read
 
     original = read(INPUTS / "2021.xlsx", 2021)
     table = original.spec.table("requests")
     path = tmp_path / "hand.pdf"
-    path.write_bytes(minimal_pdf(_draw_over_two_pages(table, original.tables["requests"], "partial.natural")))
+    pages = _draw_over_two_pages(table, original.tables["requests"], "partial.natural", word)
+    path.write_bytes(minimal_pdf(pages))
     imported, findings = import_report(path)
     got = {k: (v.state, v.number) for k, v in imported.tables["requests"].items()}
     assert got == {k: (v.state, v.number) for k, v in original.tables["requests"].items()}
