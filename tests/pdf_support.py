@@ -71,6 +71,11 @@ class Sheet:
         code = text.encode("utf-16-be").hex()
         self.ops.append(f"BT /F1 {size} Tf {x:.2f} {HEIGHT - top - 0.88 * size:.2f} Td <{code}> Tj ET")
 
+    def sideways(self, x: float, top: float, text: str, size: float = 12) -> None:
+        """Text turned 90°, as on a landscape page or a watermark."""
+        code = text.encode("utf-16-be").hex()
+        self.ops.append(f"BT /F1 {size} Tf 0 1 -1 0 {x:.2f} {HEIGHT - top:.2f} Tm <{code}> Tj ET")
+
     def line(self, x0: float, top0: float, x1: float, top1: float) -> None:
         self.ops.append(f"0.8 w {x0:.2f} {HEIGHT - top0:.2f} m {x1:.2f} {HEIGHT - top1:.2f} l S")
 

@@ -452,5 +452,22 @@ def test_lines_are_rejoined_into_paragraphs_across_pages(tmp_path: Path) -> None
     assert len(pages) == 2  # the test means a paragraph going on over the page break
     assert PARAS[0][26:54].endswith("。")  # … and a sentence ending right at the margin
     path.write_bytes(minimal_pdf(pages))
-    report, _ = import_report(path)
+    report, findings = import_report(path)
     assert [p.text for p in report.sections["overview"].paragraphs] == PARAS
+    assert "I055" not in {d.code for d in findings}
+
+
+def test_text_turned_sideways_is_named_not_dropped_silently(tmp_path: Path) -> None:
+    from pdf_support import Sheet, minimal_pdf
+
+    pages = _typeset(PARAS)
+    turned = Sheet()
+    for k in range(3):
+        turned.sideways(300 + 30 * k, 500, "草稿", 20)
+    pages[1] += "\n" + turned.content()
+    path = tmp_path / "turned.pdf"
+    path.write_bytes(minimal_pdf(pages))
+    report, findings = import_report(path)
+    assert [p.text for p in report.sections["overview"].paragraphs] == PARAS
+    (turned,) = [d for d in findings if d.code == "I055"]
+    assert "第 2 页 6 个" in turned.message

@@ -314,13 +314,15 @@ def _unreadable(path: Path, exc: BaseException):
     return refuse(path, "I052", "不是可读取的 PDF 文件：文件已损坏或不完整。请重新下载或另存后再试。")
 
 
-def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool]:
-    """A page's tables and body lines; how many characters it has, whether it shows images."""
+def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool, int]:
+    """A page's tables and body lines; how many characters it has, whether it shows images, and
+    how many characters are turned sideways (not read: named)."""
     if len(page.chars) > MAX_PAGE_CHARS or len(page.lines) + len(page.rects) + len(page.curves) > MAX_PAGE_EDGES:
         raise refuse(
             doc.path, "I007", f"PDF 第 {number} 页的文字或线条远多于任何年度报告，不是正常的报告，已停止读取。"
         )
-    chars = [c for c in page.dedupe_chars().chars if c.get("upright", True) and c["text"].strip()]
+    every = [c for c in page.dedupe_chars().chars if c["text"].strip()]
+    chars = [c for c in every if c.get("upright", True)]
     tables = _page_tables(page, number)
 
     def in_table(c: dict) -> bool:
@@ -344,7 +346,7 @@ def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool]:
                 )
             )
     items = sorted([*lines, *tables], key=lambda it: it.top)
-    return items, len(chars), bool(page.images)
+    return items, len(chars), bool(page.images), len(every) - len(chars)
 
 
 # nianbao's own draft header (templates/wording.j2), still there when the Word file is saved as PDF.
@@ -443,6 +445,7 @@ def read_pdf(path: Path) -> Doc:
     pages: list[_Page] = []
     total_chars = unmapped = 0
     image_pages: list[int] = []
+    turned: list[str] = []
     pdf = _open(path)
     try:
         with pdf:
@@ -450,7 +453,9 @@ def read_pdf(path: Path) -> Doc:
                 raise refuse(path, "I007", f"PDF 有 {len(pdf.pages)} 页，远多于任何年度报告，已停止读取。")
             doc.head_title = _title(pdf)
             for n, page in enumerate(pdf.pages, start=1):
-                items, chars, images = _page_items(page, n, doc)
+                items, chars, images, sideways = _page_items(page, n, doc)
+                if sideways:
+                    turned.append(f"第 {n} 页 {sideways} 个")
                 total_chars += chars
                 texts = [
                     t for it in items for t in ([it.text] if isinstance(it, _Line) else [c.text for c in it.cells])
@@ -486,6 +491,12 @@ def read_pdf(path: Path) -> Doc:
             "I053",
             Severity.WARNING,
             f"PDF 第 {'、'.join(map(str, image_pages))} 页是图片（扫描件），没有文字层，其中的内容没有读取。",
+        )
+    if turned:
+        doc.note(
+            "I055",
+            Severity.WARNING,
+            f"PDF 中有旋转排列的文字（{'、'.join(turned)}，如横向页面或水印），没有读取，请对照原文核对。",
         )
     _furniture(pages, doc)
     _build(doc, pages)
