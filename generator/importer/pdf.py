@@ -496,7 +496,7 @@ def read_pdf(path: Path) -> Doc:
         doc.note(
             "I055",
             Severity.WARNING,
-            f"PDF 中有旋转排列的文字（{'、'.join(turned)}，如横向页面或水印），没有读取，请对照原文核对。",
+            f"PDF 中有旋转排列的文字（{'、'.join(turned)}，如旋转的页面或水印），没有读取，请对照原文核对。",
         )
     _furniture(pages, doc)
     _build(doc, pages)
