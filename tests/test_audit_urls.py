@@ -22,6 +22,7 @@ from generator.importer.fetch import Fetcher, FetchError, audit_urls, read_addre
 
 HONGZE = Path(__file__).parent / "data" / "published" / "hongze-2023.pdf"
 BIG = 50 * 1024 * 1024
+HOSTILE = '=HYPERLINK("http://evil.example/","点此")'
 
 
 class _Site:
@@ -222,7 +223,7 @@ def test_only_http_and_https_addresses_are_fetched(address: str) -> None:
 
 def test_one_unfetchable_address_does_not_stop_the_run(site, tmp_path: Path) -> None:
     listing = tmp_path / "list.txt"
-    listing.write_text(f"{site.base}/slow\nfile:///etc/passwd\n{site.base}/gbk.html\n", "utf-8")
+    listing.write_text(f"{site.base}/slow\nfile:///etc/passwd\n{site.base}/gbk.html\n{HOSTILE}\n", "utf-8")
     audit = audit_urls(listing, [], jobs=1, fetcher=_fetcher(timeout=0.5))
     by = {e.source: e for e in audit.entries}
     assert by[f"{site.base}/slow"].status is UNREADABLE and "超时" in by[f"{site.base}/slow"].findings[0].message
@@ -231,6 +232,13 @@ def test_one_unfetchable_address_does_not_stop_the_run(site, tmp_path: Path) -> 
     gbk = by[f"{site.base}/gbk.html"]
     assert gbk.report is not None and gbk.report.unit.name == "示例县教育局"
     assert gbk.origin is not None and gbk.origin.sha256 == hashlib.sha256(site.files["/gbk.html"][1]).hexdigest()
+    # A line of the list that is not an address stays text in 审核表, never a formula.
+    from generator.importer.audit import review_of, write_review
+
+    write_review(tmp_path / "out", review_of(audit, [listing]))
+    ws = load_workbook(tmp_path / "out" / "审核表.xlsx")["概况"]
+    cells = [c for row in ws.iter_rows() for c in row if c.value == HOSTILE]
+    assert cells and all(c.data_type == "s" for c in cells)
 
 
 def test_requests_to_one_host_are_spaced() -> None:

@@ -34,6 +34,8 @@ def _cells(ws: WriteOnlyWorksheet, values: tuple | list, font=None, fill=None, w
     out = []
     for v in values:
         c = WriteOnlyCell(ws, value=v)
+        if isinstance(v, str) and v.startswith("="):
+            c.data_type = "s"  # text from a page or an address list is never a formula
         if font is not None:
             c.font = font
         if fill is not None:
