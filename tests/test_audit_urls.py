@@ -298,3 +298,16 @@ def test_the_same_report_at_two_addresses_names_the_first_address(site, tmp_path
     assert second.status.value == "重复" and second.duplicate_of == f"{site.base}/report.html"
     assert f"{site.base}/report.html" in second.note and "/tmp" not in second.note
     assert second.origin is not None and second.origin.url == f"{site.base}/report.html"  # after the redirect
+
+
+def test_a_missing_or_empty_list_is_said_in_chinese(tmp_path: Path, capsys) -> None:
+    out = ["--output-dir", str(tmp_path / "o")]
+    assert generate_main(["audit", "--urls", str(tmp_path / "nope.txt"), *out]) == 2
+    assert "无法读取网址清单" in capsys.readouterr().err
+    empty = tmp_path / "empty.txt"
+    empty.write_text("# 只有注释\n\n", "utf-8")
+    assert generate_main(["audit", "--urls", str(empty), *out]) == 2
+    assert "没有网址" in capsys.readouterr().err
+    assert generate_main(["audit", *out]) == 2
+    assert "--urls" in capsys.readouterr().err
+    assert not (tmp_path / "o").exists()
