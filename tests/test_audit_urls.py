@@ -311,3 +311,21 @@ def test_a_missing_or_empty_list_is_said_in_chinese(tmp_path: Path, capsys) -> N
     assert generate_main(["audit", *out]) == 2
     assert "--urls" in capsys.readouterr().err
     assert not (tmp_path / "o").exists()
+
+
+def test_several_addresses_at_once_still_one_host_at_a_polite_pace(site, tmp_path: Path) -> None:
+    """Eight workers fetch together, yet requests to one host start at least `interval` apart
+    (measured by the server, with a margin below only: waiting longer is never a failure), and
+    the entries come in the order listed."""
+    from generator.importer.fetch import fetch_all
+
+    paths = ["/report.html", "/gbk.html", "/missing.html", "/files/zhangping.docx"]
+    site.seen.clear()
+    got = fetch_all([site.base + p for p in paths], _fetcher(interval=0.3), workers=8)
+    try:
+        assert [o.address for _, o in got.files] == [site.base + p for p in paths if p != "/missing.html"]
+        assert [a for a, _, _ in got.failed] == [site.base + "/missing.html"]
+    finally:
+        got.folder.cleanup()
+    times = sorted(t for _, t in site.seen)
+    assert len(times) == 4 and all(b - a >= 0.2 for a, b in zip(times, times[1:])), times

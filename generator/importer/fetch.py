@@ -16,6 +16,7 @@ import hashlib
 import ipaddress
 import re
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,6 +32,7 @@ DEADLINE = 120.0  # seconds for a whole download (a server dripping bytes stops 
 MAX_REDIRECTS = 5
 PER_HOST_INTERVAL = 0.5  # seconds between two requests to one host: at most 2 a second
 MAX_ATTACHMENTS = 5
+WORKERS = 8  # addresses fetched at once (each host still gets its pause between requests)
 USER_AGENT = "nianbao-audit/0.1 (government information disclosure annual report review)"
 _ATTACHMENT = re.compile(r"\.(pdf|docx)$", re.I)
 _STATUS = {
@@ -70,6 +72,8 @@ class Fetcher:
     sleep: Callable[[float], None] = time.sleep
     transport: object = None  # tests: an httpx transport standing in for the network
     _last: dict[str, float] = field(default_factory=dict)
+    _locks: dict[str, threading.Lock] = field(default_factory=dict)
+    _guard: threading.Lock = field(default_factory=threading.Lock)
 
     def __post_init__(self) -> None:
         import httpx
@@ -85,12 +89,17 @@ class Fetcher:
         self._client.close()
 
     def _wait(self, host: str) -> None:
-        last = self._last.get(host)
-        if last is not None:
-            pause = self.interval - (self.clock() - last)
-            if pause > 0:
-                self.sleep(pause)
-        self._last[host] = self.clock()
+        """Hold back until `interval` has passed since the last request to host began (threads
+        fetching from one host queue up here; other hosts do not wait)."""
+        with self._guard:
+            lock = self._locks.setdefault(host, threading.Lock())
+        with lock:
+            last = self._last.get(host)
+            if last is not None:
+                pause = self.interval - (self.clock() - last)
+                if pause > 0:
+                    self.sleep(pause)
+            self._last[host] = self.clock()
 
     def get(self, address: str, page: str = "") -> Fetched:
         """page: the page whose link this is. A public page's link or redirect never leads into
@@ -246,39 +255,55 @@ class Fetch:
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (address, code, reason)
 
 
-def fetch_all(addresses: list[str], fetcher: Fetcher | None = None, tick: Callable[[str], None] | None = None) -> Fetch:
-    """Fetch every address (and, for a page without tables, its attachments) into a private folder."""
+def fetch_all(
+    addresses: list[str],
+    fetcher: Fetcher | None = None,
+    tick: Callable[[str], None] | None = None,
+    workers: int = WORKERS,
+) -> Fetch:
+    """Fetch every address (and, for a page without tables, its attachments) into a private
+    folder; several addresses at once, results in the order listed."""
+    from concurrent.futures import ThreadPoolExecutor
+
     own = fetcher is None
     fetcher = fetcher or Fetcher()
     out = Fetch(tempfile.TemporaryDirectory(prefix="nianbao-urls-"))
     folder = Path(out.folder.name)
 
-    def keep(got: Fetched) -> Path:
-        path = folder / f"{len(out.files) + len(out.failed) + 1:05d}{_suffix(got.data)}"
-        path.write_bytes(got.data)
-        return path
+    def one(i: int, address: str) -> tuple[list[tuple[Path, Origin]], list[tuple[str, str, str]]]:
+        files: list[tuple[Path, Origin]] = []
+        failed: list[tuple[str, str, str]] = []
+
+        def keep(got: Fetched) -> Path:
+            path = folder / f"{i:06d}-{len(files)}{_suffix(got.data)}"
+            path.write_bytes(got.data)
+            return path
+
+        if tick:
+            tick(address)
+        try:
+            got = fetcher.get(address)
+        except FetchError as exc:
+            return files, [(address, "I060", str(exc))]
+        path = keep(got)
+        links = attachment_links(path, got.origin.url) if path.suffix == ".html" and not _has_tables(path) else []
+        if not links:
+            return [(path, got.origin)], failed
+        path.unlink()  # a notice page, not a report
+        for link in links:
+            try:
+                att = fetcher.get(link, page=got.origin.url)
+            except FetchError as exc:
+                failed.append((link, "I061", f"附件（见 {_short(got.origin.url)}）无法下载：{exc}"))
+                continue
+            files.append((keep(att), att.origin))
+        return files, failed
 
     try:
-        for address in addresses:
-            if tick:
-                tick(address)
-            try:
-                got = fetcher.get(address)
-            except FetchError as exc:
-                out.failed.append((address, "I060", str(exc)))
-                continue
-            path = keep(got)
-            links = attachment_links(path, got.origin.url) if path.suffix == ".html" and not _has_tables(path) else []
-            if not links:
-                out.files.append((path, got.origin))
-                continue
-            for link in links:
-                try:
-                    att = fetcher.get(link, page=got.origin.url)
-                except FetchError as exc:
-                    out.failed.append((link, "I061", f"附件（见 {_short(got.origin.url)}）无法下载：{exc}"))
-                    continue
-                out.files.append((keep(att), att.origin))
+        with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
+            for files, failed in pool.map(one, range(len(addresses)), addresses):
+                out.files.extend(files)
+                out.failed.extend(failed)
     finally:
         if own:
             fetcher.close()
