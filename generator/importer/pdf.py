@@ -326,8 +326,14 @@ def _page_items(page, number: int, doc: Doc) -> tuple[list, int, bool, int]:
     tables = _page_tables(page, number)
 
     def in_table(c: dict) -> bool:
+        """In a cell: text inside a table's outline but in no cell (a border missing) stays text."""
         mx, my = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
-        return any(t.x0 <= mx <= t.x1 and t.top <= my <= t.bottom for t in tables)
+        return any(
+            t.x0 <= mx <= t.x1
+            and t.top <= my <= t.bottom
+            and any(k.x0 <= mx <= k.x1 and k.top <= my <= k.bottom for k in t.cells)
+            for t in tables
+        )
 
     lines = []
     for group in _lines([c for c in chars if not in_table(c)]):
