@@ -4,9 +4,10 @@
     generate --year 2020 --strict        write nothing when any 错误 is found
     generate check --year 2020           validate only
     generate init --year 2021            write the blank standardized workbook inputs/2021.xlsx
-    generate import report.html          a published report (HTML or DOCX) → inputs/<year>.xlsx
+    generate import report.html          a published report (HTML, DOCX or PDF) → inputs/<year>.xlsx
     generate audit reports/              import each published report in memory, print every finding,
                                          write outputs/审核/审核表.xlsx and 审核.html
+    generate audit --urls list.txt       the same for reports fetched from their web addresses
     generate verify X.docx --input W     is X exactly what workbook W produces? (0 yes, 1 no)
 
 Exit codes: 0 done; 1 findings of severity 错误 (check, or --strict); 2 the input cannot be
@@ -74,8 +75,9 @@ _EPILOG = """命令：
   generate --year 2020           校验并生成 outputs/2020/ 下的 Word 和网页文件
   generate check --year 2020     只校验，不生成文件
   generate init --year 2021      生成空白的标准工作簿 inputs/2021.xlsx
-  generate import 报告.html       把已发布的报告（网页或 Word）导入为标准工作簿 inputs/<年度>.xlsx
+  generate import 报告.html       把已发布的报告（网页、Word 或 PDF）导入为标准工作簿 inputs/<年度>.xlsx
   generate audit 文件夹/          核查已发布的报告：逐份导入并按全部规则校验，列出问题，生成审核表（outputs/审核/）
+  generate audit --urls 清单.txt  同上，报告从网址下载（清单每行一个网址）
   generate verify 文件.docx --input inputs/2020.xlsx
                                  核验 Word 或网页文件是否正是该工作簿生成的（一致 0，不一致 1）
   generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
@@ -98,7 +100,13 @@ def _parser(command: str) -> argparse.ArgumentParser:
     o.add_argument("-h", "--help", action="help", help="显示本帮助并退出")
     if command == "audit":
         o.add_argument(
-            "paths", type=Path, nargs="+", metavar="路径", help="已发布报告（.html/.docx）或存放它们的文件夹"
+            "paths", type=Path, nargs="*", metavar="路径", help="已发布报告（.html/.docx/.pdf）或存放它们的文件夹"
+        )
+        o.add_argument(
+            "--urls",
+            type=Path,
+            metavar="清单",
+            help="网址清单（文本文件，每行一个网址，# 开头为注释）：逐个下载网页，网页本身没有表格时下载它链接的 PDF/Word 附件，一并核查",
         )
         o.add_argument("--jobs", type=int, metavar="N", help="同时处理的进程数（默认使用全部 CPU 核）")
         o.add_argument(
@@ -116,7 +124,12 @@ def _parser(command: str) -> argparse.ArgumentParser:
         )
         return p
     if command == "import":
-        o.add_argument("file", type=Path, metavar="文件", help="已发布的报告：网页（.html）或 Word 文件（.docx）")
+        o.add_argument(
+            "file",
+            type=Path,
+            metavar="文件",
+            help="已发布的报告：网页（.html）、Word 文件（.docx）或有文字层的 PDF（.pdf）",
+        )
         o.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
@@ -157,7 +170,7 @@ def _parser(command: str) -> argparse.ArgumentParser:
             dest="source",
             type=Path,
             metavar="XLSX",
-            help="上一年度工作簿（或已发布的上一年度报告 .html/.docx），用于结转单位信息和上年数据",
+            help="上一年度工作簿（或已发布的上一年度报告 .html/.docx/.pdf），用于结转单位信息和上年数据",
         )
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
@@ -281,18 +294,25 @@ def cmd_audit(args: argparse.Namespace) -> int:
         write_review,
     )
 
+    if not args.paths and args.urls is None:
+        raise UserError("请给出要核查的报告文件或文件夹，或用 --urls 给出网址清单。")
     files, missing = collect(args.paths)
     # nianbao's own review pages (审核.html of a rollup or an earlier audit) are not reports: named, skipped.
     files, skipped = without_review_pages(files)
-    if not files:
+    folder = output_folder(args.output_dir, args.paths)
+    if args.urls is not None:
+        from .importer.fetch import audit_urls
+
+        audit = audit_urls(args.urls, [*files, *missing], args.jobs)
+    elif not files:
         raise UserError(
-            "没有找到要核查的报告（.html、.htm、.shtml、.docx）："
+            "没有找到要核查的报告（.html、.htm、.shtml、.docx、.pdf）："
             + "、".join(str(p) for p in args.paths)
             + (f"（跳过了本程序写出的审核页面 {len(skipped)} 个）" if skipped else "")
         )
-    folder = output_folder(args.output_dir, args.paths)
-    # A path that is not there is a report that cannot be read (I001), listed with the rest.
-    audit = audit_paths([*files, *missing], args.jobs)
+    else:
+        # A path that is not there is a report that cannot be read (I001), listed with the rest.
+        audit = audit_paths([*files, *missing], args.jobs)
     audit.skipped = skipped
     if args.format == "json":
         print_audit_json(audit.entries)
@@ -300,7 +320,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     else:
         print_audit(audit.entries, skipped=skipped)
     try:
-        written = write_review(folder, review_of(audit, args.paths))
+        written = write_review(folder, review_of(audit, [*args.paths, *([args.urls] if args.urls else [])]))
     except OSError as exc:
         raise UserError(
             f"无法写入输出文件夹 {folder}：{describe(exc)}。没有写出任何新文件；也可用 --output-dir 换一个文件夹。"

@@ -235,7 +235,7 @@ def test_a_page_that_is_not_a_report(tmp_path: Path, capsys) -> None:
     _refused(fake, "I002", capsys)
     pdf = tmp_path / "report.pdf"
     pdf.write_bytes(b"%PDF-1.7\n%binary")
-    assert "PDF" in _refused(pdf, "I002", capsys)
+    assert "PDF" in _refused(pdf, "I052", capsys)  # a PDF is read now; a damaged one says so
     workbook = tmp_path / "2020.docx"
     workbook.write_bytes((INPUTS / "2020.xlsx").read_bytes())
     assert "Excel 工作簿" in _refused(workbook, "I002", capsys)

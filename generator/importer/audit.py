@@ -8,6 +8,7 @@ stops the rest.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -21,6 +22,7 @@ from ..model import Report
 from ..review import Entry, Review, Status
 from ..workbook.layout import UNIT_SHEET
 from .report import SUFFIXES, import_report
+from .source import Origin
 
 PASSED, ERRORS, UNREADABLE, DUPLICATE = Status.PASSED, Status.ERRORS, Status.UNREADABLE, Status.DUPLICATE
 AUDIT_FOLDER = "审核"
@@ -40,11 +42,13 @@ class AuditEntry(CountedFindings):
     report: Report | None = None
     note: str = ""
     duplicate_of: str = ""  # for a 重复: the file of the same report found first
+    origin: Origin | None = None  # a report fetched from a web address (audit --urls)
 
     @property
     def name(self) -> str:
         """The unit, else the report's title, else the file: what the reviewer knows it by."""
-        return (self.report.unit.name if self.report is not None else "") or self.title or Path(self.source).name
+        fallback = self.source if "://" in self.source else Path(self.source).name
+        return (self.report.unit.name if self.report is not None else "") or self.title or fallback
 
     def review_entry(self) -> Entry:
         entry = Entry.of_report(self.report, self.source, self.findings, name=self.name)
@@ -52,6 +56,8 @@ class AuditEntry(CountedFindings):
             entry.note = next((d.message for d in self.findings if d.severity is Severity.ERROR), "")
         if self.status is DUPLICATE:
             entry.status, entry.note = DUPLICATE, self.note
+        if self.origin is not None:
+            entry.fetched, entry.sha256 = self.origin.fetched_at, self.origin.sha256
         return entry
 
     def to_dict(self) -> dict[str, object]:
@@ -66,7 +72,28 @@ class AuditEntry(CountedFindings):
             "warnings": self.warnings,
             "findings": [d.to_dict() for d in self.findings],
             "duplicate_of": self.duplicate_of or None,
+            **(
+                {
+                    "fetched_at": self.origin.fetched_at,
+                    "sha256": self.origin.sha256,
+                    "linked_from": self.origin.page or None,
+                }
+                if self.origin is not None
+                else {}
+            ),
         }
+
+    def came_from(self, origin: Origin, names: dict[str, str]) -> None:
+        """A report read from a fetched copy is named by its web address throughout; names maps
+        every fetched copy to its address (a 重复 names the first copy of the same report)."""
+        file = self.source
+        self.origin, self.source = origin, origin.address
+        self.findings = [dataclasses.replace(d, file=origin.address) if d.file == file else d for d in self.findings]
+        if self.report is not None:
+            self.report.source = origin.address
+        if self.duplicate_of in names:
+            self.note = self.note.replace(self.duplicate_of, names[self.duplicate_of])
+            self.duplicate_of = names[self.duplicate_of]
 
 
 def _in_saved_resources(path: Path, root: Path) -> bool:

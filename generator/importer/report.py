@@ -1,4 +1,4 @@
-"""A published report (HTML or DOCX) → the same Report the workbook reader produces, plus findings."""
+"""A published report (HTML, DOCX or PDF) → the same Report the workbook reader produces, plus findings."""
 
 from __future__ import annotations
 
@@ -18,13 +18,15 @@ from .tables import Placed, identify, place
 W, I = Severity.WARNING, Severity.INFO
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 DOCX_SUFFIXES = (".docx",)
-SUFFIXES = HTML_SUFFIXES + DOCX_SUFFIXES
+PDF_SUFFIXES = (".pdf",)
+SUFFIXES = HTML_SUFFIXES + DOCX_SUFFIXES + PDF_SUFFIXES
 
 
 def read_source(path: Path) -> Doc:
     """Choose the reader by the file's first bytes (a .docx is a zip), not its name alone."""
     from .docx import read_docx
     from .html import read_html
+    from .pdf import read_pdf
 
     if not path.is_file():
         raise refuse(path, "I001", "找不到要导入的文件，或它不是文件。")
@@ -32,8 +34,10 @@ def read_source(path: Path) -> Doc:
         head = fh.read(8)
     if head.startswith(b"PK"):
         return read_docx(path)
-    if head.startswith(b"%PDF"):
-        raise refuse(path, "I002", "这是 PDF 文件，无法导入：请使用同一报告的网页（.html）或 Word（.docx）版本。")
+    if b"%PDF-" in head or (path.suffix.lower() in PDF_SUFFIXES and _pdf_header(path)):
+        return read_pdf(path)
+    if path.suffix.lower() in PDF_SUFFIXES:
+        raise refuse(path, "I052", "扩展名是 .pdf，但文件不是 PDF 文件（已损坏或不完整）。")
     if head.startswith(b"\xd0\xcf\x11\xe0"):
         from ..workbook.guard import ole_is_encrypted
 
@@ -48,6 +52,12 @@ def read_source(path: Path) -> Doc:
     if path.suffix.lower() in DOCX_SUFFIXES:
         raise refuse(path, "I002", "扩展名是 .docx，但文件不是 Word 文件（已损坏或不完整）。")
     return read_html(path)
+
+
+def _pdf_header(path: Path) -> bool:
+    """PDF readers accept the %PDF- header anywhere in the first kilobyte."""
+    with path.open("rb") as fh:
+        return b"%PDF-" in fh.read(1024)
 
 
 def _group_tables(
@@ -125,6 +135,8 @@ def _unit(parts: Parts, year: int, findings: list[Diagnostic], path: str) -> Uni
 
 def _draft_note(path: Path) -> list[Diagnostic]:
     """A document this program made while its workbook had 错误 is a draft, whatever page it is on."""
+    if path.suffix.lower() in PDF_SUFFIXES:
+        return []  # a PDF saved from a draft says so in its running header (pdf.py)
     try:
         _, recorded = read_recorded(path)
     except (OSError, ValueError, KeyError, zipfile.BadZipFile):
@@ -132,11 +144,15 @@ def _draft_note(path: Path) -> list[Diagnostic]:
     errors = recorded.get("nianbao-errors", "")
     if not (errors.isdigit() and int(errors) > 0):
         return []
+    return [draft_note(errors, str(path))]
+
+
+def draft_note(errors: str, file: str) -> Diagnostic:
     message = (
         f"这是本程序生成的草稿：生成时校验发现 {errors} 条错误，Word 每页页眉和网页顶部都标有“草稿”，"
         "不应作为正式报告签发或发布。请让单位改正后重新生成。"
     )
-    return [Diagnostic("I035", Severity.WARNING, message, str(path))]
+    return Diagnostic("I035", Severity.WARNING, message, file)
 
 
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:

@@ -1,7 +1,8 @@
 """What every source reader hands on: the document's text blocks and raw tables, in reading order.
 
-A reader (html.py, docx.py) only turns a file into this shape; everything that knows the
-report format (grid.py, tables.py, parts.py) works on it and never sees HTML or WordprocessingML.
+A reader (html.py, docx.py, pdf.py) only turns a file into this shape; everything that knows the
+report format (grid.py, tables.py, parts.py) works on it and never sees HTML, WordprocessingML or
+PDF. Origin records where a report fetched from a web address came from (fetch.py).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class TCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    page: int = 0  # a PDF's page the cell starts on (0: not paged)
 
 
 @dataclass
@@ -43,7 +45,7 @@ class Doc:
     """A source document: text blocks (one paragraph each) and tables, in reading order."""
 
     path: str
-    kind: str  # "HTML" or "DOCX"
+    kind: str  # "HTML", "DOCX" or "PDF"
     blocks: list[str | RawTable] = field(default_factory=list)
     head_title: str = ""  # <title> of a page, core title of a Word file
     notes: list[Diagnostic] = field(default_factory=list)
@@ -65,3 +67,16 @@ def clamp_span(value: str | None) -> int:
     except ValueError:
         return 1
     return n if 1 <= n <= MAX_SPAN else 1
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where a report that is not a plain file came from: its web address, when it was fetched
+    and the SHA-256 of the bytes fetched (so a reviewer can show what was audited)."""
+
+    address: str  # the address as listed (a page, or the attachment it links)
+    url: str  # the address actually read, after redirects
+    fetched_at: str  # ISO 8601, UTC, to the second
+    sha256: str
+    size: int
+    page: str = ""  # for an attachment: the page that links it

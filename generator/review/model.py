@@ -45,6 +45,8 @@ class Entry(CountedFindings):
     summed: bool = False  # counted in the roll-up
     note: str = ""  # one line saying why the status is what it is
     year: int | None = None  # the report's year, where a review spans several (audit)
+    fetched: str = ""  # a report fetched from its web address (source): when (ISO 8601, UTC)
+    sha256: str = ""  # … and the SHA-256 of the bytes fetched
 
     @classmethod
     def of_report(

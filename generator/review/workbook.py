@@ -76,6 +76,8 @@ def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, E
         ("文件", 40, lambda i, e: e.source),
         ("说明", 50, lambda i, e: e.note),
     ]
+    if any(e.fetched for e in review.entries):  # reports fetched from their web addresses
+        cols += [("获取时间（UTC）", 21, lambda i, e: e.fetched), ("SHA-256", 66, lambda i, e: e.sha256)]
     return [c for c in cols if c is not None]
 
 
