@@ -15,8 +15,8 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FieldInfo, FormatSpec, Kind, Label, TableSpec
 from ..model import State, Value
 from ..workbook.cells import TEXT_NUMBER_NOTE, parse_cell
-from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key
-from .source import RawTable
+from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key, split_mark
+from .source import Ignored, RawTable
 
 W, I = Severity.WARNING, Severity.INFO
 # Below this many mandated labels a table is not taken for a mandated one.
@@ -281,7 +281,10 @@ class _Matcher:
             self.find("I011", W, f"“{row.label or '数据行'}”一行找不到规定的 {names} 栏，按空白处理。")
 
     def _value(self, g: GCell, info: FieldInfo) -> Value:
-        text = figure_text(g.text)
+        text, mark = split_mark(figure_text(g.text))
+        ignored = [*g.ignored, *([Ignored("注释标记", mark, mark=True)] if mark else [])]
+        if ignored:
+            self._ignored(g, text, ignored, info)
         unit = self.spec.amount_unit
         note = ""
         if info.kind is Kind.AMOUNT and unit and text.endswith(unit) and text != unit:
@@ -301,6 +304,23 @@ class _Matcher:
             self.find("I021", I, f"{self.where(g)}「{g.text}」：{'，'.join(notes)}。", **where)
         parsed.value.raw = g.text
         return parsed.value
+
+    def _ignored(self, g: GCell, text: str, ignored: list[Ignored], info: FieldInfo) -> None:
+        """A figure read without what was printed beside it or hidden in its cell: say what was left out."""
+        marks = all(i.mark for i in ignored)
+        read = f"读作「{text}」" if text.strip() else "读作空白"
+        why = (
+            "这些标记是注释，不属于数字"
+            if marks
+            else "这些内容在页面上不作为该格的文字显示（或不属于该格），可能与单位要填的数不同，请对照原报告核对"
+        )
+        self.find(
+            "I022",
+            I if marks else W,
+            f"{self.where(g)}{read}，忽略了{'、'.join(i.describe() for i in ignored)}：{why}。",
+            row_label=info.row_label,
+            col_label=info.col_label,
+        )
 
     # -- everything -------------------------------------------------------------------------
     def run(self) -> Placed:
