@@ -8,6 +8,7 @@ then a finding says so. Every figure that finds no field is a finding too.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -16,6 +17,7 @@ from ..formats.spec import FieldInfo, FormatSpec, Kind, Label, TableSpec
 from ..model import State, Value
 from ..workbook.cells import TEXT_NUMBER_NOTE, parse_cell
 from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key, split_mark
+from .header import check_header
 from .source import Ignored, RawTable
 
 W, I = Severity.WARNING, Severity.INFO
@@ -92,7 +94,10 @@ class _Matcher:
         self.grid = Grid()
         self._join(fragments)
         self.used: set[int] = set()  # ids of GCells read into a field
+        self.named: set[int] = set()  # ids of figure cells a finding already names as not read
+        self.blocked_rows: set[int] = set()  # mandated rows found, but whose figures cannot be placed
         self._paths: dict[tuple[int, ...], list[list[str]]] = {}
+        self._doubtful: dict[tuple[int, ...], set[int]] = {}  # band → columns whose place is in doubt
 
     def find(self, code: str, severity: Severity, message: str, **kw: object) -> None:
         self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, **kw))
@@ -129,15 +134,72 @@ class _Matcher:
         return any(is_figure(t) for t in texts) or self._row_match([t for t in texts if t.strip()]) is not None
 
     # -- rows ----------------------------------------------------------------------------------
+    def _misfits(self) -> tuple[dict[int, int], int]:
+        """Rows with figures that cover another number of columns than most such rows do."""
+        g = self.grid
+        widths = Counter(g.widths[r] for r in range(len(g.rows)) if g.has_figures(r))
+        if not widths:
+            return {}, 0
+        width = max(widths, key=lambda w: (widths[w], w))
+        return {r: g.widths[r] for r in range(len(g.rows)) if self._misfit_width(r, width)}, width
+
+    def _misfit_width(self, r: int, width: int) -> bool:
+        """A row wider than the others, or narrower where a column header of its own gets no cell.
+
+        A last cell that merely spans fewer columns than its header (a colspan lost on the
+        way) still sits under that header, as a browser shows it: that row fits.
+        """
+        g = self.grid
+        w = g.widths[r]
+        if not g.has_figures(r) or w == width:
+            return False
+        if w > width or w == 0:
+            return True
+        rr = r - 1
+        while rr >= 0 and not all(c.label for c in g.own(rr)):
+            rr -= 1  # the data rows above
+        header = False
+        while rr >= 0 and g.own(rr) and all(c.label for c in g.own(rr)):
+            header, above = True, g.rows[rr]
+            if any(above[c] is not None and above[c] is not above[w - 1] for c in range(w, width)):
+                return True
+            rr -= 1
+        return not header  # no header above to tell: the row is short
+
+    def _misfit(self, r: int, width: int, expected: int) -> None:
+        """A row that does not fit the table's columns: which figure belongs where cannot be known."""
+        g = self.grid
+        labels = [c.text for c in g.row_labels(r)]
+        row = (self._row_match(labels) or self._contains(labels)) if labels else None
+        if row is not None:
+            self.blocked_rows.add(row.index)
+        figures = [c for c in g.own(r) if c.figure]
+        self.named.update(id(c) for c in figures)
+        first = g.own(r)[0]
+        said = "、".join(labels) or "没有行标签"
+        self.find(
+            "I018",
+            W,
+            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {width} 栏，而表格的其他数据行占 {expected} 栏："
+            f"这一行缺了或多出单元格，无法确定其中的数各属于哪一栏，该行的 {len(figures)} 个数没有读入"
+            f"{f'（“{row.label}”一行按空白处理）' if row is not None else ''}。请对照原报告核对。",
+            row_label=row.label if row is not None else "",
+        )
+
     def _match_rows(self) -> tuple[dict[int, _SpecRow], set[int]]:
         g = self.grid
         matched: dict[int, _SpecRow] = {}
         taken: set[int] = set()
         data_rows: set[int] = set()
+        misfits, width = self._misfits()
         for r in range(len(g.rows)):
             labels = [c.text for c in g.row_labels(r)]
             if all(c.label for c in g.own(r)):
                 continue  # a header row: every cell a label
+            if r in misfits:
+                data_rows.add(r)
+                self._misfit(r, misfits[r], width)
+                continue
             row = self._row_match(labels) if labels else None
             if row is None and labels:
                 row = self._contains(labels)
@@ -163,7 +225,10 @@ class _Matcher:
         spare = [
             r
             for r in sorted(data_rows)
-            if r not in matched and g.has_figures(r) and not any(_known(c.text) for c in g.row_labels(r))
+            if r not in matched
+            and r not in misfits
+            and g.has_figures(r)
+            and not any(_known(c.text) for c in g.row_labels(r))
         ]
         if missing and len(missing) == len(spare):
             for r, s in zip(spare, missing):
@@ -217,7 +282,8 @@ class _Matcher:
         band = tuple(self._band(r, data_rows))
         if band not in self._paths:
             self._paths[band] = self._col_paths(list(band))
-        paths = self._paths[band]
+            self._doubtful[band] = self._check_header(list(band), self._paths[band])
+        paths, doubtful = self._paths[band], self._doubtful[band]
         cells = self.grid.rows[r]
         chosen: dict[str, GCell] = {}
         ambiguous: dict[str, list[GCell]] = {}
@@ -254,8 +320,12 @@ class _Matcher:
                     del ambiguous[key]
                     changed = True
                     break
+        # A column whose place the header leaves in doubt is never read, by label or by position.
+        blocked = {k for k, g in chosen.items() if set(range(g.col, g.col + g.colspan)) & doubtful}
+        blocked |= {k for k, hits in ambiguous.items() if any(g.col in doubtful for g in hits)}
+        chosen = {k: g for k, g in chosen.items() if k not in blocked}
         distinct = len({id(g) for g in chosen.values()}) == len(chosen)
-        if len(chosen) < len(row.fields) or not distinct:
+        if (len(chosen) < len(row.fields) or not distinct) and not blocked:
             values = self._value_cells(r)
             # Only when the column headers are missing or unreadable: headers of another layout
             # (the other format version's columns) are never overridden by position.
@@ -275,10 +345,29 @@ class _Matcher:
             if g is not None:
                 self.used.add(id(g))
                 self.out.values[info.key] = self._value(g, info)
-        missing = [info for info in row.fields if info.key not in chosen]
+        missing = [info for info in row.fields if info.key not in chosen and info.key not in blocked]
         if missing:
             names = "、".join(f"“{i.col_label or i.key}”" for i in missing)
             self.find("I011", W, f"“{row.label or '数据行'}”一行找不到规定的 {names} 栏，按空白处理。")
+
+    def _check_header(self, band: list[int], paths: list[list[str]]) -> set[int]:
+        doubtful: set[int] = set()
+        for m in check_header(self.grid, band, paths, self.table):
+            doubtful.update(m.columns)
+            for r in range(len(self.grid.rows)):
+                for c in m.columns:
+                    g = self.grid.rows[r][c]
+                    if g is not None and g.figure and g.row == r and r not in band:
+                        self.named.add(id(g))
+            cols = "、".join(f"第 {c + 1} 栏" + (f"（“{m.leaves[c]}”）" if m.leaves[c] else "") for c in m.columns)
+            self.find(
+                "I019",
+                W,
+                f"第 {m.cell.table} 个表格的表头「{m.cell.text}」跨 {m.cell.colspan} 栏，而规定格式中它下面是 "
+                f"{len(m.mandated)} 栏（{'、'.join(m.mandated)}）：表头与规定格式对不上，"
+                f"{cols}的数无法确定属于哪一项，各行这些栏的数都没有读入（按空白处理）。请对照原报告核对。",
+            )
+        return doubtful
 
     def _value(self, g: GCell, info: FieldInfo) -> Value:
         text, mark = split_mark(figure_text(g.text))
@@ -328,13 +417,13 @@ class _Matcher:
         for r, row in sorted(matched.items()):
             self._place_row(r, row, data_rows)
         for row in self.rows:
-            if row.index not in {s.index for s in matched.values()}:
+            if row.index not in {s.index for s in matched.values()} and row.index not in self.blocked_rows:
                 self.find(
                     "I011", W, f"找不到规定的“{row.label or '数据'}”一行，该行 {len(row.fields)} 个数按空白处理。"
                 )
         for r in range(len(self.grid.rows)):
             for g in self.grid.own(r):
-                if g.figure and id(g) not in self.used:
+                if g.figure and id(g) not in self.used and id(g) not in self.named:
                     self.find(
                         "I010",
                         W,
