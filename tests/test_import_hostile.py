@@ -212,6 +212,29 @@ def test_a_cell_wrapped_in_a_content_control_is_a_cell(published, original, tmp_
     assert not {"I010", "I011", "I018", "I019"} & set(_codes(findings))
 
 
+def test_word_grid_columns_skipped_before_or_after_a_row_keep_its_cells_in_place(published, tmp_path: Path) -> None:
+    """A Word row that starts at the second grid column (w:gridBefore) and ends early (w:gridAfter):
+    its cells are where Word shows them, not moved left; the skipped columns are blank."""
+
+    def edit(root: etree._Element) -> None:
+        (tbl,) = [t for t in root.iter(f"{W}tbl") if "行政复议" in _text_of(t)]
+        tr = tbl.findall(f"{W}tr")[-1]  # the one row of figures
+        cells = tr.findall(f"{W}tc")
+        tr.remove(cells[0])
+        tr.remove(cells[-1])
+        pr = tr.find(f"{W}trPr")
+        if pr is None:
+            pr = etree.SubElement(tr, f"{W}trPr")
+            tr.insert(0, pr)
+        pr.extend(_frag('<w:gridBefore w:val="1"/><w:gridAfter w:val="1"/>'))
+
+    imported, findings = import_report(_docx(published, tmp_path, edit))
+    got, want = _figures(imported)["appeals"], _figures(read(INPUTS / f"{YEAR}.xlsx", YEAR))["appeals"]
+    assert got.pop("review.upheld")[0] is State.BLANK and got.pop("after.total")[0] is State.BLANK
+    assert got == {k: v for k, v in want.items() if k in got}
+    assert "I018" not in _codes(findings)
+
+
 def test_a_header_span_that_disagrees_with_the_layout_is_named_and_its_columns_not_guessed(
     published, original, tmp_path: Path
 ) -> None:

@@ -239,6 +239,9 @@ class _Reader:
                     else:
                         open_merges.pop(col, None)
                 col += span
+            after = tr.find(f"{W}trPr/{W}gridAfter")
+            if after is not None:  # grid columns left empty after the last cell
+                row.append(TCell("", 1, clamp_span(after.get(f"{W}val"))))
             rows.append(row)
         return RawTable(self.tables, rows)
 
