@@ -200,6 +200,16 @@ def test_a_row_whose_cells_do_not_fit_the_table_is_named_and_not_read(
     assert "I010" not in _codes(findings)  # the row's figures are named by I018, once
 
 
+def test_the_only_row_of_a_table_missing_a_cell_is_measured_against_the_header(published, tmp_path: Path) -> None:
+    """四 has one row of figures: with its first cell missing there is no other row to compare with,
+    but its header (15 columns) still tells that every figure would move one column left."""
+    imported, findings = import_report(_page(published, tmp_path, _remove(r'<td id="appeals-r4c1"[^>]*>[^<]*</td>')))
+    assert all(v.state is State.BLANK for v in imported.tables["appeals"].values())
+    (note,) = [d for d in findings if d.code == "I018"]
+    assert "第 3 个表格第 4 行" in note.message and "占 14 栏" in note.message and "表头占 15 栏" in note.message
+    assert not {"I010", "I013"} & set(_codes(findings))
+
+
 def test_a_cell_wrapped_in_a_content_control_is_a_cell(published, original, tmp_path: Path) -> None:
     def edit(root: etree._Element) -> None:
         tc = _row(root, NEW).findall(f"{W}tc")[1]

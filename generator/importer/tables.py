@@ -134,39 +134,55 @@ class _Matcher:
         return any(is_figure(t) for t in texts) or self._row_match([t for t in texts if t.strip()]) is not None
 
     # -- rows ----------------------------------------------------------------------------------
-    def _misfits(self) -> tuple[dict[int, int], int]:
-        """Rows with figures that cover another number of columns than most such rows do."""
+    def _misfits(self) -> dict[int, str]:
+        """Rows with figures that do not fit the table's columns → what they were compared with."""
         g = self.grid
         widths = Counter(g.widths[r] for r in range(len(g.rows)) if g.has_figures(r))
         if not widths:
-            return {}, 0
+            return {}
         width = max(widths, key=lambda w: (widths[w], w))
-        return {r: g.widths[r] for r in range(len(g.rows)) if self._misfit_width(r, width)}, width
+        out = {}
+        for r in range(len(g.rows)):
+            if g.has_figures(r) and (basis := self._misfit_width(r, width)):
+                out[r] = basis
+        return out
 
-    def _misfit_width(self, r: int, width: int) -> bool:
-        """A row wider than the others, or narrower where a column header of its own gets no cell.
-
-        A last cell that merely spans fewer columns than its header (a colspan lost on the
-        way) still sits under that header, as a browser shows it: that row fits.
-        """
+    def _header_above(self, r: int) -> list[int]:
+        """The rows of labels above row r's block of data rows, top first."""
         g = self.grid
-        w = g.widths[r]
-        if not g.has_figures(r) or w == width:
-            return False
-        if w > width or w == 0:
-            return True
         rr = r - 1
         while rr >= 0 and not all(c.label for c in g.own(rr)):
             rr -= 1  # the data rows above
-        header = False
+        band = []
         while rr >= 0 and g.own(rr) and all(c.label for c in g.own(rr)):
-            header, above = True, g.rows[rr]
-            if any(above[c] is not None and above[c] is not above[w - 1] for c in range(w, width)):
-                return True
+            band.append(rr)
             rr -= 1
-        return not header  # no header above to tell: the row is short
+        return band[::-1]
 
-    def _misfit(self, r: int, width: int, expected: int) -> None:
+    def _misfit_width(self, r: int, width: int) -> str:
+        """Why row r does not fit: wider than most data rows, or narrower where a column header of
+        its own gets no cell ("" when it fits).
+
+        A last cell that merely spans fewer columns than its header (a colspan lost on the way)
+        still sits under that header, as a browser shows it: that row fits.
+        """
+        g = self.grid
+        w = g.widths[r]
+        rows = f"表格的其他数据行占 {width} 栏"
+        if w > width:
+            return rows
+        band = self._header_above(r)
+        if not band:
+            return rows if w != width else ""  # no header above to tell
+        full = max(width, *(g.widths[b] for b in band))
+        last = [g.rows[b][w - 1] for b in band]
+        if not any(g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)):
+            return ""
+        if w == width and check_header(g, band, self._col_paths(band), self.table):
+            return ""  # every data row agrees and the header disagrees with the layout: I019 names it
+        return rows if w != width else f"表头占 {full} 栏"
+
+    def _misfit(self, r: int, basis: str) -> None:
         """A row that does not fit the table's columns: which figure belongs where cannot be known."""
         g = self.grid
         labels = [c.text for c in g.row_labels(r)]
@@ -180,7 +196,7 @@ class _Matcher:
         self.find(
             "I018",
             W,
-            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {width} 栏，而表格的其他数据行占 {expected} 栏："
+            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {g.widths[r]} 栏，而{basis}："
             f"这一行缺了或多出单元格，无法确定其中的数各属于哪一栏，该行的 {len(figures)} 个数没有读入"
             f"{f'（“{row.label}”一行按空白处理）' if row is not None else ''}。请对照原报告核对。",
             row_label=row.label if row is not None else "",
@@ -191,14 +207,14 @@ class _Matcher:
         matched: dict[int, _SpecRow] = {}
         taken: set[int] = set()
         data_rows: set[int] = set()
-        misfits, width = self._misfits()
+        misfits = self._misfits()
         for r in range(len(g.rows)):
             labels = [c.text for c in g.row_labels(r)]
             if all(c.label for c in g.own(r)):
                 continue  # a header row: every cell a label
             if r in misfits:
                 data_rows.add(r)
-                self._misfit(r, misfits[r], width)
+                self._misfit(r, misfits[r])
                 continue
             row = self._row_match(labels) if labels else None
             if row is None and labels:
