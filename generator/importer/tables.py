@@ -98,6 +98,8 @@ class _Matcher:
         self.blocked_rows: set[int] = set()  # mandated rows found, but whose figures cannot be placed
         self._paths: dict[tuple[int, ...], list[list[str]]] = {}
         self._doubtful: dict[tuple[int, ...], set[int]] = {}  # band → columns whose place is in doubt
+        self._header_agrees: dict[tuple[int, ...], bool] = {}  # band → its spans agree with the layout
+        self._bands: dict[int, list[int]] = {}  # data row → the header rows above its block
 
     def find(self, code: str, severity: Severity, message: str, **kw: object) -> None:
         self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, **kw))
@@ -141,23 +143,30 @@ class _Matcher:
         if not widths:
             return {}
         width = max(widths, key=lambda w: (widths[w], w))
+        self._bands = self._headers_above()
         out = {}
         for r in range(len(g.rows)):
             if g.has_figures(r) and (basis := self._misfit_width(r, width)):
                 out[r] = basis
         return out
 
-    def _header_above(self, r: int) -> list[int]:
-        """The rows of labels above row r's block of data rows, top first."""
+    def _headers_above(self) -> dict[int, list[int]]:
+        """Each data row → the rows of labels above its block of data rows, top first."""
         g = self.grid
-        rr = r - 1
-        while rr >= 0 and not all(c.label for c in g.own(rr)):
-            rr -= 1  # the data rows above
-        band = []
-        while rr >= 0 and g.own(rr) and all(c.label for c in g.own(rr)):
-            band.append(rr)
-            rr -= 1
-        return band[::-1]
+        out: dict[int, list[int]] = {}
+        band: list[int] = []
+        in_band = False
+        for r in range(len(g.rows)):
+            own = g.own(r)
+            if own and all(c.label for c in own):
+                band = band if in_band else []
+                band.append(r)
+                in_band = True
+            else:
+                band = band if own else []  # a row of nothing but cells spanning from above ends it
+                in_band = False
+                out[r] = band
+        return out
 
     def _misfit_width(self, r: int, width: int) -> str:
         """Why row r does not fit: wider than most data rows, or narrower where a column header of
@@ -171,14 +180,17 @@ class _Matcher:
         rows = f"表格的其他数据行占 {width} 栏"
         if w > width:
             return rows
-        band = self._header_above(r)
+        band = self._bands.get(r, [])
         if not band:
             return rows if w != width else ""  # no header above to tell
         full = max(width, *(g.widths[b] for b in band))
         last = [g.rows[b][w - 1] for b in band]
         if not any(g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)):
             return ""
-        if w == width and check_header(g, band, self._col_paths(band), self.table):
+        key = tuple(band)
+        if key not in self._header_agrees:
+            self._header_agrees[key] = not check_header(g, band, self._col_paths(band), self.table)
+        if w == width and not self._header_agrees[key]:
             return ""  # every data row agrees and the header disagrees with the layout: I019 names it
         return rows if w != width else f"表头占 {full} 栏"
 
