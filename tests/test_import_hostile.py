@@ -153,7 +153,11 @@ REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
 @pytest.mark.parametrize(
     "runs, ignored, severity",
     [
-        (R.format("20") + '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>', "上标", Severity.INFO),
+        (
+            R.format("20") + '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr><w:t>1</w:t></w:r>',
+            "上标",
+            Severity.INFO,
+        ),
         (R.format("2") + "<w:r><w:rPr><w:vanish/></w:rPr><w:t>9</w:t></w:r>" + R.format("0"), "隐藏", Severity.WARNING),
         (R.format("20") + f"<w:moveFrom {REV.format(1)}>{R.format('2')}</w:moveFrom>", "删除", Severity.WARNING),
         (
@@ -329,7 +333,12 @@ def test_alt_chunk_content_is_named_as_not_read(published, tmp_path: Path) -> No
         body = root.find(f"{W}body")
         body.find(f"{W}sectPr").addprevious(_frag('<w:altChunk r:id="rIdAlt1"/>')[0])
 
-    path = _docx(published, tmp_path, edit, {"word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()})
+    path = _docx(
+        published,
+        tmp_path,
+        edit,
+        {"word/_rels/document.xml.rels": rels.encode(), "[Content_Types].xml": types.encode()},
+    )
     with zipfile.ZipFile(path, "a") as z:
         z.writestr("word/afchunk.htm", "<html><body><p>补充说明：另有 12 件申请。</p></body></html>")
     _, findings = import_report(path)

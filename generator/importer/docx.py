@@ -13,7 +13,18 @@ from pathlib import Path
 from lxml import etree
 
 from ..diagnostics import Severity
-from .source import MAX_CELLS, MAX_DEPTH, MAX_DOCX_BYTES, MAX_XML_BYTES, Doc, Ignored, RawTable, TCell, clamp_span, refuse
+from .source import (
+    MAX_CELLS,
+    MAX_DEPTH,
+    MAX_DOCX_BYTES,
+    MAX_XML_BYTES,
+    Doc,
+    Ignored,
+    RawTable,
+    TCell,
+    clamp_span,
+    refuse,
+)
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _DC = "{http://purl.org/dc/elements/1.1/}"

@@ -38,7 +38,9 @@ def loose_key(text: str) -> str:
 # A footnote mark printed after a figure: circled or superscript digits, *, ※, †, or 注1 / （注1）.
 # NFKC would turn ① and ¹ into digits (20① → 201), so marks are taken off before anything else.
 _MARK_CHARS = "①-⑳㉑-㉟㊱-㊿⑴-⒇⒈-⒛❶-❿➀-➉➊-➓⓫-⓴⓵-⓾¹²³⁰⁴-⁹*＊※†‡"
-_MARK = re.compile(rf"^(?P<figure>.*?)\s*(?P<mark>[(（\[【]?注释?\s*[\d{_MARK_CHARS}]*[)）\]】]?|[{_MARK_CHARS}]+)$", re.S)
+_MARK = re.compile(
+    rf"^(?P<figure>.*?)\s*(?P<mark>[(（\[【]?注释?\s*[\d{_MARK_CHARS}]*[)）\]】]?|[{_MARK_CHARS}]+)$", re.S
+)
 _MARK_ANYWHERE = re.compile(rf"[{_MARK_CHARS}]")
 
 
@@ -137,9 +139,7 @@ class Grid:
 
             for j, cell in enumerate(row):
                 fill_pending()
-                g = GCell(
-                    cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number, cell.ignored
-                )
+                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number, cell.ignored)
                 for k in range(cell.colspan):
                     out.append(g)
                     for rr in range(r + 1, min(r + cell.rowspan, top + len(rows))):

@@ -53,6 +53,7 @@ def check_header(grid: Grid, band: list[int], paths: list[list[str]], table: Tab
             for p in mandated
             if k not in p
         )
+
     ncols = len(paths)
     doubtful: set[int] = set()
     found: list[Misplaced] = []

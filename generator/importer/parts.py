@@ -134,7 +134,8 @@ def _second_report(blocks: list, first_heading: int) -> tuple[int, str]:
         if not isinstance(b, str) or match_title(b) is None:
             continue
         if any(
-            isinstance(x, str) and len(x) <= HEADING_MAX and _is_heading(1, x) for x in blocks[i + 1 : i + 1 + SECOND_REACH]
+            isinstance(x, str) and len(x) <= HEADING_MAX and _is_heading(1, x)
+            for x in blocks[i + 1 : i + 1 + SECOND_REACH]
         ):
             return i, _flat(b)
     return len(blocks), ""

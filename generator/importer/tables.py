@@ -185,7 +185,9 @@ class _Matcher:
             return rows if w != width else ""  # no header above to tell
         full = max(width, *(g.widths[b] for b in band))
         last = [g.rows[b][w - 1] for b in band]
-        if not any(g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)):
+        if not any(
+            g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)
+        ):
             return ""
         key = tuple(band)
         if key not in self._header_agrees:
