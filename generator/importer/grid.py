@@ -162,6 +162,10 @@ class Grid:
         for row in self.rows:
             row.extend([None] * (width - len(row)))
 
+    def width(self, r: int) -> int:
+        """The columns row r covers as its source wrote it (the grid's width for rows not added by add())."""
+        return self.widths[r] if r < len(self.widths) else len(self.rows[r])
+
     def origins(self, r: int) -> list[GCell]:
         """The distinct cells covering row r, left to right."""
         seen: list[GCell] = []

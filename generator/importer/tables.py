@@ -139,7 +139,7 @@ class _Matcher:
     def _misfits(self) -> dict[int, str]:
         """Rows with figures that do not fit the table's columns → what they were compared with."""
         g = self.grid
-        widths = Counter(g.widths[r] for r in range(len(g.rows)) if g.has_figures(r))
+        widths = Counter(g.width(r) for r in range(len(g.rows)) if g.has_figures(r))
         if not widths:
             return {}
         width = max(widths, key=lambda w: (widths[w], w))
@@ -176,14 +176,14 @@ class _Matcher:
         still sits under that header, as a browser shows it: that row fits.
         """
         g = self.grid
-        w = g.widths[r]
+        w = g.width(r)
         rows = f"表格的其他数据行占 {width} 栏"
         if w > width:
             return rows
         band = self._bands.get(r, [])
         if not band:
             return rows if w != width else ""  # no header above to tell
-        full = max(width, *(g.widths[b] for b in band))
+        full = max(width, *(g.width(b) for b in band))
         last = [g.rows[b][w - 1] for b in band]
         if not any(
             g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)
@@ -210,7 +210,7 @@ class _Matcher:
         self.find(
             "I018",
             W,
-            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {g.widths[r]} 栏，而{basis}："
+            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {g.width(r)} 栏，而{basis}："
             f"这一行缺了或多出单元格，无法确定其中的数各属于哪一栏，该行的 {len(figures)} 个数没有读入"
             f"{f'（“{row.label}”一行按空白处理）' if row is not None else ''}。请对照原报告核对。",
             row_label=row.label if row is not None else "",
@@ -314,6 +314,10 @@ class _Matcher:
             self._paths[band] = self._col_paths(list(band))
             self._doubtful[band] = self._check_header(list(band), self._paths[band])
         paths, doubtful = self._paths[band], self._doubtful[band]
+        if doubtful:  # the figures in these columns are named by I019
+            self.named.update(
+                id(g) for g in self.grid.own(r) if g.figure and set(range(g.col, g.col + g.colspan)) & doubtful
+            )
         cells = self.grid.rows[r]
         chosen: dict[str, GCell] = {}
         ambiguous: dict[str, list[GCell]] = {}
@@ -384,11 +388,6 @@ class _Matcher:
         doubtful: set[int] = set()
         for m in check_header(self.grid, band, paths, self.table):
             doubtful.update(m.columns)
-            for r in range(len(self.grid.rows)):
-                for c in m.columns:
-                    g = self.grid.rows[r][c]
-                    if g is not None and g.figure and g.row == r and r not in band:
-                        self.named.add(id(g))
             cols = "、".join(f"第 {c + 1} 栏" + (f"（“{m.leaves[c]}”）" if m.leaves[c] else "") for c in m.columns)
             self.find(
                 "I019",
