@@ -167,8 +167,9 @@ REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
             Severity.WARNING,
         ),
         (R.format("20") + _textbox("5"), "文本框", Severity.WARNING),
+        (R.format("20") + '<w:r><w:footnoteReference w:id="1"/></w:r>', "脚注标记", Severity.INFO),
     ],
-    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box"],
+    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box", "footnote-reference"],
 )
 def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
     published, tmp_path: Path, runs: str, ignored: str, severity: Severity
@@ -177,6 +178,37 @@ def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
         _set_runs(_row(root, NEW).findall(f"{W}tc")[1], runs)
 
     imported, findings = import_report(_docx(published, tmp_path, edit))
+    assert imported.tables["requests"]["new.natural"].number == 20
+    (note,) = [d for d in findings if d.code == "I022"]
+    assert ignored in note.message and note.severity is severity
+
+
+@pytest.mark.parametrize(
+    "style, ignored, severity",
+    [
+        ('<w:rPr><w:vertAlign w:val="superscript"/></w:rPr>', "上标", Severity.INFO),
+        ("<w:rPr><w:vanish/></w:rPr>", "隐藏", Severity.WARNING),
+    ],
+    ids=["superscript-style", "hidden-style"],
+)
+def test_hidden_or_raised_by_a_character_style_is_seen_too(
+    published, tmp_path: Path, style: str, ignored: str, severity: Severity
+) -> None:
+    """The look can come from a style (based on another), not only from the run's own properties."""
+    with zipfile.ZipFile(published["docx"]) as z:
+        styles = z.read("word/styles.xml").decode()
+    styles = styles.replace(
+        "</w:styles>",
+        f'<w:style w:type="character" w:styleId="Base1"><w:name w:val="注"/>{style}</w:style>'
+        '<w:style w:type="character" w:styleId="Note1"><w:name w:val="注释"/><w:basedOn w:val="Base1"/></w:style>'
+        "</w:styles>",
+    )
+
+    def edit(root: etree._Element) -> None:
+        runs = R.format("20") + '<w:r><w:rPr><w:rStyle w:val="Note1"/></w:rPr><w:t>1</w:t></w:r>'
+        _set_runs(_row(root, NEW).findall(f"{W}tc")[1], runs)
+
+    imported, findings = import_report(_docx(published, tmp_path, edit, {"word/styles.xml": styles.encode()}))
     assert imported.tables["requests"]["new.natural"].number == 20
     (note,) = [d for d in findings if d.code == "I022"]
     assert ignored in note.message and note.severity is severity

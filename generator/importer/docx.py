@@ -45,6 +45,46 @@ def _all_text(el: etree._Element) -> str:
     return "".join(t.text or "" for t in el.iter(f"{W}t", f"{W}delText"))
 
 
+Look = dict[str, object]  # what a style sets of how text shows: "hidden" (bool), "align" (vertAlign value)
+
+
+def _look(pr: etree._Element | None) -> Look:
+    """The hidden / raised properties an rPr sets (absent ones are inherited)."""
+    out: Look = {}
+    if pr is None:
+        return out
+    for tag in ("vanish", "specVanish"):
+        el = pr.find(f"{W}{tag}")
+        if el is not None:
+            out["hidden"] = bool(out.get("hidden")) or _on(el)
+    align = pr.find(f"{W}vertAlign")
+    if align is not None:
+        out["align"] = align.get(f"{W}val", "baseline")
+    return out
+
+
+def read_styles(root: etree._Element) -> dict[str, Look]:
+    """Style id → the hidden / raised look its run properties give text, through basedOn chains."""
+    own: dict[str, tuple[Look, str]] = {}
+    for st in root.iter(f"{W}style"):
+        sid = st.get(f"{W}styleId")
+        if sid:
+            based = st.find(f"{W}basedOn")
+            own[sid] = (_look(st.find(f"{W}rPr")), based.get(f"{W}val", "") if based is not None else "")
+    out: dict[str, Look] = {}
+    for sid in own:
+        chain, at = [], sid
+        while at in own and at not in chain and len(chain) < 50:
+            chain.append(at)
+            at = own[at][1]
+        look: Look = {}
+        for at in reversed(chain):
+            look.update(own[at][0])
+        if look:
+            out[sid] = look
+    return out
+
+
 class _Text:
     """The text Word shows for a paragraph, as if every tracked change were accepted.
 
@@ -53,8 +93,10 @@ class _Text:
     that is collected in `ignored` (and text boxes in `boxes`), so that it is named, not lost.
     """
 
-    def __init__(self, in_cell: bool):
+    def __init__(self, in_cell: bool, styles: dict[str, Look] | None = None):
         self.in_cell = in_cell
+        self.styles = styles or {}
+        self.para: Look = {}  # the look the paragraph's style gives its runs
         self.out: list[str] = []
         self.ignored: list[Ignored] = []
         self.boxes: list[str] = []
@@ -91,9 +133,10 @@ class _Text:
 
     def run(self, r: etree._Element) -> None:
         pr = r.find(f"{W}rPr")
-        hidden = pr is not None and (_on(pr.find(f"{W}vanish")) or _on(pr.find(f"{W}specVanish")))
-        align = pr.find(f"{W}vertAlign") if pr is not None else None
-        raised = {"superscript": "上标", "subscript": "下标"}.get(align.get(f"{W}val", "") if align is not None else "")
+        style = pr.find(f"{W}rStyle") if pr is not None else None
+        look = {**self.para, **self.styles.get(style.get(f"{W}val", "") if style is not None else "", {}), **_look(pr)}
+        hidden = bool(look.get("hidden"))
+        raised = {"superscript": "上标", "subscript": "下标"}.get(str(look.get("align", "")))
         text: list[str] = []
         for el in r:
             if el.tag == f"{W}t":
@@ -120,6 +163,8 @@ class _Text:
 def _para_text(p: etree._Element, reading: _Text | None = None) -> str:
     """A paragraph's text; a line break inside it becomes a newline."""
     reading = reading or _Text(in_cell=False)
+    style = p.find(f"{W}pPr/{W}pStyle")
+    reading.para = reading.styles.get(style.get(f"{W}val", ""), {}) if style is not None else {}
     start = len(reading.out)
     reading.walk(p)
     return "".join(reading.out[start:])
@@ -129,8 +174,8 @@ def _in_textbox(el: etree._Element) -> bool:
     return any(a.tag == f"{W}txbxContent" for a in el.iterancestors())
 
 
-def _cell_text(tc: etree._Element) -> tuple[str, _Text]:
-    reading = _Text(in_cell=True)
+def _cell_text(tc: etree._Element, styles: dict[str, Look]) -> tuple[str, _Text]:
+    reading = _Text(in_cell=True, styles=styles)
     lines = []
     for p in tc.iter(f"{W}p"):
         if not _in_textbox(p):
@@ -149,8 +194,9 @@ def _cells(tr: etree._Element):
 
 
 class _Reader:
-    def __init__(self, doc: Doc):
+    def __init__(self, doc: Doc, styles: dict[str, Look]):
         self.doc = doc
+        self.styles = styles
         self.tables = 0
         self.cells = 0
         self.boxes: list[str] = []  # text box texts, anywhere in the body
@@ -160,7 +206,7 @@ class _Reader:
     def body(self, parent: etree._Element) -> None:
         for el in parent:
             if el.tag == f"{W}p":
-                reading = _Text(in_cell=False)
+                reading = _Text(in_cell=False, styles=self.styles)
                 text = _para_text(el, reading)
                 self.boxes.extend(reading.boxes)
                 for i in reading.ignored:
@@ -241,7 +287,7 @@ class _Reader:
                 if vmerge is not None and vmerge.get(f"{W}val", "continue") == "continue" and col in open_merges:
                     open_merges[col].rowspan += 1
                 else:
-                    text, reading = _cell_text(tc)
+                    text, reading = _cell_text(tc, self.styles)
                     self.boxes.extend(reading.boxes)
                     cell = TCell(text, 1, span, tuple(reading.ignored))
                     row.append(cell)
@@ -277,6 +323,11 @@ def read_docx(path: Path) -> Doc:
                 )
             xml = z.read(info)
             core = z.read("docProps/core.xml") if "docProps/core.xml" in z.namelist() else b""
+            styles_xml = b""
+            if "word/styles.xml" in z.namelist():
+                if z.getinfo("word/styles.xml").file_size > MAX_XML_BYTES:
+                    raise refuse(path, "I007", "Word 文件的样式表解压后过大，不是正常的年度报告，已停止读取。")
+                styles_xml = z.read("word/styles.xml")
     # Whatever zipfile or zlib raise on a damaged or encrypted package, the file is not readable.
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, KeyError, OSError, EOFError, ValueError, RuntimeError):
         raise refuse(
@@ -305,7 +356,11 @@ def read_docx(path: Path) -> Doc:
     body = root.find(f"{W}body")
     if body is None:
         raise refuse(path, "I002", "Word 文件中没有正文。")
-    reader = _Reader(doc)
+    try:  # hidden or superscript text can come from a style, not only from the run itself
+        styles = read_styles(etree.fromstring(styles_xml, parser)) if styles_xml else {}
+    except etree.XMLSyntaxError:
+        styles = {}
+    reader = _Reader(doc, styles)
     reader.body(body)
     reader.notes()
     return doc
