@@ -134,8 +134,9 @@ def _textbox(text: str) -> str:
         ("20<sup>1</sup>", "上标“1”", Severity.INFO),
         ("20<sup>注1</sup>", "上标“注1”", Severity.INFO),
         ('2<span style="display: none">9</span>0', "隐藏", Severity.WARNING),
+        ("20[1]", "[1]", Severity.INFO),
     ],
-    ids=["circled-mark", "sup", "sup-note", "hidden-span"],
+    ids=["circled-mark", "sup", "sup-note", "hidden-span", "bracketed-note"],
 )
 def test_a_page_figure_with_a_mark_is_read_as_shown_and_the_mark_named(
     published, tmp_path: Path, value: str, ignored: str, severity: Severity

@@ -35,11 +35,13 @@ def loose_key(text: str) -> str:
     return _ENUM.sub("", label_key(text))
 
 
-# A footnote mark printed after a figure: circled or superscript digits, *, ※, †, or 注1 / （注1）.
+# A footnote mark printed after a figure: circled or superscript digits, *, ※, †, 注1 / （注1），
+# or a bracketed number as Word's web pages print a footnote reference (20[1]).
 # NFKC would turn ① and ¹ into digits (20① → 201), so marks are taken off before anything else.
 _MARK_CHARS = "①-⑳㉑-㉟㊱-㊿⑴-⒇⒈-⒛❶-❿➀-➉➊-➓⓫-⓴⓵-⓾¹²³⁰⁴-⁹*＊※†‡"
 _MARK = re.compile(
-    rf"^(?P<figure>.*?)\s*(?P<mark>[(（\[【]?注释?\s*[\d{_MARK_CHARS}]*[)）\]】]?|[{_MARK_CHARS}]+)$", re.S
+    rf"^(?P<figure>.*?)\s*(?P<mark>[(（\[【]?注释?\s*[\d{_MARK_CHARS}]*[)）\]】]?|[{_MARK_CHARS}]+|[\[［]\d{{1,2}}[\]］])$",
+    re.S,
 )
 _MARK_ANYWHERE = re.compile(rf"[{_MARK_CHARS}]")
 
