@@ -207,6 +207,16 @@ def _set_apart(node: etree._Element) -> Ignored | None:
     return None
 
 
+def _plain_text(node: etree._Element) -> str:
+    """An element's text without that of scripts, styles and the like inside it."""
+    out = [node.text or ""]
+    for child in node:
+        if _tag(child) and _tag(child) not in _SKIP:
+            out.append(_plain_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
 def cell_content(el: etree._Element) -> tuple[str, tuple[Ignored, ...]]:
     """A cell's text (inner paragraphs and <br> become line breaks, scripts and styles dropped) and
     what was kept out of it: superscripts, subscripts, struck-through and hidden text."""
@@ -218,7 +228,7 @@ def cell_content(el: etree._Element) -> tuple[str, tuple[Ignored, ...]]:
         if tag and tag not in _SKIP:
             apart = _set_apart(node)
             if apart is not None:
-                text = _SPACES.sub(" ", node.text_content()).strip()
+                text = _SPACES.sub(" ", _plain_text(node)).strip()
                 if text:
                     ignored.append(Ignored(apart.what, text, apart.mark))
             else:
