@@ -4,6 +4,7 @@ figure into another column; nothing on the page is dropped without a word."""
 
 from __future__ import annotations
 
+import copy
 import re
 import zipfile
 from pathlib import Path
@@ -213,6 +214,29 @@ def test_hidden_or_raised_by_a_character_style_is_seen_too(
     assert imported.tables["requests"]["new.natural"].number == 20
     (note,) = [d for d in findings if d.code == "I022"]
     assert ignored in note.message and note.severity is severity
+
+
+def test_a_table_row_deleted_in_a_tracked_change_is_not_read(published, original, tmp_path: Path) -> None:
+    """A row deleted with track changes on, left unaccepted above the real one: Word shows it struck
+    through; it is not the report's row."""
+
+    def edit(root: etree._Element) -> None:
+        tr = _row(root, NEW)
+        old = copy.deepcopy(tr)
+        for tc in old.findall(f"{W}tc")[1:]:
+            _set_runs(tc, R.format("99"))
+        pr = old.find(f"{W}trPr")
+        if pr is None:
+            pr = etree.SubElement(old, f"{W}trPr")
+            old.insert(0, pr)
+        pr.append(_frag(f"<w:del {REV.format(9)}/>")[0])
+        tr.addprevious(old)
+
+    imported, findings = import_report(_docx(published, tmp_path, edit))
+    assert _figures(imported) == _figures(original)
+    (note,) = [d for d in findings if d.code == "I026"]
+    assert "删除的表格行 1 处" in note.message
+    assert not {"I010", "I018"} & set(_codes(findings))
 
 
 # == item 3: a broken table never shifts a figure ===============================================
