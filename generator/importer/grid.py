@@ -11,7 +11,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache, cached_property
 
-from .source import RawTable
+from .source import Ignored, RawTable
 
 # Quotes, spaces and invisible characters differ between pages and never distinguish two labels.
 _NOISE = re.compile(r"[\s\u200b\ufeff\u00a0\u3000“”\"'‘’「」『』:：]")
@@ -35,6 +35,26 @@ def loose_key(text: str) -> str:
     return _ENUM.sub("", label_key(text))
 
 
+# A footnote mark printed after a figure: circled or superscript digits, *, ※, †, 注1 / （注1），
+# or a bracketed number as Word's web pages print a footnote reference (20[1]).
+# NFKC would turn ① and ¹ into digits (20① → 201), so marks are taken off before anything else.
+_MARK_CHARS = "①-⑳㉑-㉟㊱-㊿⑴-⒇⒈-⒛❶-❿➀-➉➊-➓⓫-⓴⓵-⓾¹²³⁰⁴-⁹*＊※†‡"
+_MARK = re.compile(
+    rf"^(?P<figure>.*?)\s*(?P<mark>[(（\[【]?注释?\s*[\d{_MARK_CHARS}]*[)）\]】]?|[{_MARK_CHARS}]+|[\[［]\d{{1,2}}[\]］])$",
+    re.S,
+)
+_MARK_ANYWHERE = re.compile(rf"[{_MARK_CHARS}]")
+
+
+def split_mark(text: str) -> tuple[str, str]:
+    """A figure and the footnote mark printed after it: “20①” → (“20”, “①”); else (text, "")."""
+    m = _MARK.match(text.strip())
+    if m is None or not m.group("figure") or not any(ch.isdigit() for ch in m.group("figure")):
+        return text, ""
+    figure = m.group("figure")
+    return (figure, m.group("mark")) if _is_bare_figure(figure) else (text, "")
+
+
 def figure_text(text: str) -> str:
     """A figure cell's text with the spaces a page puts between split tags removed.
 
@@ -48,10 +68,17 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-@cache
-def is_figure(text: str) -> bool:
+def _is_bare_figure(text: str) -> bool:
+    if _MARK_ANYWHERE.search(text):
+        return False  # “①20”, “2¹0”: a mark inside is not a digit
     t = unicodedata.normalize("NFKC", _compact(text))
     return bool(t) and _FIGURE.fullmatch(t) is not None
+
+
+@cache
+def is_figure(text: str) -> bool:
+    """A figure as pages write it, possibly followed by a footnote mark (split_mark)."""
+    return _is_bare_figure(split_mark(_compact(text))[0])
 
 
 @dataclass(eq=False)
@@ -64,6 +91,7 @@ class GCell:
     source_row: int  # 1-based row in the source table, for messages
     source_col: int  # 1-based cell position within its source row
     table: int  # the source table's number
+    ignored: tuple[Ignored, ...] = ()  # what the reader kept out of text (source.Ignored)
 
     @cached_property
     def figure(self) -> bool:
@@ -83,6 +111,7 @@ class Grid:
 
     def __init__(self) -> None:
         self.rows: list[list[GCell | None]] = []
+        self.widths: list[int] = []  # columns each row covers as the source wrote it (before padding)
 
     @property
     def ncols(self) -> int:
@@ -112,7 +141,7 @@ class Grid:
 
             for j, cell in enumerate(row):
                 fill_pending()
-                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number)
+                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number, cell.ignored)
                 for k in range(cell.colspan):
                     out.append(g)
                     for rr in range(r + 1, min(r + cell.rowspan, top + len(rows))):
@@ -130,9 +159,14 @@ class Grid:
                 if all(g is not None and g.label for g in above):
                     out = [*above, *out]
             self.rows.append(out)
+            self.widths.append(len(out))
         width = self.ncols
         for row in self.rows:
             row.extend([None] * (width - len(row)))
+
+    def width(self, r: int) -> int:
+        """The columns row r covers as its source wrote it (the grid's width for rows not added by add())."""
+        return self.widths[r] if r < len(self.widths) else len(self.rows[r])
 
     def origins(self, r: int) -> list[GCell]:
         """The distinct cells covering row r, left to right."""

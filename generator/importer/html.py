@@ -13,7 +13,7 @@ import lxml.html
 from lxml import etree
 
 from ..diagnostics import Severity
-from .source import MAX_CELLS, MAX_DEPTH, MAX_HTML_BYTES, Doc, RawTable, TCell, clamp_span, refuse
+from .source import MAX_CELLS, MAX_DEPTH, MAX_HTML_BYTES, Doc, Ignored, RawTable, TCell, clamp_span, refuse
 
 _DECLARED = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_\-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb18030", "x-gbk", "cp936", "euc-cn", "hz-gb-2312", "gb_2312-80"}
@@ -178,31 +178,78 @@ class _Walker:
                         "I007",
                         f"网页中的表格单元格超过 {MAX_CELLS} 个，不是正常的年度报告页面，已停止读取。",
                     )
-                row.append(TCell(cell_text(td), clamp_span(td.get("rowspan")), clamp_span(td.get("colspan"))))
+                text, ignored = cell_content(td)
+                row.append(TCell(text, clamp_span(td.get("rowspan")), clamp_span(td.get("colspan")), ignored))
             rows.append(row)
         return RawTable(self.tables, rows)
 
 
-def cell_text(el: etree._Element) -> str:
-    """A cell's text: inner paragraphs and <br> become line breaks, scripts and styles are dropped."""
+# Inside a table cell, text that is not part of the figure the cell shows: marks printed above or
+# below the line (20<sup>1</sup> is 20 with a note mark), struck-through text, hidden elements.
+_MARKS = {"sup": "上标", "sub": "下标"}
+_STRUCK = {"del", "s", "strike"}
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_RAISED_STYLE = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
+
+
+def _set_apart(node: etree._Element) -> Ignored | None:
+    """What an element inside a cell is, when its text is not part of the cell's figure."""
+    tag = _tag(node)
+    style = node.get("style") or ""
+    if node.get("hidden") is not None or _HIDDEN_STYLE.search(style):
+        return Ignored("隐藏文字", "")
+    if tag in _MARKS:
+        return Ignored(_MARKS[tag], "", mark=True)
+    if m := _RAISED_STYLE.search(style):
+        return Ignored("上标" if m.group(1).lower() == "super" else "下标", "", mark=True)
+    if tag in _STRUCK:
+        return Ignored("删除线文字", "")
+    return None
+
+
+def _plain_text(node: etree._Element) -> str:
+    """An element's text without that of scripts, styles and the like inside it."""
+    out = [node.text or ""]
+    for child in node:
+        if _tag(child) and _tag(child) not in _SKIP:
+            out.append(_plain_text(child))
+        out.append(child.tail or "")
+    return "".join(out)
+
+
+def cell_content(el: etree._Element) -> tuple[str, tuple[Ignored, ...]]:
+    """A cell's text (inner paragraphs and <br> become line breaks, scripts and styles dropped) and
+    what was kept out of it: superscripts, subscripts, struck-through and hidden text."""
     parts: list[str] = [el.text or ""]
+    ignored: list[Ignored] = []
 
     def inner(node: etree._Element) -> None:
         tag = _tag(node)
         if tag and tag not in _SKIP:
-            if tag in _BLOCK or tag == "br":
-                parts.append("\n")
-            parts.append(node.text or "")
-            for c in node:
-                inner(c)
-            if tag in _BLOCK:
-                parts.append("\n")
+            apart = _set_apart(node)
+            if apart is not None:
+                text = _SPACES.sub(" ", _plain_text(node)).strip()
+                if text:
+                    ignored.append(Ignored(apart.what, text, apart.mark))
+            else:
+                if tag in _BLOCK or tag == "br":
+                    parts.append("\n")
+                parts.append(node.text or "")
+                for c in node:
+                    inner(c)
+                if tag in _BLOCK:
+                    parts.append("\n")
         parts.append(node.tail or "")
 
     for child in el:
         inner(child)
     lines = [_SPACES.sub(" ", line).strip() for line in "".join(parts).split("\n")]
-    return "\n".join(line for line in lines if line)
+    return "\n".join(line for line in lines if line), tuple(ignored)
+
+
+def cell_text(el: etree._Element) -> str:
+    """A cell's text, without what cell_content sets apart."""
+    return cell_content(el)[0]
 
 
 def read_html(path: Path) -> Doc:

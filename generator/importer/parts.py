@@ -101,6 +101,8 @@ class Parts:
     end: int = 0  # index after the last block of the report
     between: list[str] = field(default_factory=list)  # text among the tables of parts 二–四
     body_tables: list[RawTable] = field(default_factory=list)
+    late_tables: list[RawTable] = field(default_factory=list)  # after the signature, before any next report
+    second_title: str = ""  # another report's title further down the page (not imported)
 
 
 def _find_title(blocks: list, before: int) -> tuple[int | None, re.Match | None, str]:
@@ -122,6 +124,24 @@ def _find_title(blocks: list, before: int) -> tuple[int | None, re.Match | None,
         if m is not None:
             found = (i, m, _flat(text))
     return found
+
+
+def _second_report(blocks: list, first_heading: int) -> tuple[int, str]:
+    """Where another report starts after this one's “一、总体情况”: its title followed by its own
+    “一、总体情况” (a page or file holding two reports). (len(blocks), "") when there is none."""
+    for i in range(first_heading + 1, len(blocks)):
+        b = blocks[i]
+        if not isinstance(b, str) or match_title(b) is None:
+            continue
+        if any(
+            isinstance(x, str) and len(x) <= HEADING_MAX and _is_heading(1, x)
+            for x in blocks[i + 1 : i + 1 + SECOND_REACH]
+        ):
+            return i, _flat(b)
+    return len(blocks), ""
+
+
+SECOND_REACH = 40  # blocks between a second title and its “一、总体情况” (its intro, dates, menus)
 
 
 def _is_heading(part: int, text: str) -> bool:
@@ -147,6 +167,9 @@ def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
         (i for i, b in enumerate(blocks) if isinstance(b, str) and len(b) <= HEADING_MAX and _is_heading(1, b)),
         None,
     )
+    if first_heading is not None:
+        stop, parts.second_title = _second_report(blocks, first_heading)
+        blocks = blocks[:stop]  # this report only; its indices stay those of the whole document
     limit = first_heading if first_heading is not None else len(blocks)
     index, m, text = _find_title(blocks, limit)
     if m is None:
@@ -190,6 +213,7 @@ def split_parts(blocks: list[str | RawTable], head_title: str = "") -> Parts:
     last_part, last_index = order[-1]
     _cut_end(parts, blocks, last_part, last_index)
     parts.body_tables = [b for b in blocks[start : parts.end] if isinstance(b, RawTable)]
+    parts.late_tables = [b for b in blocks[parts.end :] if isinstance(b, RawTable)]
     return parts
 
 

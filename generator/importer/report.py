@@ -82,6 +82,17 @@ def _group_tables(
     return groups, unknown
 
 
+def _late_tables(tables: list[RawTable], blocks: list, spec: FormatSpec) -> list[RawTable]:
+    """Mandated tables after the signature, with the unlabelled fragments right after them."""
+    position = {id(b): i for i, b in enumerate(blocks)}
+    out: list[RawTable] = []
+    for t in tables:
+        follows = bool(out) and position.get(id(out[-1]), -2) == position.get(id(t), -1) - 1
+        if identify(t, spec)[0] is not None or follows:
+            out.append(t)
+    return out
+
+
 def _other_format(tables: list[RawTable], spec: FormatSpec) -> FormatSpec | None:
     """The other format version, when part 二's table holds clearly more of its labels."""
     from ..formats import FORMATS
@@ -186,8 +197,13 @@ def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Dia
             f"这是 {year} 年度的报告。2019 年度以前的报告使用旧格式（国办公开办函〔2019〕60号之前），"
             "表格项目与现行格式不同，无法导入为标准工作簿。",
         ) from None
-    groups, unknown = _group_tables(parts.body_tables, doc.blocks, spec)
-    other = _other_format(parts.body_tables, spec)
+    # Tables placed after the signature (as 附表) are the report's when they are mandated ones;
+    # other tables down there are page furniture.
+    late = _late_tables(parts.late_tables, doc.blocks, spec)
+    late_ids = {id(t) for t in parts.late_tables}
+    groups, unknown = _group_tables([*parts.body_tables, *late], doc.blocks, spec)
+    unknown = [t for t in unknown if id(t) not in late_ids]
+    other = _other_format([*parts.body_tables, *late], spec)
     if other is not None:
         findings.append(
             Diagnostic(
@@ -201,6 +217,16 @@ def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Dia
         )
     if not groups and not parts.headings:
         raise refuse(path, "I002", "文件中找不到“一、总体情况”等部分，也找不到规定表格：不是政府信息公开工作年度报告。")
+    if parts.second_title:
+        findings.append(
+            Diagnostic(
+                "I032",
+                W,
+                f"文件中在这份报告之后还有另一份报告「{parts.second_title[:80]}」，它没有导入：一次只导入一份报告。"
+                "如需导入，请把它单独保存为一个文件后再导入。",
+                file,
+            )
+        )
     if doc.truncated:
         findings.append(
             Diagnostic("I006", W, "网页没有正常结尾（可能只下载或保存了一部分），请核对导入的内容是否完整。", file)

@@ -24,6 +24,24 @@ MAX_SPAN = 1000
 MAX_CELLS = 200_000
 
 
+@dataclass(frozen=True)
+class Ignored:
+    """Content of a cell that a reader kept out of its text, so that it is named, not lost.
+
+    mark: a footnote or superscript mark printed beside a figure (the figure is read, 提示);
+    otherwise content that is not shown as the cell's text (hidden, deleted in a tracked change,
+    struck through, in a text box), which may be what the unit meant (警告).
+    """
+
+    what: str  # 上标, 隐藏文字, 修订中删除的文字, 文本框中的文字, …
+    text: str
+    mark: bool = False
+
+    def describe(self) -> str:
+        shown = self.text if len(self.text) <= 20 else self.text[:20] + "…"
+        return f"{self.what}“{shown}”" if shown else self.what
+
+
 @dataclass
 class TCell:
     """A table cell as written in the source: its text and the spans it declares."""
@@ -32,6 +50,7 @@ class TCell:
     rowspan: int = 1
     colspan: int = 1
     page: int = 0  # a PDF's page the cell starts on (0: not paged)
+    ignored: tuple[Ignored, ...] = ()  # what the reader kept out of text
 
 
 @dataclass

@@ -8,6 +8,7 @@ then a finding says so. Every figure that finds no field is a finding too.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -15,8 +16,9 @@ from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FieldInfo, FormatSpec, Kind, Label, TableSpec
 from ..model import State, Value
 from ..workbook.cells import TEXT_NUMBER_NOTE, parse_cell
-from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key
-from .source import RawTable
+from .grid import GCell, Grid, figure_text, is_figure, label_key, loose_key, split_mark
+from .header import check_header
+from .source import Ignored, RawTable
 
 W, I = Severity.WARNING, Severity.INFO
 # Below this many mandated labels a table is not taken for a mandated one.
@@ -92,7 +94,12 @@ class _Matcher:
         self.grid = Grid()
         self._join(fragments)
         self.used: set[int] = set()  # ids of GCells read into a field
+        self.named: set[int] = set()  # ids of figure cells a finding already names as not read
+        self.blocked_rows: set[int] = set()  # mandated rows found, but whose figures cannot be placed
         self._paths: dict[tuple[int, ...], list[list[str]]] = {}
+        self._doubtful: dict[tuple[int, ...], set[int]] = {}  # band → columns whose place is in doubt
+        self._header_agrees: dict[tuple[int, ...], bool] = {}  # band → its spans agree with the layout
+        self._bands: dict[int, list[int]] = {}  # data row → the header rows above its block
 
     def find(self, code: str, severity: Severity, message: str, **kw: object) -> None:
         self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, **kw))
@@ -129,15 +136,100 @@ class _Matcher:
         return any(is_figure(t) for t in texts) or self._row_match([t for t in texts if t.strip()]) is not None
 
     # -- rows ----------------------------------------------------------------------------------
+    def _misfits(self) -> dict[int, str]:
+        """Rows with figures that do not fit the table's columns → what they were compared with."""
+        g = self.grid
+        widths = Counter(g.width(r) for r in range(len(g.rows)) if g.has_figures(r))
+        if not widths:
+            return {}
+        width = max(widths, key=lambda w: (widths[w], w))
+        self._bands = self._headers_above()
+        out = {}
+        for r in range(len(g.rows)):
+            if g.has_figures(r) and (basis := self._misfit_width(r, width)):
+                out[r] = basis
+        return out
+
+    def _headers_above(self) -> dict[int, list[int]]:
+        """Each data row → the rows of labels above its block of data rows, top first."""
+        g = self.grid
+        out: dict[int, list[int]] = {}
+        band: list[int] = []
+        in_band = False
+        for r in range(len(g.rows)):
+            own = g.own(r)
+            if own and all(c.label for c in own):
+                band = band if in_band else []
+                band.append(r)
+                in_band = True
+            else:
+                band = band if own else []  # a row of nothing but cells spanning from above ends it
+                in_band = False
+                out[r] = band
+        return out
+
+    def _misfit_width(self, r: int, width: int) -> str:
+        """Why row r does not fit: wider than most data rows, or narrower where a column header of
+        its own gets no cell ("" when it fits).
+
+        A last cell that merely spans fewer columns than its header (a colspan lost on the way)
+        still sits under that header, as a browser shows it: that row fits.
+        """
+        g = self.grid
+        w = g.width(r)
+        rows = f"表格的其他数据行占 {width} 栏"
+        if w > width:
+            return rows
+        band = self._bands.get(r, [])
+        if not band:
+            return rows if w != width else ""  # no header above to tell
+        full = max(width, *(g.width(b) for b in band))
+        last = [g.rows[b][w - 1] for b in band]
+        if not any(
+            g.rows[b][c] is not None and g.rows[b][c] is not last[i] for i, b in enumerate(band) for c in range(w, full)
+        ):
+            return ""
+        key = tuple(band)
+        if key not in self._header_agrees:
+            self._header_agrees[key] = not check_header(g, band, self._col_paths(band), self.table)
+        if w == width and not self._header_agrees[key]:
+            return ""  # every data row agrees and the header disagrees with the layout: I019 names it
+        return rows if w != width else f"表头占 {full} 栏"
+
+    def _misfit(self, r: int, basis: str) -> None:
+        """A row that does not fit the table's columns: which figure belongs where cannot be known."""
+        g = self.grid
+        labels = [c.text for c in g.row_labels(r)]
+        row = (self._row_match(labels) or self._contains(labels)) if labels else None
+        if row is not None:
+            self.blocked_rows.add(row.index)
+        figures = [c for c in g.own(r) if c.figure]
+        self.named.update(id(c) for c in figures)
+        first = g.own(r)[0]
+        said = "、".join(labels) or "没有行标签"
+        self.find(
+            "I018",
+            W,
+            f"第 {first.table} 个表格第 {first.source_row} 行（{said}）占 {g.width(r)} 栏，而{basis}："
+            f"这一行缺了或多出单元格，无法确定其中的数各属于哪一栏，该行的 {len(figures)} 个数没有读入"
+            f"{f'（“{row.label}”一行按空白处理）' if row is not None else ''}。请对照原报告核对。",
+            row_label=row.label if row is not None else "",
+        )
+
     def _match_rows(self) -> tuple[dict[int, _SpecRow], set[int]]:
         g = self.grid
         matched: dict[int, _SpecRow] = {}
         taken: set[int] = set()
         data_rows: set[int] = set()
+        misfits = self._misfits()
         for r in range(len(g.rows)):
             labels = [c.text for c in g.row_labels(r)]
             if all(c.label for c in g.own(r)):
                 continue  # a header row: every cell a label
+            if r in misfits:
+                data_rows.add(r)
+                self._misfit(r, misfits[r])
+                continue
             row = self._row_match(labels) if labels else None
             if row is None and labels:
                 row = self._contains(labels)
@@ -163,7 +255,10 @@ class _Matcher:
         spare = [
             r
             for r in sorted(data_rows)
-            if r not in matched and g.has_figures(r) and not any(_known(c.text) for c in g.row_labels(r))
+            if r not in matched
+            and r not in misfits
+            and g.has_figures(r)
+            and not any(_known(c.text) for c in g.row_labels(r))
         ]
         if missing and len(missing) == len(spare):
             for r, s in zip(spare, missing):
@@ -217,7 +312,12 @@ class _Matcher:
         band = tuple(self._band(r, data_rows))
         if band not in self._paths:
             self._paths[band] = self._col_paths(list(band))
-        paths = self._paths[band]
+            self._doubtful[band] = self._check_header(list(band), self._paths[band])
+        paths, doubtful = self._paths[band], self._doubtful[band]
+        if doubtful:  # the figures in these columns are named by I019
+            self.named.update(
+                id(g) for g in self.grid.own(r) if g.figure and set(range(g.col, g.col + g.colspan)) & doubtful
+            )
         cells = self.grid.rows[r]
         chosen: dict[str, GCell] = {}
         ambiguous: dict[str, list[GCell]] = {}
@@ -254,8 +354,12 @@ class _Matcher:
                     del ambiguous[key]
                     changed = True
                     break
+        # A column whose place the header leaves in doubt is never read, by label or by position.
+        blocked = {k for k, g in chosen.items() if set(range(g.col, g.col + g.colspan)) & doubtful}
+        blocked |= {k for k, hits in ambiguous.items() if any(g.col in doubtful for g in hits)}
+        chosen = {k: g for k, g in chosen.items() if k not in blocked}
         distinct = len({id(g) for g in chosen.values()}) == len(chosen)
-        if len(chosen) < len(row.fields) or not distinct:
+        if (len(chosen) < len(row.fields) or not distinct) and not blocked:
             values = self._value_cells(r)
             # Only when the column headers are missing or unreadable: headers of another layout
             # (the other format version's columns) are never overridden by position.
@@ -275,13 +379,30 @@ class _Matcher:
             if g is not None:
                 self.used.add(id(g))
                 self.out.values[info.key] = self._value(g, info)
-        missing = [info for info in row.fields if info.key not in chosen]
+        missing = [info for info in row.fields if info.key not in chosen and info.key not in blocked]
         if missing:
             names = "、".join(f"“{i.col_label or i.key}”" for i in missing)
             self.find("I011", W, f"“{row.label or '数据行'}”一行找不到规定的 {names} 栏，按空白处理。")
 
+    def _check_header(self, band: list[int], paths: list[list[str]]) -> set[int]:
+        doubtful: set[int] = set()
+        for m in check_header(self.grid, band, paths, self.table):
+            doubtful.update(m.columns)
+            cols = "、".join(f"第 {c + 1} 栏" + (f"（“{m.leaves[c]}”）" if m.leaves[c] else "") for c in m.columns)
+            self.find(
+                "I019",
+                W,
+                f"第 {m.cell.table} 个表格的表头「{m.cell.text}」跨 {m.cell.colspan} 栏，而规定格式中它下面是 "
+                f"{len(m.mandated)} 栏（{'、'.join(m.mandated)}）：表头与规定格式对不上，"
+                f"{cols}的数无法确定属于哪一项，各行这些栏的数都没有读入（按空白处理）。请对照原报告核对。",
+            )
+        return doubtful
+
     def _value(self, g: GCell, info: FieldInfo) -> Value:
-        text = figure_text(g.text)
+        text, mark = split_mark(figure_text(g.text))
+        ignored = [*g.ignored, *([Ignored("注释标记", mark, mark=True)] if mark else [])]
+        if ignored:
+            self._ignored(g, text, ignored, info)
         unit = self.spec.amount_unit
         note = ""
         if info.kind is Kind.AMOUNT and unit and text.endswith(unit) and text != unit:
@@ -302,19 +423,36 @@ class _Matcher:
         parsed.value.raw = g.text
         return parsed.value
 
+    def _ignored(self, g: GCell, text: str, ignored: list[Ignored], info: FieldInfo) -> None:
+        """A figure read without what was printed beside it or hidden in its cell: say what was left out."""
+        marks = all(i.mark for i in ignored)
+        read = f"读作「{text}」" if text.strip() else "读作空白"
+        why = (
+            "这些标记是注释，不属于数字"
+            if marks
+            else "这些内容在页面上不作为该格的文字显示（或不属于该格），可能与单位要填的数不同，请对照原报告核对"
+        )
+        self.find(
+            "I022",
+            I if marks else W,
+            f"{self.where(g)}{read}，忽略了{'、'.join(i.describe() for i in ignored)}：{why}。",
+            row_label=info.row_label,
+            col_label=info.col_label,
+        )
+
     # -- everything -------------------------------------------------------------------------
     def run(self) -> Placed:
         matched, data_rows = self._match_rows()
         for r, row in sorted(matched.items()):
             self._place_row(r, row, data_rows)
         for row in self.rows:
-            if row.index not in {s.index for s in matched.values()}:
+            if row.index not in {s.index for s in matched.values()} and row.index not in self.blocked_rows:
                 self.find(
                     "I011", W, f"找不到规定的“{row.label or '数据'}”一行，该行 {len(row.fields)} 个数按空白处理。"
                 )
         for r in range(len(self.grid.rows)):
             for g in self.grid.own(r):
-                if g.figure and id(g) not in self.used:
+                if g.figure and id(g) not in self.used and id(g) not in self.named:
                     self.find(
                         "I010",
                         W,
