@@ -289,7 +289,7 @@ class _Reader:
                 else:
                     text, reading = _cell_text(tc, self.styles)
                     self.boxes.extend(reading.boxes)
-                    cell = TCell(text, 1, span, tuple(reading.ignored))
+                    cell = TCell(text, 1, span, ignored=tuple(reading.ignored))
                     row.append(cell)
                     if vmerge is not None:
                         open_merges[col] = cell

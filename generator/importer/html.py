@@ -179,7 +179,7 @@ class _Walker:
                         f"网页中的表格单元格超过 {MAX_CELLS} 个，不是正常的年度报告页面，已停止读取。",
                     )
                 text, ignored = cell_content(td)
-                row.append(TCell(text, clamp_span(td.get("rowspan")), clamp_span(td.get("colspan")), ignored))
+                row.append(TCell(text, clamp_span(td.get("rowspan")), clamp_span(td.get("colspan")), ignored=ignored))
             rows.append(row)
         return RawTable(self.tables, rows)
 

@@ -279,7 +279,7 @@ def _raw(table: _Table, number: int) -> RawTable:
         for k in range(len(xs) - 1):
             if (r, k) in placed:
                 c, rs, cs = placed[(r, k)]
-                row.append(TCell(c.text, rs, cs, c.page))
+                row.append(TCell(c.text, rs, cs, page=c.page))
             elif (r, k) not in covered:
                 row.append(TCell(""))
         rows.append(row)

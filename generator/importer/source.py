@@ -7,7 +7,7 @@ PDF. Origin records where a report fetched from a web address came from (fetch.p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from pathlib import Path
 
 from ..diagnostics import Diagnostic, InputError, Severity
@@ -49,6 +49,7 @@ class TCell:
     text: str
     rowspan: int = 1
     colspan: int = 1
+    _: KW_ONLY  # what readers add about a cell is named, never placed by position
     page: int = 0  # a PDF's page the cell starts on (0: not paged)
     ignored: tuple[Ignored, ...] = ()  # what the reader kept out of text
 
