@@ -1,0 +1,57 @@
+"""create_app(data_dir, database_url): the desk as an ASGI application (Starlette).
+
+    from generator.web.app import create_app
+    app = create_app(Path("data"))                  # SQLite in data/nianbao.sqlite3
+    app = create_app(Path("data"), "postgresql+psycopg://nianbao@/nianbao")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import FileResponse, Response
+from starlette.routing import Mount, Route
+from starlette.types import Receive, Scope, Send
+
+from .desk import Desk
+from .pages import Pages, web_templates
+from .security import BodyLimit, Csrf, SecurityHeaders
+from .storage import Store
+from .views_clerk import ClerkViews
+
+DEFAULT_LIMIT_MB = 20
+
+
+def create_app(
+    data_dir: Path, database_url: str | None = None, max_upload_mb: int = DEFAULT_LIMIT_MB, secure_cookies: bool = False
+) -> Starlette:
+    """The desk on the data folder `data_dir`: migrates the database, then serves."""
+    store = Store(data_dir, database_url)
+    store.migrate()
+    store.clear_tmp()
+    limit = max_upload_mb * 1024 * 1024
+    pages = Pages(Csrf(store.secret()), secure_cookies)
+    pages.limit_mb = max_upload_mb
+    clerk = ClerkViews(pages, Desk(store), limit)
+
+    async def stylesheet(request: Request) -> Response:
+        return FileResponse(web_templates() / "desk.css", media_type="text/css", headers={"Cache-Control": "no-cache"})
+
+    async def refuse_large(scope: Scope, receive: Receive, send: Send) -> None:
+        response = pages.too_large(Request(scope, receive))
+        response.headers["Connection"] = "close"
+        await response(scope, receive, send)
+
+    async def not_found(request: Request, exc: Exception) -> Response:
+        return pages.render(request, "notfound.html", {"message": "没有这个页面。"}, status=404)
+
+    app = Starlette(
+        routes=[Route("/static/desk.css", stylesheet), Mount("", routes=clerk.routes())],
+        exception_handlers={404: not_found},
+    )
+    app.state.store = store
+    app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
+    app.add_middleware(SecurityHeaders)
+    return app

@@ -1,0 +1,174 @@
+"""The clerk's pages: pick the year, take the blank workbook, upload, read the findings, take
+the Word file and the web page. Routes are made per desk, so a unit's desk (issue 16) mounts the
+same views under its own prefix."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import Route
+
+from ..diagnostics import UserError
+from ..output import safe_filename
+from ..pipeline import spec_for_year
+from .desk import Desk, Refusal, blank_workbook, counts, default_year, grouped, report_years
+from .pages import Pages
+from .security import CSRF_FIELD, PREVIEW_CSP
+from .storage import TooLarge
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def attachment(name: str) -> str:
+    """Content-Disposition for a download whose name may be Chinese (RFC 6266 / 5987)."""
+    ascii_name = "".join(c if c.isascii() and c.isalnum() or c in "._-" else "_" for c in name)
+    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}"
+
+
+class ClerkViews:
+    """The desk's routes under `prefix` ("" for the open desk)."""
+
+    def __init__(self, pages: Pages, desk: Desk, limit: int):
+        self.pages, self.desk, self.limit = pages, desk, limit
+
+    def routes(self) -> list[Route]:
+        return [
+            Route("/", self.home),
+            Route("/year", self.choose_year),
+            Route("/{year:int}/", self.page),
+            Route("/{year:int}/blank.xlsx", self.blank),
+            Route("/{year:int}/upload", self.upload, methods=["POST"]),
+            Route("/{year:int}/submissions/{sub:int}", self.page),
+            Route("/{year:int}/submissions/{sub:int}/preview", self.preview),
+            Route("/{year:int}/submissions/{sub:int}/report.{kind:str}", self.download),
+        ]
+
+    # --- helpers ---------------------------------------------------------------------------
+    def _year(self, request: Request) -> int:
+        year = request.path_params["year"]
+        if year not in report_years():
+            raise _NotFound(f"没有 {year} 年度的报告格式。请从列表中选择年度。")
+        try:
+            spec_for_year(year)
+        except UserError as exc:
+            raise _NotFound(str(exc)) from None
+        return year
+
+    def _submission(self, request: Request, year: int):  # noqa: ANN202 — storage.Submission
+        sub = self.desk.store.submission(request.path_params["sub"])
+        if not self.desk.owns(sub, year):
+            raise _NotFound("没有这份提交。")
+        return sub
+
+    # --- pages -----------------------------------------------------------------------------
+    async def home(self, request: Request) -> Response:
+        return RedirectResponse(f"{request.url.path.rstrip('/')}/{default_year()}/", status_code=303)
+
+    async def choose_year(self, request: Request) -> Response:
+        text = request.query_params.get("year", "")
+        year = int(text) if text.isdigit() and int(text) in report_years() else default_year()
+        return RedirectResponse(f"{year}/", status_code=303)  # relative: stays under the desk's prefix
+
+    def _context(self, request: Request, year: int, shown=None, refusal: Refusal | None = None) -> dict:  # noqa: ANN001
+        subs = self.desk.submissions(year)
+        current = subs[0] if subs else None
+        shown = shown or current
+        ctx = dict(
+            prefix=request.scope.get("root_path", "").rstrip("/"),
+            year=year,
+            years=report_years(),
+            spec=spec_for_year(year),
+            submissions=subs,
+            current=current,
+            shown=shown,
+            refusal=refusal,
+            limit_mb=self.limit // (1024 * 1024),
+        )
+        if refusal is not None:
+            ctx["refusal_groups"] = grouped(refusal.findings)
+        if shown is not None:
+            check, findings = self.desk.findings(shown)
+            ctx.update(check=check, groups=grouped(findings), counts=counts(findings))
+        return ctx
+
+    async def page(self, request: Request) -> Response:
+        try:
+            year = self._year(request)
+            shown = self._submission(request, year) if "sub" in request.path_params else None
+        except _NotFound as exc:
+            return self.pages.render(request, "notfound.html", {"message": str(exc)}, status=404)
+        return self.pages.render(request, "desk.html", self._context(request, year, shown))
+
+    async def blank(self, request: Request) -> Response:
+        try:
+            year = self._year(request)
+        except _NotFound as exc:
+            return self.pages.render(request, "notfound.html", {"message": str(exc)}, status=404)
+        from starlette.concurrency import run_in_threadpool
+
+        data = await run_in_threadpool(blank_workbook, year)
+        return Response(data, media_type=XLSX, headers={"Content-Disposition": attachment(f"{year}.xlsx")})
+
+    async def upload(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            year = self._year(request)
+        except _NotFound as exc:
+            return self.pages.render(request, "notfound.html", {"message": str(exc)}, status=404)
+        async with request.form(max_files=1, max_fields=5) as form:
+            if not self.pages.csrf.valid(request, form.get(CSRF_FIELD)):
+                return self.pages.forbidden(request)
+            upload = form.get("workbook")
+            if upload is None or isinstance(upload, str) or not upload.filename:
+                return self.pages.render(
+                    request,
+                    "desk.html",
+                    {**self._context(request, year), "problem": "请先选择要上传的工作簿文件（.xlsx）。"},
+                    status=400,
+                )
+            try:
+                received = await run_in_threadpool(self.desk.store.receive, upload.file, self.limit)
+            except TooLarge:
+                return self.pages.too_large(request)
+            result = await run_in_threadpool(self.desk.upload, year, received, upload.filename)
+        if isinstance(result, Refusal):
+            return self.pages.render(request, "desk.html", self._context(request, year, refusal=result), status=422)
+        return RedirectResponse(f"submissions/{result}", status_code=303)
+
+    async def preview(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        try:
+            year = self._year(request)
+            sub = self._submission(request, year)
+        except _NotFound as exc:
+            return self.pages.render(request, "notfound.html", {"message": str(exc)}, status=404)
+        rendered = await run_in_threadpool(self.desk.rendered, sub)
+        return Response(
+            rendered.html, media_type="text/html; charset=utf-8", headers={"Content-Security-Policy": PREVIEW_CSP}
+        )
+
+    async def download(self, request: Request) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        kind = request.path_params["kind"]
+        try:
+            year = self._year(request)
+            sub = self._submission(request, year)
+            if kind not in ("docx", "html"):
+                raise _NotFound("只能下载 Word（.docx）或网页（.html）文件。")
+        except _NotFound as exc:
+            return self.pages.render(request, "notfound.html", {"message": str(exc)}, status=404)
+        rendered = await run_in_threadpool(self.desk.rendered, sub)
+        name = f"{safe_filename(rendered.title, year=year)}.{kind}"
+        body = rendered.docx if kind == "docx" else rendered.html
+        media = DOCX if kind == "docx" else "text/html; charset=utf-8"
+        return Response(body, media_type=media, headers={"Content-Disposition": attachment(name)})
+
+
+class _NotFound(Exception):
+    pass
