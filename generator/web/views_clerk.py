@@ -13,7 +13,7 @@ from starlette.routing import Route
 from ..diagnostics import UserError
 from ..output import safe_filename
 from ..pipeline import spec_for_year
-from .desk import Desk, Refusal, blank_workbook, counts, default_year, grouped, report_years
+from .desk import Desk, Refusal, blank_workbook, counts, default_year, grouped, report_years, summary
 from .pages import Pages
 from .security import CSRF_FIELD, PREVIEW_CSP
 from .storage import TooLarge
@@ -91,7 +91,7 @@ class ClerkViews:
             ctx["refusal_groups"] = grouped(refusal.findings)
         if shown is not None:
             check, findings = self.desk.findings(shown)
-            ctx.update(check=check, groups=grouped(findings), counts=counts(findings))
+            ctx.update(check=check, groups=grouped(findings), counts=counts(findings), summary=summary(findings))
         return ctx
 
     async def page(self, request: Request) -> Response:

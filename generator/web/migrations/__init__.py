@@ -19,6 +19,7 @@ def config():  # noqa: ANN201 — alembic.config.Config, imported lazily
 
     cfg = Config()
     cfg.set_main_option("script_location", str(HERE))
+    cfg.set_main_option("path_separator", "os")
     cfg.set_main_option("version_locations", str(HERE / "versions"))
     return cfg
 
