@@ -30,6 +30,7 @@ from sqlalchemy import (
     Integer,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     create_engine,
     event,
@@ -42,6 +43,25 @@ from ..diagnostics import Diagnostic, Severity
 
 DATABASE_FILE = "nianbao.sqlite3"
 CHUNK = 1 << 16
+
+
+class UtcDateTime(TypeDecorator):
+    """A moment in UTC: SQLite keeps no time zone, so it is stored as UTC and read back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):  # noqa: ANN001, ANN201 — SQLAlchemy's signature
+        if value is not None:
+            value = value.astimezone(dt.timezone.utc)
+            if dialect.name == "sqlite":
+                value = value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value, dialect):  # noqa: ANN001, ANN201
+        if value is not None and value.tzinfo is None:
+            value = value.replace(tzinfo=dt.timezone.utc)
+        return value
 
 
 class Base(DeclarativeBase):
@@ -59,7 +79,7 @@ class Unit(Base):
     name: Mapped[str] = mapped_column(String(200))
     category: Mapped[str] = mapped_column(String(20), default="")
     in_rollup: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
 class Submission(Base):
@@ -73,7 +93,7 @@ class Submission(Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     size: Mapped[int] = mapped_column(Integer)
     original_name: Mapped[str] = mapped_column(String(255), default="")  # shown as text, never a path
-    received_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     checks: Mapped[list[Check]] = relationship(back_populates="submission", order_by="Check.id")
 
 
@@ -85,7 +105,7 @@ class Check(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), index=True)
     tool_version: Mapped[str] = mapped_column(String(40))
-    checked_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    checked_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
     unit_name: Mapped[str] = mapped_column(String(200), default="")
     title: Mapped[str] = mapped_column(String(400), default="")
     errors: Mapped[int] = mapped_column(Integer, default=0)
