@@ -2,7 +2,7 @@
 # A throwaway PostgreSQL server for the storage tests: a fresh cluster in a temporary folder,
 # owned by the postgres user, listening on a Unix socket in that folder and 127.0.0.1:$PORT only.
 #   source .ci/postgres.sh        → exports NIANBAO_TEST_POSTGRES; stop with: pg_stop_throwaway
-set -euo pipefail
+# (sourced from .ci/run, whose set -euo pipefail applies here)
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
 PG_PORT=${PG_PORT:-55432}
 PG_DIR=$(mktemp -d /tmp/nianbao-pg.XXXXXX)
@@ -16,4 +16,3 @@ pg_stop_throwaway() {
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PG_DIR/data" -m fast -w stop >/dev/null || true
     rm -rf "$PG_DIR"
 }
-set +euo pipefail
