@@ -369,8 +369,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     """The report desk in a browser (generator/web), until Ctrl-C."""
     from .web.server import serve
 
-    if not 0 < args.port < 65536:
-        raise UserError(f"端口应在 1 到 65535 之间，实际为 {args.port}。")
+    if not 0 <= args.port < 65536:
+        raise UserError(f"端口应在 0 到 65535 之间，实际为 {args.port}。")
     if args.max_upload_mb < 1:
         raise UserError(f"上传大小上限至少为 1 MB，实际为 {args.max_upload_mb}。")
     serve(args.data, args.host, args.port, args.database, args.max_upload_mb)

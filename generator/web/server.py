@@ -73,6 +73,7 @@ def serve(data: Path, host: str, port: int, database: str | None, max_upload_mb:
     sock = bind(host, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
     server = uvicorn.Server(config)
+    port = sock.getsockname()[1]  # --port 0: the port the system chose
     print(f"年报填报服务已启动：请在浏览器中打开 {url_of(host, port)}", file=out)
     print(f"数据文件夹：{data.resolve()}（数据库：{'PostgreSQL' if database and database.startswith('postgres') else 'SQLite'}）。按 Ctrl-C 停止。", file=out)
     if not is_loopback(host):
