@@ -183,6 +183,13 @@ def _serve_arguments(o: argparse._ArgumentGroup) -> None:
         help="数据库地址（默认数据文件夹中的 SQLite）；如 postgresql+psycopg://用户@主机/库名",
     )
     o.add_argument("--max-upload-mb", type=int, default=20, metavar="MB", help="上传文件大小上限（默认 20 MB）")
+    o.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="用 N 个进程校验上传的工作簿（默认 0：在服务进程内校验；多核且空闲的计算机上可设为核数）",
+    )
 
 
 def _year(text: str) -> int:
@@ -373,7 +380,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"端口应在 0 到 65535 之间，实际为 {args.port}。")
     if args.max_upload_mb < 1:
         raise UserError(f"上传大小上限至少为 1 MB，实际为 {args.max_upload_mb}。")
-    serve(args.data, args.host, args.port, args.database, args.max_upload_mb)
+    if args.workers < 0:
+        raise UserError(f"--workers 不能是负数，实际为 {args.workers}。")
+    serve(args.data, args.host, args.port, args.database, args.max_upload_mb, args.workers)
     return EXIT_OK
 
 

@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -25,16 +26,38 @@ DEFAULT_LIMIT_MB = 20
 
 
 def create_app(
-    data_dir: Path, database_url: str | None = None, max_upload_mb: int = DEFAULT_LIMIT_MB, secure_cookies: bool = False
+    data_dir: Path,
+    database_url: str | None = None,
+    max_upload_mb: int = DEFAULT_LIMIT_MB,
+    secure_cookies: bool = False,
+    workers: int = 0,
 ) -> Starlette:
-    """The desk on the data folder `data_dir`: migrates the database, then serves."""
+    """The desk on the data folder `data_dir`: migrates the database, then serves.
+
+    workers > 0: uploads are checked in that many worker processes (the server uses every core);
+    0: in the server's own threads (tests).
+    """
     store = Store(data_dir, database_url)
     store.migrate()
     store.clear_tmp()
     limit = max_upload_mb * 1024 * 1024
     pages = Pages(Csrf(store.secret()), secure_cookies)
     pages.limit_mb = max_upload_mb
-    clerk = ClerkViews(pages, Desk(store), limit)
+    executor = None
+    if workers > 0:
+        from concurrent.futures import ProcessPoolExecutor
+
+        from .desk import quiet_worker
+
+        executor = ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker)
+    clerk = ClerkViews(pages, Desk(store, executor=executor), limit)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette):  # noqa: ANN202
+        yield
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+        store.engine.dispose()
 
     async def stylesheet(request: Request) -> Response:
         return FileResponse(web_templates() / "desk.css", media_type="text/css", headers={"Cache-Control": "no-cache"})
@@ -50,6 +73,7 @@ def create_app(
     app = Starlette(
         routes=[Route("/static/desk.css", stylesheet), Mount("", routes=clerk.routes())],
         exception_handlers={404: not_found},
+        lifespan=lifespan,
     )
     app.state.store = store
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)

@@ -12,6 +12,7 @@ import io
 import threading
 import unicodedata
 from collections import OrderedDict
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +98,34 @@ def summary(findings: list[Diagnostic]) -> str:
 
 
 @dataclass
+class Outcome:
+    """What checking an upload gave: its findings, or the refusal of the guard or the reader."""
+
+    findings: list[Diagnostic]
+    unit_name: str = ""
+    title: str = ""
+    refused: bool = False
+
+
+def check_upload(path: str, year: int) -> Outcome:
+    """`generate check --input <path>` as data; runs in a worker process (picklable in and out)."""
+    try:
+        checked = check_workbook(Path(path), year)
+    except InputError as exc:
+        return Outcome(exc.diagnostics, refused=True)
+    except UserError as exc:
+        return Outcome([Diagnostic("E000", Severity.ERROR, str(exc))], refused=True)
+    return Outcome(checked.findings, checked.report.unit.name or "", render_title(checked))
+
+
+def quiet_worker() -> None:
+    """A worker process ignores Ctrl-C: the server shuts its pool down itself, without tracebacks."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass
 class Refusal:
     """A workbook the guard or the reader refused: the command line's message, nothing kept."""
 
@@ -107,33 +136,37 @@ class Refusal:
 class Desk:
     """One desk: the uploads of a year at one place (the open desk; a unit's desk in issue 16)."""
 
-    def __init__(self, store: Store, unit_id: int | None = None):
-        self.store, self.unit_id = store, unit_id
+    def __init__(self, store: Store, unit_id: int | None = None, executor: Executor | None = None):
+        self.store, self.unit_id, self.executor = store, unit_id, executor
         self._rendered: OrderedDict[tuple[str, int], Rendered] = OrderedDict()
         self._lock = threading.Lock()
 
     # --- upload ----------------------------------------------------------------------------
-    def upload(self, year: int, received: Received, original_name: str) -> int | Refusal:
-        """Check an upload as `generate check` would; keep it (file, then row) unless refused."""
+    async def check(self, received: Received, year: int) -> Outcome:
+        """check_upload in a worker process when the desk has a pool (the server), else in a thread."""
+        import asyncio
+
+        from starlette.concurrency import run_in_threadpool
+
+        if self.executor is None:
+            return await run_in_threadpool(check_upload, str(received.path), year)
+        return await asyncio.get_running_loop().run_in_executor(self.executor, check_upload, str(received.path), year)
+
+    def keep(self, year: int, received: Received, original_name: str, outcome: Outcome) -> int | Refusal:
+        """Keep a checked upload (file, then row); a refused one is deleted and kept nowhere."""
         name = display_name(original_name)
-        try:
-            checked = check_workbook(received.path, year)
-        except InputError as exc:
+        if outcome.refused:
             received.path.unlink(missing_ok=True)
-            return Refusal(name, shown_as(exc.diagnostics, name))
-        except UserError as exc:
-            received.path.unlink(missing_ok=True)
-            return Refusal(name, [Diagnostic("E000", Severity.ERROR, str(exc), name)])
-        except BaseException:
-            received.path.unlink(missing_ok=True)
-            raise
-        title = render_title(checked)
-        record = check_record(checked.findings, tool_version(), checked.report.unit.name or "", title)
+            return Refusal(name, shown_as(outcome.findings, name))
+        record = check_record(outcome.findings, tool_version(), outcome.unit_name, outcome.title)
         return self.store.add_submission(year, received, name, record, self.unit_id)
 
     # --- reading back ----------------------------------------------------------------------
-    def submissions(self, year: int) -> list[Submission]:
-        return self.store.submissions(year, self.unit_id)
+    def submissions(self, year: int, limit: int | None = None) -> list[Submission]:
+        return self.store.submissions(year, self.unit_id, limit)
+
+    def count(self, year: int) -> int:
+        return self.store.count_of(year, self.unit_id)
 
     def owns(self, sub: Submission | None, year: int) -> bool:
         return sub is not None and sub.year == year and sub.unit_id == self.unit_id

@@ -52,7 +52,9 @@ def url_of(host: str, port: int) -> str:
     return f"http://{shown}:{port}/"
 
 
-def serve(data: Path, host: str, port: int, database: str | None, max_upload_mb: int, out=None) -> None:  # noqa: ANN001
+def serve(
+    data: Path, host: str, port: int, database: str | None, max_upload_mb: int, workers: int = 0, out=None  # noqa: ANN001
+) -> None:
     """Open the data folder (migrating its database), bind, print the address, serve until Ctrl-C."""
     import uvicorn
 
@@ -62,7 +64,7 @@ def serve(data: Path, host: str, port: int, database: str | None, max_upload_mb:
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     try:
-        app = create_app(data, database, max_upload_mb)
+        app = create_app(data, database, max_upload_mb, workers=workers)
     except OSError as exc:
         raise UserError(f"无法使用数据文件夹 {data}：{describe(exc)}。请检查文件夹权限，或用 --data 指定另一个文件夹。") from None
     except (ArgumentError, ValueError) as exc:

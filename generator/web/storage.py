@@ -270,14 +270,23 @@ class Store:
             s.flush()
             return sub.id
 
-    def submissions(self, year: int, unit_id: int | None = None) -> list[Submission]:
+    def submissions(self, year: int, unit_id: int | None = None, limit: int | None = None) -> list[Submission]:
         """A desk's submissions of a year, newest first (the first is current), with their checks."""
         from sqlalchemy.orm import selectinload
 
         q = select(Submission).where(Submission.year == year).options(selectinload(Submission.checks))
         q = q.where(Submission.unit_id.is_(None) if unit_id is None else Submission.unit_id == unit_id)
         with self.session() as s:
-            return list(s.scalars(q.order_by(Submission.id.desc())))
+            return list(s.scalars(q.order_by(Submission.id.desc()).limit(limit)))
+
+    def count_of(self, year: int, unit_id: int | None = None) -> int:
+        """How many submissions a desk has for a year."""
+        from sqlalchemy import func
+
+        q = select(func.count(Submission.id)).where(Submission.year == year)
+        q = q.where(Submission.unit_id.is_(None) if unit_id is None else Submission.unit_id == unit_id)
+        with self.session() as s:
+            return s.scalar(q) or 0
 
     def submission(self, sub_id: int) -> Submission | None:
         from sqlalchemy.orm import selectinload

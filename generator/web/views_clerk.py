@@ -19,6 +19,7 @@ from .security import CSRF_FIELD, PREVIEW_CSP
 from .storage import TooLarge
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HISTORY = 30  # the latest uploads listed on the page; every one stays kept and reachable by its link
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
@@ -73,7 +74,7 @@ class ClerkViews:
         return RedirectResponse(f"{year}/", status_code=303)  # relative: stays under the desk's prefix
 
     def _context(self, request: Request, year: int, shown=None, refusal: Refusal | None = None) -> dict:  # noqa: ANN001
-        subs = self.desk.submissions(year)
+        subs = self.desk.submissions(year, HISTORY)
         current = subs[0] if subs else None
         shown = shown or current
         ctx = dict(
@@ -82,6 +83,7 @@ class ClerkViews:
             years=report_years(),
             spec=spec_for_year(year),
             submissions=subs,
+            total=self.desk.count(year) if subs else 0,
             current=current,
             shown=shown,
             refusal=refusal,
@@ -134,7 +136,12 @@ class ClerkViews:
                 received = await run_in_threadpool(self.desk.store.receive, upload.file, self.limit)
             except TooLarge:
                 return self.pages.too_large(request)
-            result = await run_in_threadpool(self.desk.upload, year, received, upload.filename)
+            try:
+                outcome = await self.desk.check(received, year)
+            except BaseException:
+                received.path.unlink(missing_ok=True)
+                raise
+            result = await run_in_threadpool(self.desk.keep, year, received, upload.filename, outcome)
         if isinstance(result, Refusal):
             return self.pages.render(request, "desk.html", self._context(request, year, refusal=result), status=422)
         return RedirectResponse(f"submissions/{result}", status_code=303)
