@@ -80,6 +80,7 @@ class Server:
             except Exception:  # noqa: BLE001
                 self.proc.kill()
                 self.proc.wait()
+        self.output = (self.proc.stdout.read(), self.proc.stderr.read())
         self.proc.stdout.close()
         self.proc.stderr.close()
         return self.proc.returncode

@@ -270,3 +270,21 @@ def test_data_survive_a_restart_and_the_schema_is_at_head(tmp_path):
     with client(data) as c:
         assert "一.xlsx" in text_of(c.get(url).text)
     assert migrations.current(Store(data).engine) == migrations.head()
+
+
+def test_serve_refuses_a_busy_port_and_a_bad_database_in_chinese(tmp_path, capsys):
+    import socket
+
+    from generator.web.server import is_loopback
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        assert generate_main(["serve", "--data", str(tmp_path / "d"), "--port", str(port)]) == 2
+    assert "无法在 127.0.0.1:" in capsys.readouterr().err
+    assert generate_main(["serve", "--data", str(tmp_path / "d"), "--database", "nosuch://x"]) == 2
+    assert "数据库地址无法识别" in capsys.readouterr().err
+    assert generate_main(["serve", "--data", str(tmp_path / "d"), "--port", "70000"]) == 2
+    assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
+    assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")

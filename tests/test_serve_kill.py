@@ -88,3 +88,19 @@ def test_a_killed_server_loses_no_answered_upload_and_shows_nothing_half_stored(
         assert list((data / "tmp").iterdir()) == [p for p in (data / "tmp").iterdir() if p.name == "secret"] == []
     finally:
         assert restarted.stop() == 0
+
+
+def test_worker_processes_give_the_same_findings_and_ctrl_c_stops_cleanly(tmp_path):
+    server = Server(tmp_path / "data", "--workers", "2")
+    try:
+        with httpx.Client(base_url=server.url, timeout=60, follow_redirects=True) as c:
+            token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/2020/").text).group(1)
+            page = c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": ("漳平.xlsx", seed_bytes(), XLSX)})
+            assert "校验完成：错误 4 条，警告 2 条，提示 0 条。" in page.text
+            bad = c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": ("坏.xlsx", b"PK\x03\x04oops", XLSX)})
+            assert bad.status_code == 422
+    finally:
+        code = server.stop()  # SIGINT, as Ctrl-C
+    assert code == 0
+    out, err = server.output
+    assert "服务已停止。" in out and "Traceback" not in err and err.strip() == ""

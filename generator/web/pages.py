@@ -42,7 +42,12 @@ class Pages:
         response = HTMLResponse(html, status_code=status)
         if fresh:
             response.set_cookie(
-                CSRF_COOKIE, cookie, httponly=True, samesite="strict", secure=self.secure, path="/"
+                CSRF_COOKIE,
+                cookie,
+                httponly=True,
+                samesite="strict",
+                secure=self.secure or request.url.scheme == "https",  # behind the office's HTTPS server
+                path="/",
             )
         return response
 
