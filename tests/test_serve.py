@@ -288,3 +288,18 @@ def test_serve_refuses_a_busy_port_and_a_bad_database_in_chinese(tmp_path, capsy
     assert generate_main(["serve", "--data", str(tmp_path / "d"), "--port", "70000"]) == 2
     assert is_loopback("127.0.0.1") and is_loopback("::1") and is_loopback("localhost")
     assert not is_loopback("0.0.0.0") and not is_loopback("192.168.1.10")
+
+
+def test_a_new_tool_version_checks_a_kept_upload_again_and_keeps_the_old_check(desk, monkeypatch):
+    from generator.web import desk as desk_module
+    from generator.web.storage import Store
+
+    url = submission_url(upload(desk, seed_bytes()))
+    sub_id = int(url.rsplit("/", 1)[1])
+    monkeypatch.setattr(desk_module, "tool_version", lambda: "9.9.9")
+    page = text_of(desk.get(url).text)
+    assert "校验完成：错误 4 条，警告 2 条，提示 0 条。" in page
+    checks = Store(desk.data).submission(sub_id).checks
+    assert [c.tool_version for c in checks][-1] == "9.9.9" and len(checks) == 2
+    desk.get(url)  # checked once per version
+    assert len(Store(desk.data).submission(sub_id).checks) == 2

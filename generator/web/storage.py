@@ -270,6 +270,13 @@ class Store:
             s.flush()
             return sub.id
 
+    def add_check(self, submission_id: int, check: Check) -> Check:
+        """Record a re-check of a kept submission (earlier checks stay)."""
+        with self.session() as s, s.begin():
+            check.submission_id = submission_id
+            s.add(check)
+        return check
+
     def submissions(self, year: int, unit_id: int | None = None, limit: int | None = None) -> list[Submission]:
         """A desk's submissions of a year, newest first (the first is current), with their checks."""
         from sqlalchemy.orm import selectinload
