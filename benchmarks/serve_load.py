@@ -58,7 +58,6 @@ def workbooks(n: int, work: Path) -> list[tuple[bytes, str]]:
 
 async def run(args: argparse.Namespace) -> dict:
     import httpx
-
     from serve_support import Server
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -88,7 +87,11 @@ async def run(args: argparse.Namespace) -> dict:
                     if r.status_code != 303:
                         failures.append(f"{i}: HTTP {r.status_code}")
                         continue
-                    page = await c.get(r.headers["location"] if r.headers["location"].startswith("/") else f"/2022/{r.headers['location']}")
+                    page = await c.get(
+                        r.headers["location"]
+                        if r.headers["location"].startswith("/")
+                        else f"/2022/{r.headers['location']}"
+                    )
                     latencies.append(time.perf_counter() - start)
                     if expected not in page.text:
                         failures.append(f"{i}: findings differ ({expected})")

@@ -169,7 +169,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
 
 
 def _serve_arguments(o: argparse._ArgumentGroup) -> None:
-    o.add_argument("--data", type=Path, default=Path("data"), metavar="DIR", help="数据文件夹：上传的工作簿和数据库（默认 data）")
+    o.add_argument(
+        "--data", type=Path, default=Path("data"), metavar="DIR", help="数据文件夹：上传的工作簿和数据库（默认 data）"
+    )
     o.add_argument(
         "--host",
         default="127.0.0.1",

@@ -93,7 +93,9 @@ def test_blank_workbook_is_what_generate_init_writes(desk, tmp_path, monkeypatch
     def cells(wb) -> dict:
         return {ws.title: [[c.value for c in row] for row in ws.iter_rows()] for ws in wb.worksheets}
 
-    assert cells(openpyxl.load_workbook(io.BytesIO(got.content))) == cells(openpyxl.load_workbook(tmp_path / "init.xlsx"))
+    assert cells(openpyxl.load_workbook(io.BytesIO(got.content))) == cells(
+        openpyxl.load_workbook(tmp_path / "init.xlsx")
+    )
 
 
 def test_every_upload_is_kept_exactly_and_the_latest_is_current(desk):

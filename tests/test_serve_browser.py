@@ -122,4 +122,6 @@ def test_the_clerks_whole_path(browser, server, tmp_path, monkeypatch):
         check_page(page, "the refusal")
     finally:
         context.close()
-    assert requests and all(u.startswith(server.url) for u in requests), [u for u in requests if not u.startswith(server.url)]
+    assert requests and all(u.startswith(server.url) for u in requests), [
+        u for u in requests if not u.startswith(server.url)
+    ]

@@ -51,7 +51,9 @@ def test_a_killed_server_loses_no_answered_upload_and_shows_nothing_half_stored(
                         if not todo:
                             return
                         i, data_ = todo.pop()
-                    r = c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": (f"{i}.xlsx", data_, XLSX)})
+                    r = c.post(
+                        "/2020/upload", data={"csrf_token": token}, files={"workbook": (f"{i}.xlsx", data_, XLSX)}
+                    )
                     if r.status_code == 303:
                         with lock:
                             answered[hashlib.sha256(data_).hexdigest()] = int(r.headers["location"].rsplit("/", 1)[1])
@@ -95,9 +97,13 @@ def test_worker_processes_give_the_same_findings_and_ctrl_c_stops_cleanly(tmp_pa
     try:
         with httpx.Client(base_url=server.url, timeout=60, follow_redirects=True) as c:
             token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/2020/").text).group(1)
-            page = c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": ("漳平.xlsx", seed_bytes(), XLSX)})
+            page = c.post(
+                "/2020/upload", data={"csrf_token": token}, files={"workbook": ("漳平.xlsx", seed_bytes(), XLSX)}
+            )
             assert "校验完成：错误 4 条，警告 2 条，提示 0 条。" in page.text
-            bad = c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": ("坏.xlsx", b"PK\x03\x04oops", XLSX)})
+            bad = c.post(
+                "/2020/upload", data={"csrf_token": token}, files={"workbook": ("坏.xlsx", b"PK\x03\x04oops", XLSX)}
+            )
             assert bad.status_code == 422
     finally:
         code = server.stop()  # SIGINT, as Ctrl-C

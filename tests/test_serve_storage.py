@@ -79,10 +79,21 @@ def test_submissions_and_their_findings_round_trip(tmp_path, database_url):
     store = Store(tmp_path / "data", database_url)
     store.migrate()
     finding = Diagnostic(
-        "T3-2", Severity.ERROR, "“（七）总计”应为各行之和 20，实际填写 23（多 3）。", "甲.xlsx", "申请情况", "D28",
-        "三、本年度办理结果", "自然人", None, 20, 23,
+        "T3-2",
+        Severity.ERROR,
+        "“（七）总计”应为各行之和 20，实际填写 23（多 3）。",
+        "甲.xlsx",
+        "申请情况",
+        "D28",
+        "三、本年度办理结果",
+        "自然人",
+        None,
+        20,
+        23,
     )
-    first = store.add_submission(2020, _received(store, b"one"), "甲.xlsx", check_record([finding], "0.1.0", "甲局", "标题"))
+    first = store.add_submission(
+        2020, _received(store, b"one"), "甲.xlsx", check_record([finding], "0.1.0", "甲局", "标题")
+    )
     second = store.add_submission(2020, _received(store, b"two"), "甲.xlsx", check_record([], "0.1.0", "甲局", "标题"))
     store.add_submission(2021, _received(store, b"three"), "乙.xlsx", check_record([], "0.1.0", "乙局", "标题"))
     subs = store.submissions(2020)

@@ -1,8 +1,8 @@
 """create_app(data_dir, database_url): the desk as an ASGI application (Starlette).
 
-    from generator.web.app import create_app
-    app = create_app(Path("data"))                  # SQLite in data/nianbao.sqlite3
-    app = create_app(Path("data"), "postgresql+psycopg://nianbao@/nianbao")
+from generator.web.app import create_app
+app = create_app(Path("data"))                  # SQLite in data/nianbao.sqlite3
+app = create_app(Path("data"), "postgresql+psycopg://nianbao@/nianbao")
 """
 
 from __future__ import annotations

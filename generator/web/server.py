@@ -53,7 +53,13 @@ def url_of(host: str, port: int) -> str:
 
 
 def serve(
-    data: Path, host: str, port: int, database: str | None, max_upload_mb: int, workers: int = 0, out=None  # noqa: ANN001
+    data: Path,
+    host: str,
+    port: int,
+    database: str | None,
+    max_upload_mb: int,
+    workers: int = 0,
+    out=None,  # noqa: ANN001
 ) -> None:
     """Open the data folder (migrating its database), bind, print the address, serve until Ctrl-C."""
     import uvicorn
@@ -66,18 +72,27 @@ def serve(
     try:
         app = create_app(data, database, max_upload_mb, workers=workers)
     except OSError as exc:
-        raise UserError(f"无法使用数据文件夹 {data}：{describe(exc)}。请检查文件夹权限，或用 --data 指定另一个文件夹。") from None
+        raise UserError(
+            f"无法使用数据文件夹 {data}：{describe(exc)}。请检查文件夹权限，或用 --data 指定另一个文件夹。"
+        ) from None
     except (ArgumentError, ValueError) as exc:
-        raise UserError(f"数据库地址无法识别：{database}（{exc}）。格式如 postgresql+psycopg://用户:密码@主机/库名。") from None
+        raise UserError(
+            f"数据库地址无法识别：{database}（{exc}）。格式如 postgresql+psycopg://用户:密码@主机/库名。"
+        ) from None
     except SQLAlchemyError as exc:
         reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise UserError(f"无法打开数据库（{reason}）。请检查 --database 地址、数据库服务是否启动、用户名和密码。") from None
+        raise UserError(
+            f"无法打开数据库（{reason}）。请检查 --database 地址、数据库服务是否启动、用户名和密码。"
+        ) from None
     sock = bind(host, port)
     config = uvicorn.Config(app, log_level="warning", access_log=False, timeout_graceful_shutdown=10)
     server = uvicorn.Server(config)
     port = sock.getsockname()[1]  # --port 0: the port the system chose
     print(f"年报填报服务已启动：请在浏览器中打开 {url_of(host, port)}", file=out)
-    print(f"数据文件夹：{data.resolve()}（数据库：{'PostgreSQL' if database and database.startswith('postgres') else 'SQLite'}）。按 Ctrl-C 停止。", file=out)
+    print(
+        f"数据文件夹：{data.resolve()}（数据库：{'PostgreSQL' if database and database.startswith('postgres') else 'SQLite'}）。按 Ctrl-C 停止。",
+        file=out,
+    )
     if not is_loopback(host):
         print(LOOPBACK_HINT.format(host=host), file=out)
     out.flush()
