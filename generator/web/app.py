@@ -16,7 +16,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
-from .desk import Desk
+from .desk import Desks
 from .pages import Pages, web_templates
 from .security import BodyLimit, Csrf, SecurityHeaders
 from .storage import Store
@@ -50,7 +50,9 @@ def create_app(
         from .desk import quiet_worker
 
         executor = ProcessPoolExecutor(max_workers=workers, initializer=quiet_worker)
-    clerk = ClerkViews(pages, Desk(store, executor=executor), limit)
+    desks = Desks(store, executor)
+    open_desk = desks.open_desk()
+    clerk = ClerkViews(pages, lambda request: open_desk, limit)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # noqa: ANN202
@@ -76,6 +78,8 @@ def create_app(
         lifespan=lifespan,
     )
     app.state.store = store
+    app.state.desks = desks  # issue 16's pages open units' desks from here
+    app.state.pages = pages
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
     app.add_middleware(SecurityHeaders)
     return app

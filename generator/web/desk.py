@@ -133,13 +133,43 @@ class Refusal:
     findings: list[Diagnostic]
 
 
-class Desk:
-    """One desk: the uploads of a year at one place (the open desk; a unit's desk in issue 16)."""
+class Desks:
+    """What every desk shares: the store, the checking processes (if any), rendered documents."""
 
-    def __init__(self, store: Store, unit_id: int | None = None, executor: Executor | None = None):
-        self.store, self.unit_id, self.executor = store, unit_id, executor
+    def __init__(self, store: Store, executor: Executor | None = None):
+        self.store, self.executor = store, executor
         self._rendered: OrderedDict[tuple[str, int], Rendered] = OrderedDict()
         self._lock = threading.Lock()
+
+    def open_desk(self) -> Desk:
+        """The desk without a roster: every upload of a year in one list (issue 15)."""
+        return Desk(self, None)
+
+    def unit_desk(self, unit_id: int) -> Desk:
+        """One unit's desk of a year's roster (issue 16 opens it from the unit's private link)."""
+        return Desk(self, unit_id)
+
+    def rendered(self, sub: Submission) -> Rendered:
+        """The DOCX and HTML, exactly as `generate --year Y --input <the kept file>` writes them."""
+        key = (sub.sha256, sub.year)
+        with self._lock:
+            if key in self._rendered:
+                self._rendered.move_to_end(key)
+                return self._rendered[key]
+        checked = check_workbook(self.store.blob(sub.sha256), sub.year)
+        result = render(checked.report, checked.provenance)
+        with self._lock:
+            self._rendered[key] = result
+            while len(self._rendered) > 16:
+                self._rendered.popitem(last=False)
+        return result
+
+
+class Desk:
+    """One desk: the uploads of a year at one place (the open desk, or a unit's desk)."""
+
+    def __init__(self, desks: Desks, unit_id: int | None):
+        self.desks, self.store, self.unit_id = desks, desks.store, unit_id
 
     # --- upload ----------------------------------------------------------------------------
     async def check(self, received: Received, year: int) -> Outcome:
@@ -148,9 +178,10 @@ class Desk:
 
         from starlette.concurrency import run_in_threadpool
 
-        if self.executor is None:
+        executor = self.desks.executor
+        if executor is None:
             return await run_in_threadpool(check_upload, str(received.path), year)
-        return await asyncio.get_running_loop().run_in_executor(self.executor, check_upload, str(received.path), year)
+        return await asyncio.get_running_loop().run_in_executor(executor, check_upload, str(received.path), year)
 
     def keep(self, year: int, received: Received, original_name: str, outcome: Outcome) -> int | Refusal:
         """Keep a checked upload (file, then row); a refused one is deleted and kept nowhere."""
@@ -188,20 +219,7 @@ class Desk:
         return check, shown_as(check.findings(), sub.original_name)
 
     def rendered(self, sub: Submission) -> Rendered:
-        """The DOCX and HTML, exactly as `generate --year Y --input <the kept file>` writes them."""
-        key = (sub.sha256, sub.year)
-        with self._lock:
-            if key in self._rendered:
-                self._rendered.move_to_end(key)
-                return self._rendered[key]
-        path: Path = self.store.blob(sub.sha256)
-        checked = check_workbook(path, sub.year)
-        result = render(checked.report, checked.provenance)
-        with self._lock:
-            self._rendered[key] = result
-            while len(self._rendered) > 16:
-                self._rendered.popitem(last=False)
-        return result
+        return self.desks.rendered(sub)
 
 
 def render_title(checked) -> str:  # noqa: ANN001 — pipeline.Checked
