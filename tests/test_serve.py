@@ -305,3 +305,14 @@ def test_a_new_tool_version_checks_a_kept_upload_again_and_keeps_the_old_check(d
     assert [c.tool_version for c in checks][-1] == "9.9.9" and len(checks) == 2
     desk.get(url)  # checked once per version
     assert len(Store(desk.data).submission(sub_id).checks) == 2
+
+
+def test_behind_https_the_form_cookie_is_secure(tmp_path):
+    from serve_support import TestClient
+
+    from generator.web.app import create_app
+
+    with TestClient(create_app(tmp_path / "data"), base_url="https://nianbao.example") as c:
+        assert "secure" in c.get("/2020/").headers["set-cookie"].lower()
+    with client(tmp_path / "data") as c:
+        assert "secure" not in c.get("/2020/").headers["set-cookie"].lower()
