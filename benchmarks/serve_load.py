@@ -56,6 +56,19 @@ def workbooks(n: int, work: Path) -> list[tuple[bytes, str]]:
     return out
 
 
+def cpu_seconds(pid: int) -> float | None:
+    """CPU time (user + system) of a process and its worker processes so far; Linux only."""
+    try:
+        pids = [pid, *(int(p) for p in Path(f"/proc/{pid}/task/{pid}/children").read_text().split())]
+        ticks = 0
+        for p in pids:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])  # utime, stime
+        return ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
 async def run(args: argparse.Namespace) -> dict:
     import httpx
     from serve_support import Server
@@ -98,9 +111,11 @@ async def run(args: argparse.Namespace) -> dict:
                     pages[hashlib.sha256(data).hexdigest()] = r.headers["location"]
 
         try:
+            cpu0 = cpu_seconds(server.proc.pid)
             t0 = time.perf_counter()
             await asyncio.gather(*(clerk() for _ in range(args.concurrency)))
             wall = time.perf_counter() - t0
+            cpu1 = cpu_seconds(server.proc.pid)
         finally:
             server.stop()
         from generator.web.storage import Store
@@ -123,6 +138,7 @@ async def run(args: argparse.Namespace) -> dict:
         "p50_s": round(statistics.median(latencies), 3),
         "p95_s": round(latencies[int(0.95 * (len(latencies) - 1))], 3),
         "max_s": round(latencies[-1], 3),
+        "server_cpu_ms_per_upload": round(1000 * (cpu1 - cpu0) / len(latencies), 1) if cpu0 and cpu1 else None,
         "lost": len(lost),
         "failures": failures[:10],
         "cores": os.cpu_count(),
