@@ -31,11 +31,15 @@ def create_app(
     max_upload_mb: int = DEFAULT_LIMIT_MB,
     secure_cookies: bool = False,
     workers: int = 0,
+    allowed_hosts: list[str] | None = None,
 ) -> Starlette:
     """The desk on the data folder `data_dir`: migrates the database, then serves.
 
     workers > 0: uploads are checked in that many worker processes (the server uses every core);
     0: in the server's own threads (tests).
+    allowed_hosts: the Host headers answered (others get 400); the server passes the loopback
+    names when it listens on 127.0.0.1, so a web page elsewhere cannot reach the desk by
+    pointing its own domain name at 127.0.0.1 (DNS rebinding).
     """
     store = Store(data_dir, database_url)
     store.migrate()
@@ -81,5 +85,9 @@ def create_app(
     app.state.desks = desks  # issue 16's pages open units' desks from here
     app.state.pages = pages
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
+    if allowed_hosts:
+        from starlette.middleware.trustedhost import TrustedHostMiddleware
+
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=allowed_hosts)
     app.add_middleware(SecurityHeaders)
     return app

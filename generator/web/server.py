@@ -20,6 +20,11 @@ LOOPBACK_HINT = (
 )
 
 
+# Host headers a desk on 127.0.0.1 answers: the browser on this computer, or the office's web
+# server in front of it (which forwards to 127.0.0.1:PORT; see docs/serve.md).
+LOOPBACK_NAMES = ["127.0.0.1", "localhost"]
+
+
 def is_loopback(host: str) -> bool:
     try:
         return ipaddress.ip_address(host).is_loopback
@@ -70,7 +75,9 @@ def serve(
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     try:
-        app = create_app(data, database, max_upload_mb, workers=workers)
+        app = create_app(
+            data, database, max_upload_mb, workers=workers, allowed_hosts=LOOPBACK_NAMES if is_loopback(host) else None
+        )
     except OSError as exc:
         raise UserError(
             f"无法使用数据文件夹 {data}：{describe(exc)}。请检查文件夹权限，或用 --data 指定另一个文件夹。"

@@ -1,4 +1,4 @@
-"""SIGKILL during uploads (issue 15, item 5): after a restart the database opens, every upload
+"""generate serve as a process: SIGKILL during uploads (issue 15, item 5) — after a restart the database opens, every upload
 that was answered is there with its exact bytes, and no half-stored submission is shown."""
 
 from __future__ import annotations
@@ -110,3 +110,14 @@ def test_worker_processes_give_the_same_findings_and_ctrl_c_stops_cleanly(tmp_pa
     assert code == 0
     out, err = server.output
     assert "服务已停止。" in out and "Traceback" not in err and err.strip() == ""
+
+
+def test_a_desk_on_127_0_0_1_answers_only_its_own_host_names(tmp_path):
+    server = Server(tmp_path / "data")
+    try:
+        with httpx.Client(base_url=server.url, timeout=30) as c:
+            assert c.get("/2020/").status_code == 200
+            assert c.get("/2020/", headers={"host": "localhost"}).status_code == 200
+            assert c.get("/2020/", headers={"host": "evil.example:8000"}).status_code == 400  # DNS rebinding
+    finally:
+        assert server.stop() == 0
