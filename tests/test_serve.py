@@ -136,7 +136,7 @@ def _cli_refusal(tmp_path, name, data, monkeypatch, capsys) -> list[str]:
 
 @pytest.mark.parametrize(
     "kind",
-    ["not a workbook", "encrypted", "zip bomb", "strict ooxml", "wrong layout"],
+    ["not a workbook", "encrypted", "zip bomb", "strict ooxml", "wrong layout", "other format"],
 )
 def test_a_refused_workbook_gets_the_command_lines_message_and_nothing_is_kept(
     desk, tmp_path, monkeypatch, capsys, kind
@@ -147,6 +147,7 @@ def test_a_refused_workbook_gets_the_command_lines_message_and_nothing_is_kept(
         "zip bomb": lambda: _bomb(120),
         "strict ooxml": strict_workbook,
         "wrong layout": lambda: _blank_sheetless(),
+        "other format": UNIT.read_bytes,  # a 2022 (2021-format) workbook offered as 2020's
     }[kind]()
     name = "交来的.xlsx"
     expected = _cli_refusal(tmp_path, name, data, monkeypatch, capsys)
@@ -159,6 +160,7 @@ def test_a_refused_workbook_gets_the_command_lines_message_and_nothing_is_kept(
         assert line in text
     assert files_under(desk.data / "uploads") == [] and files_under(desk.data / "tmp") == []
     assert "上传记录" not in text
+    assert "upload-" not in text and str(desk.data) not in text  # the kept file's path never shows
     # and the server goes on serving
     assert upload(desk, seed_bytes(), "好的.xlsx").status_code == 200
 

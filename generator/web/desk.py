@@ -56,11 +56,6 @@ def blank_workbook(year: int) -> bytes:
     return buf.getvalue()
 
 
-def shown_as(findings: list[Diagnostic], name: str) -> list[Diagnostic]:
-    """The findings as `generate check --input <name>` prints them: the file is the clerk's own name."""
-    return [dataclasses.replace(d, file=name) for d in findings]
-
-
 @dataclass
 class Group:
     """The findings of one sheet, 错误 first, with their counts."""
@@ -107,15 +102,28 @@ class Outcome:
     refused: bool = False
 
 
-def check_upload(path: str, year: int) -> Outcome:
-    """`generate check --input <path>` as data; runs in a worker process (picklable in and out)."""
+def check_upload(path: str, year: int, name: str) -> Outcome:
+    """`generate check --input <name>` as data, on the file kept at `path` (the clerk's name for it
+    is never a path: it is put in the messages in place of the kept file's). Runs in a worker
+    process when the server has them (picklable in and out)."""
     try:
         checked = check_workbook(Path(path), year)
     except InputError as exc:
-        return Outcome(exc.diagnostics, refused=True)
+        return Outcome(named(exc.diagnostics, path, name), refused=True)
     except UserError as exc:
-        return Outcome([Diagnostic("E000", Severity.ERROR, str(exc))], refused=True)
-    return Outcome(checked.findings, checked.report.unit.name or "", render_title(checked))
+        return Outcome(named([Diagnostic("E000", Severity.ERROR, str(exc))], path, name), refused=True)
+    return Outcome(named(checked.findings, path, name), checked.report.unit.name or "", render_title(checked))
+
+
+def named(findings: list[Diagnostic], path: str, name: str) -> list[Diagnostic]:
+    """The findings as `generate check --input <name>` prints them: the clerk's file name where
+    the reader named the kept file (the file column, and any message that quotes the path)."""
+    kept = Path(path)
+    out = []
+    for d in findings:
+        message = d.message.replace(str(kept), name).replace(kept.name, name)
+        out.append(dataclasses.replace(d, file=name if d.file else "", message=message))
+    return out
 
 
 def quiet_worker() -> None:
@@ -172,23 +180,24 @@ class Desk:
         self.desks, self.store, self.unit_id = desks, desks.store, unit_id
 
     # --- upload ----------------------------------------------------------------------------
-    async def check(self, received: Received, year: int) -> Outcome:
+    async def check(self, received: Received, year: int, original_name: str) -> Outcome:
         """check_upload in a worker process when the desk has a pool (the server), else in a thread."""
         import asyncio
 
         from starlette.concurrency import run_in_threadpool
 
+        args = (str(received.path), year, display_name(original_name))
         executor = self.desks.executor
         if executor is None:
-            return await run_in_threadpool(check_upload, str(received.path), year)
-        return await asyncio.get_running_loop().run_in_executor(executor, check_upload, str(received.path), year)
+            return await run_in_threadpool(check_upload, *args)
+        return await asyncio.get_running_loop().run_in_executor(executor, check_upload, *args)
 
     def keep(self, year: int, received: Received, original_name: str, outcome: Outcome) -> int | Refusal:
         """Keep a checked upload (file, then row); a refused one is deleted and kept nowhere."""
         name = display_name(original_name)
         if outcome.refused:
             received.path.unlink(missing_ok=True)
-            return Refusal(name, shown_as(outcome.findings, name))
+            return Refusal(name, outcome.findings)
         record = check_record(outcome.findings, tool_version(), outcome.unit_name, outcome.title)
         return self.store.add_submission(year, received, name, record, self.unit_id)
 
@@ -210,13 +219,13 @@ class Desk:
         """
         check = sub.checks[-1]
         if check.tool_version != tool_version():
-            outcome = check_upload(str(self.store.blob(sub.sha256)), sub.year)
+            outcome = check_upload(str(self.store.blob(sub.sha256)), sub.year, sub.original_name)
             if not outcome.refused:
                 check = self.store.add_check(
                     sub.id, check_record(outcome.findings, tool_version(), outcome.unit_name, outcome.title)
                 )
                 sub.checks.append(check)
-        return check, shown_as(check.findings(), sub.original_name)
+        return check, check.findings()
 
     def rendered(self, sub: Submission) -> Rendered:
         return self.desks.rendered(sub)

@@ -146,7 +146,7 @@ class ClerkViews:
             except TooLarge:
                 return self.pages.too_large(request)
             try:
-                outcome = await desk.check(received, year)
+                outcome = await desk.check(received, year, upload.filename)
             except BaseException:
                 received.path.unlink(missing_ok=True)
                 raise
