@@ -45,8 +45,7 @@ def create_app(
     store.migrate()
     store.clear_tmp()
     limit = max_upload_mb * 1024 * 1024
-    pages = Pages(Csrf(store.secret()), secure_cookies)
-    pages.limit_mb = max_upload_mb
+    pages = Pages(Csrf(store.secret()), secure_cookies, max_upload_mb)
     executor = None
     if workers > 0:
         from concurrent.futures import ProcessPoolExecutor

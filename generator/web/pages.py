@@ -20,9 +20,10 @@ def web_templates() -> Path:
 
 
 class Pages:
-    def __init__(self, csrf: Csrf, secure_cookies: bool = False):
+    def __init__(self, csrf: Csrf, secure_cookies: bool = False, limit_mb: int = 20):
         self.csrf = csrf
         self.secure = secure_cookies
+        self.limit_mb = limit_mb
         self.env = Environment(
             loader=FileSystemLoader(str(web_templates())),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -63,16 +64,14 @@ class Pages:
             status=403,
         )
 
-    def too_large(self, request: Request, limit_mb: int | None = None) -> Response:
+    def too_large(self, request: Request) -> Response:
         return self.render(
             request,
             "message.html",
             {
                 "title": "文件太大",
-                "message": f"上传的文件超过了 {limit_mb or self.limit_mb} MB 的上限，没有保存。正常的工作簿通常不到 1 MB："
+                "message": f"上传的文件超过了 {self.limit_mb} MB 的上限，没有保存。正常的工作簿通常不到 1 MB："
                 "请删除无关的工作表、图片后重新保存再上传。",
             },
             status=413,
         )
-
-    limit_mb = 20
