@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import re
+import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 import httpx
 import openpyxl
@@ -18,7 +21,7 @@ from serve_support import XLSX, Server
 
 from generator.web.storage import Store
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL is POSIX")
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="SIGKILL and /proc: Linux")
 
 
 def workbooks(n: int) -> list[bytes]:
@@ -121,3 +124,29 @@ def test_a_desk_on_127_0_0_1_answers_only_its_own_host_names(tmp_path):
             assert c.get("/2020/", headers={"host": "evil.example:8000"}).status_code == 400  # DNS rebinding
     finally:
         assert server.stop() == 0
+
+
+def test_killing_the_server_leaves_no_checking_process_behind(tmp_path):
+    server = Server(tmp_path / "data", "--workers", "2")
+    with httpx.Client(base_url=server.url, timeout=60, follow_redirects=True) as c:
+        token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get("/2020/").text).group(1)
+        c.post("/2020/upload", data={"csrf_token": token}, files={"workbook": ("a.xlsx", seed_bytes(), XLSX)})
+    children = Path(f"/proc/{server.proc.pid}/task/{server.proc.pid}/children").read_text().split()
+    assert len(children) >= 2
+    server.kill()
+    deadline = time.monotonic() + 10
+    try:
+        while any(_state(pid) == "alive" for pid in children):
+            assert time.monotonic() < deadline, "worker processes outlived the killed server"
+            time.sleep(0.2)
+    finally:
+        for pid in children:  # whatever the outcome, leave nothing running
+            if _state(pid) == "alive":
+                os.kill(int(pid), signal.SIGKILL)
+
+
+def _state(pid: str) -> str:
+    try:
+        return {"Z": "zombie"}.get(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0], "alive")
+    except OSError:
+        return "zombie"

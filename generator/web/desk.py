@@ -127,10 +127,21 @@ def named(findings: list[Diagnostic], path: str, name: str) -> list[Diagnostic]:
 
 
 def quiet_worker() -> None:
-    """A worker process ignores Ctrl-C: the server shuts its pool down itself, without tracebacks."""
+    """Set up a checking process: it ignores Ctrl-C (the server shuts its pool down itself, without
+    tracebacks) and ends when the server is gone, even killed (SIGKILL leaves no orphan behind)."""
+    import os
     import signal
+    import time
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
 @dataclass
