@@ -15,7 +15,8 @@ from ..diagnostics import UserError
 from ..oserrors import describe
 
 LOOPBACK_HINT = (
-    "注意：服务正在监听 {host}，同一网络中的其他计算机都能打开本页面并上传文件（没有登录）。"
+    "注意：服务正在监听 {host}，同一网络中的其他计算机都能用本机的局域网地址（http://本机IP:{port}/）"
+    "打开本页面并上传文件（没有登录）。"
     "请只在办公内网使用，并按 docs/serve.md 的说明放在单位的 HTTPS 网站服务器之后。"
 )
 
@@ -101,7 +102,7 @@ def serve(
         file=out,
     )
     if not is_loopback(host):
-        print(LOOPBACK_HINT.format(host=host), file=out)
+        print(LOOPBACK_HINT.format(host=host, port=port), file=out)
     out.flush()
     try:
         server.run(sockets=[sock])
