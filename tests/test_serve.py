@@ -318,3 +318,19 @@ def test_behind_https_the_form_cookie_is_secure(tmp_path):
         assert "secure" in c.get("/2020/").headers["set-cookie"].lower()
     with client(tmp_path / "data") as c:
         assert "secure" not in c.get("/2020/").headers["set-cookie"].lower()
+
+
+def test_serve_prints_the_address_and_warns_when_listening_beyond_this_computer(tmp_path, monkeypatch):
+    import uvicorn
+
+    from generator.web.server import serve
+
+    monkeypatch.setattr(uvicorn.Server, "run", lambda self, sockets=None: None)  # start and stop at once
+    out = io.StringIO()
+    serve(tmp_path / "data", "127.0.0.1", 0, None, 20, out=out)
+    text = out.getvalue()
+    assert re.search(r"请在浏览器中打开 http://127\.0\.0\.1:\d+/", text) and "服务已停止。" in text
+    assert "注意" not in text
+    out = io.StringIO()
+    serve(tmp_path / "data", "0.0.0.0", 0, None, 20, out=out)  # bound for an instant, never accepting
+    assert "同一网络中的其他计算机都能" in out.getvalue() and "没有登录" in out.getvalue()
