@@ -120,6 +120,23 @@ def test_the_clerks_whole_path(browser, server, tmp_path, monkeypatch):
         page.get_by_role("button", name="上传并校验").click()
         assert "无法读取，没有保存" in page.locator("#refused").inner_text()
         check_page(page, "the refusal")
+        # the pages that refuse: a form whose token was tampered with, a file over the limit, no such page
+        page.goto(f"{server.url}2022/")
+        page.set_input_files("#workbook", str(right))
+        page.locator("input[name=csrf_token]").evaluate("e => e.value = 'forged'")
+        page.get_by_role("button", name="上传并校验").click()
+        assert page.locator("h1").inner_text() == "请求已拒绝"
+        check_page(page, "the refused post")
+        page.goto(f"{server.url}2022/")
+        huge = tmp_path / "巨大.xlsx"
+        huge.write_bytes(b"PK\x03\x04" + b"\0" * (21 * 1024 * 1024))
+        page.set_input_files("#workbook", str(huge))
+        page.get_by_role("button", name="上传并校验").click()
+        assert page.locator("h1").inner_text() == "文件太大"
+        check_page(page, "the oversize upload")
+        page.goto(f"{server.url}nowhere")
+        assert page.locator("h1").inner_text() == "找不到页面"
+        check_page(page, "the missing page")
     finally:
         context.close()
     assert requests and all(u.startswith(server.url) for u in requests), [
