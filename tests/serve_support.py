@@ -16,8 +16,8 @@ with warnings.catch_warnings():
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def client(data: Path, database_url: str | None = None, **kw) -> TestClient:
-    return TestClient(create_app(data, database_url, **kw))
+def client(data: Path, database_url: str | None = None, raise_server_exceptions: bool = True, **kw) -> TestClient:
+    return TestClient(create_app(data, database_url, **kw), raise_server_exceptions=raise_server_exceptions)
 
 
 def token(c: TestClient, year: int = 2020) -> str:

@@ -334,3 +334,21 @@ def test_serve_prints_the_address_and_warns_when_listening_beyond_this_computer(
     out = io.StringIO()
     serve(tmp_path / "data", "0.0.0.0", 0, None, 20, out=out)  # bound for an instant, never accepting
     assert "同一网络中的其他计算机都能" in out.getvalue() and "没有登录" in out.getvalue()
+
+
+def test_a_full_disk_is_told_in_chinese_and_nothing_half_stored_is_kept(tmp_path, monkeypatch):
+    import errno
+
+    from generator.web.storage import Store
+
+    def full(self, source, limit):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    data = tmp_path / "data"
+    with client(data, raise_server_exceptions=False) as c:
+        monkeypatch.setattr(Store, "receive", full)
+        page = upload(c, seed_bytes())
+        assert page.status_code == 500
+        text = text_of(page.text)
+        assert "服务器出了问题" in text and "Traceback" not in text
+    assert files_under(data / "uploads") == []

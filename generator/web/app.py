@@ -75,9 +75,21 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         return pages.render(request, "notfound.html", {"message": "没有这个页面。"}, status=404)
 
+    async def failed(request: Request, exc: Exception) -> Response:
+        """Never a traceback for the clerk: what went wrong, and that nothing half-done was kept."""
+        from ..oserrors import describe
+
+        reason = describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        message = (
+            f"服务器出了问题（{reason}），这次操作没有完成，也没有保存不完整的内容。"
+            "请稍后重试；如果一直这样，请把这条信息告诉管理这台服务器的同事"
+            "（可能是磁盘已满、数据文件夹没有写入权限，或数据库服务停止了）。"
+        )
+        return pages.render(request, "message.html", {"title": "服务器出错", "message": message}, status=500)
+
     app = Starlette(
         routes=[Route("/static/desk.css", stylesheet), Mount("", routes=clerk.routes())],
-        exception_handlers={404: not_found},
+        exception_handlers={404: not_found, Exception: failed},
         lifespan=lifespan,
     )
     app.state.store = store
