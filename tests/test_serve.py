@@ -55,6 +55,11 @@ def test_findings_are_exactly_what_generate_check_prints(desk, tmp_path, monkeyp
     sheets = re.findall(r'<h3 id="g-3-\d+">([^<\n]+)', page.text)
     assert [s.strip() for s in sheets] == ["申请情况", "总体情况"]
     assert "（错误 4 条）" in text and "（警告 2 条）" in text
+    # and for programs, what generate check --format json prints
+    _, out, _ = _cli(
+        ["check", "--year", "2020", "--input", "漳平市2020.xlsx", "--format", "json"], mine, monkeypatch, capsys
+    )
+    assert desk.get(f"{submission_url(page)}/findings.json").text == out
 
 
 def test_downloads_are_byte_identical_to_generate(desk, tmp_path, monkeypatch, capsys):

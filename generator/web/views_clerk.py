@@ -4,6 +4,7 @@ same views under its own prefix."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from urllib.parse import quote
 
@@ -48,6 +49,7 @@ class ClerkViews:
             Route("/{year:int}/upload", self.upload, methods=["POST"]),
             Route("/{year:int}/submissions/{sub:int}", self.page),
             Route("/{year:int}/submissions/{sub:int}/preview", self.preview),
+            Route("/{year:int}/submissions/{sub:int}/findings.json", self.findings_json),
             Route("/{year:int}/submissions/{sub:int}/report.{kind:str}", self.download),
         ]
 
@@ -155,6 +157,16 @@ class ClerkViews:
             context = await run_in_threadpool(self._context, request, desk, year, None, result)
             return self.pages.render(request, "desk.html", context, status=422)
         return RedirectResponse(f"submissions/{result}", status_code=303)
+
+    async def findings_json(self, request: Request) -> Response:
+        """The findings as `generate check --format json` prints them, for programs."""
+        try:
+            desk, _, sub = await run_in_threadpool(self._where, request)
+        except _NotFound as exc:
+            return self._not_found(request, exc)
+        _, findings = await run_in_threadpool(desk.findings, sub)
+        body = json.dumps([d.to_dict() for d in findings], ensure_ascii=False, indent=2) + "\n"
+        return Response(body, media_type="application/json; charset=utf-8")
 
     async def _rendered(self, request: Request) -> tuple[int, Rendered] | Response:
         try:
