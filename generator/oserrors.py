@@ -33,6 +33,8 @@ _WORDS = {
     errno.ETIMEDOUT: "连接超时",
     errno.ECONNREFUSED: "连接被拒绝",
     errno.EPIPE: "对方已关闭连接",
+    errno.EADDRINUSE: "端口已被占用",
+    errno.EADDRNOTAVAIL: "本机没有这个地址",
 }
 
 
