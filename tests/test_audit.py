@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 import shutil
 from collections import Counter
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ import test_import_real as real
 from conftest import ROOT
 
 from generator.cli import main
+from generator.review import Status
 
 PUBLISHED = ROOT / "tests" / "data" / "published"
 UNREADABLE = "损坏的报告.docx"
@@ -199,3 +201,221 @@ def test_the_audit_page_opens_in_chromium_and_filters_by_status(audited: Audited
         assert errors == []
     finally:
         page.close()
+
+
+def _audit(folder: Path, out: Path, *extra: str) -> tuple[int, str]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = main(["audit", str(folder), "--output-dir", str(out), "--jobs", "1", *extra])
+    return code, buf.getvalue()
+
+
+def _overview(out: Path) -> dict[str, dict[str, object]]:
+    wb = openpyxl.load_workbook(out / "审核" / "审核表.xlsx")
+    return {Path(str(r["文件"])).name: r for r in _rows(wb["概况"])}
+
+
+def test_a_copy_whose_text_differs_is_no_duplicate_and_keeps_its_own_status(generated, tmp_path) -> None:
+    """Issue 14, item 7: the DOCX and the HTML of one report, the HTML's text changed to hold a
+    template placeholder (L1 错误): the same figures, but not the same document."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(generated[2021].docx, folder / "a.docx")
+    page = generated[2021].html.read_text(encoding="utf-8")
+    changed = page.replace("<p>本年度", "<p>××本年度", 1)
+    assert changed != page
+    (folder / "b.html").write_text(changed, encoding="utf-8")
+    code, out = _audit(folder, tmp_path / "out")
+    rows = _overview(tmp_path / "out")
+    assert rows["a.docx"]["状态"] == "通过"
+    assert rows["b.html"]["状态"] == "有错误" and rows["b.html"]["错误"] >= 1, rows["b.html"]
+    assert "L1" in out and "重复" not in out and code == 1
+    # The very same document twice stays one report: the second copy is 重复, naming the first.
+    shutil.copy(generated[2021].html, folder / "c.html")
+    code, out = _audit(folder, tmp_path / "out2")
+    rows = _overview(tmp_path / "out2")
+    assert rows["c.html"]["状态"] == "重复" and "a.docx" in str(rows["c.html"]["说明"])
+
+
+def test_a_draft_nianbao_made_is_an_error_in_audit(tmp_path) -> None:
+    """Issue 14, item 8: the workbook had a 错误 that the published text does not show (单位层级
+    left blank), so the document is a draft; audit must not pass it."""
+    wb = openpyxl.load_workbook(ROOT / "inputs" / "2021.xlsx")
+    ws = wb["单位信息"]
+    (row,) = [r for r in range(1, 20) if ws.cell(r, 1).value == "单位层级"]
+    ws.cell(row, 2).value = None
+    wb.save(tmp_path / "2021.xlsx")
+    made = tmp_path / "made"
+    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+        main(["--year", "2021", "--input", str(tmp_path / "2021.xlsx"), "--output-dir", str(made)])
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (docx,) = made.rglob("*.docx")
+    shutil.copy(docx, folder / "draft.docx")
+    code, out = _audit(folder, tmp_path / "out")
+    row = _overview(tmp_path / "out")["draft.docx"]
+    assert row["状态"] == "有错误" and row["错误"] == 1 and code == 1
+    assert "I035 错误" in out and "草稿" in out
+
+
+def test_every_file_and_folder_found_is_read_or_listed_with_its_reason(generated, tmp_path, monkeypatch) -> None:
+    """Issue 14, item 12: PDF (while no PDF reader is present), .mht, .doc, .wps and other files,
+    a folder that cannot be opened, a broken link and a pipe are each named with the reason."""
+    import os
+
+    from generator.importer import audit as audit_module
+    from generator.importer.report import SUFFIXES
+
+    folder = tmp_path / "reports"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "locked").mkdir()
+    (folder / "page_files").mkdir()
+    (folder / "page_files" / "style.css").write_text("p{}", encoding="utf-8")
+    shutil.copy(generated[2021].docx, folder / "sub" / "a.docx")
+    linked = tmp_path / "elsewhere"
+    linked.mkdir()
+    shutil.copy(generated[2022].docx, linked / "b.docx")
+    (folder / "linked").symlink_to(linked, target_is_directory=True)
+    (folder / "broken").symlink_to(tmp_path / "nothing-here.docx")
+    os.mkfifo(folder / "pipe.html")
+    for name in ("r.pdf", "r.mht", "r.doc", "r.wps", "说明.txt"):
+        (folder / name).write_bytes(b"%PDF-1.4" if name.endswith(".pdf") else b"x")
+    scandir = os.scandir
+
+    def refusing(path):  # root reads every folder: refuse one as a locked folder would be
+        if Path(path).name == "locked":
+            raise PermissionError(13, "Permission denied", str(path))
+        return scandir(path)
+
+    monkeypatch.setattr(audit_module.os, "scandir", refusing)
+    code, out = _audit(folder, tmp_path / "out")
+    said = {line.split()[0].removeprefix("跳过："): line for line in out.splitlines() if line.startswith("跳过：")}
+    expected = {
+        "locked": "无法打开文件夹",
+        "page_files": "附带的图片",
+        "broken": "符号链接",
+        "pipe.html": "不是普通文件",
+        "r.mht": ".mht",
+        "r.doc": "旧版 Word（.doc）",
+        "r.wps": "WPS 文字（.wps）",
+        "说明.txt": "不是报告文件",
+    }
+    if ".pdf" not in SUFFIXES:  # a PDF is read once a PDF reader is there (issue 17)
+        expected["r.pdf"] = "PDF"
+    assert sorted(Path(p).name for p in said) == sorted(expected)
+    assert all(expected[Path(p).name] in line for p, line in said.items()), said
+    rows = _overview(tmp_path / "out")
+    assert {"a.docx", "b.docx"} <= set(rows), "a sub-folder and a linked folder are read"
+    page = (tmp_path / "out" / "审核" / "审核.html").read_text(encoding="utf-8")
+    wb = openpyxl.load_workbook(tmp_path / "out" / "审核" / "审核表.xlsx")
+    listed = list(wb["未读取"].iter_rows(min_row=2, values_only=True))
+    assert sorted(Path(p).name for p, _ in listed) == sorted(expected)
+    assert all(str(p) in page for p, _ in listed)
+
+
+def test_findings_name_the_place_in_the_published_document(audited: Audited, tmp_path, capsys) -> None:
+    """Issue 17, item 3: a reviewer has the page, not a workbook: every finding of an imported report
+    names the table (表二/表三/表四) with its row and column labels, or the part and the start of
+    the paragraph; never a workbook cell. The command line and the JSON say the same."""
+    cell = re.compile(r"[A-Z]{1,3}\d+")
+    tables = {"表二", "表三", "表四"}
+    parts = {"引言", "一、总体情况", "五、存在的主要问题及改进情况", "六、其他需要报告的事项", "标题、引言和落款"}
+    places = [str(f["位置"] or "") for f in audited.findings]
+    assert not [p for p in places if "!" in p or cell.fullmatch(p)], "a workbook cell named to a reviewer"
+    # The real pages' table findings name their table, and each paragraph finding its part and first words.
+    shanghai = [f for f in audited.findings if str(f["文件"]).endswith("shanghai-bgt-2019.html")]
+    assert {str(f["位置"]) for f in shanghai if f["代码"] == "V2"} == {"表三", "表四"}
+    prose = [f for f in shanghai if f["代码"].startswith("N")]
+    assert prose and all(re.fullmatch(r"一、总体情况 第 \d+ 段「.+」", str(f["位置"])) for f in prose), prose
+    table_rules = [f for f in audited.findings if str(f["代码"]).startswith(("T", "V"))]
+    assert all(str(f["位置"]).split()[0] in tables for f in table_rules)
+    assert all(str(f["位置"]).split(" 第")[0] in tables | parts for f in audited.findings if f["位置"])
+    # The terminal and the JSON: the same place for the same finding.
+    main(["audit", str(audited.folder), "--output-dir", str(tmp_path / "j"), "--format", "json", "--jobs", "1"])
+    reports = json.loads(capsys.readouterr().out)
+    from_json = sorted(
+        f"{f['file']} {f['where']}".strip() + f": {f['code']} {f['severity']}"
+        for r in reports
+        for f in r["findings"]
+    )
+    from_terminal = []
+    for line in audited.stdout.splitlines():
+        if line.startswith("  "):  # “  <file> <place>: <code> <severity> ［labels］message”
+            head, rest = line.strip().split(": ", 1)
+            from_terminal.append(f"{head}: {' '.join(rest.split()[:2])}")
+    from_terminal.sort()
+    assert from_json == from_terminal
+
+
+def test_blank_cells_of_a_published_table_are_one_finding_per_table(audited: Audited, tmp_path, capsys) -> None:
+    """Issue 17, item 4: the 沭阳 page leaves 125 cells of 表三 blank in 25 rows: one 错误 naming the
+    rows, not 25; the sums still take the blanks as unknown. The clerk's own workbook, imported
+    from the same page, keeps one finding per row (the clerk fixes cells)."""
+    page = PUBLISHED / "shuyang-fgj-2023.html"
+    found = [f for f in audited.findings if f["文件"] == str(audited.folder / page.name)]
+    (blank,) = [f for f in found if f["代码"] == "V2"]
+    assert blank["严重程度"] == "错误" and blank["位置"] == "表三"
+    assert "125 个单元格空白" in str(blank["说明"]) and "25 行" in str(blank["说明"])
+    assert "“（一）予以公开”5 格" in str(blank["说明"])
+    assert not [f for f in found if str(f["代码"]).startswith("T")], "blanks are unknown, not 0"
+    workbook = tmp_path / "2023.xlsx"
+    assert main(["import", str(page), "--output", str(workbook)]) == 0
+    capsys.readouterr()
+    main(["check", "--year", "2023", "--input", str(workbook), "--format", "json"])
+    per_row = [d for d in json.loads(capsys.readouterr().out) if d["code"] == "V2" and d["sheet"] == "申请情况"]
+    assert len(per_row) == 25
+
+
+def test_many_copies_of_one_report_each_name_the_first_only(generated, tmp_path) -> None:
+    """Issue 14, item 17: a thousand copies once listed the other 999 each (审核.html 40 MB). Each 重复
+    names the first copy only, so the review grows by a line per copy, not by the square."""
+
+    def audit_copies(n: int) -> tuple[str, Path]:
+        folder = tmp_path / f"copies{n}"
+        folder.mkdir()
+        for i in range(n):
+            shutil.copy(generated[2021].html, folder / f"{i:03d}.html")
+        code, out = _audit(folder, tmp_path / f"out{n}")
+        assert code == 0
+        return out, tmp_path / f"out{n}" / "审核"
+
+    out, review = audit_copies(40)
+    rows = _overview(review.parent)
+    dups = [r for name, r in rows.items() if name != "000.html"]
+    assert len(dups) == 39 and all(r["状态"] == "重复" for r in dups)
+    assert all(str(r["说明"]).count(".html") == 1 and "000.html" in str(r["说明"]) for r in dups)
+    assert all(line.count(".html") == 2 for line in out.splitlines() if "：重复" in line)  # its own file, the first
+    small = (review / "审核.html").stat().st_size
+    _, bigger = audit_copies(80)
+    per_copy = ((bigger / "审核.html").stat().st_size - small) / 40
+    assert per_copy < 3000, f"{per_copy:.0f} bytes of review page per copy"
+
+
+def test_memory_stays_flat_in_the_number_of_reports(generated, tmp_path) -> None:
+    """Issue 14, item 18 / issue 17, item 5: no Report is kept per report; what stays in memory per
+    report is a few fields (the entries are spooled to disk). 5,000 pages once took 576 MB."""
+    import subprocess
+    import sys
+
+    page = generated[2021].html.read_text(encoding="utf-8")
+    # VmHWM: this process's peak (ru_maxrss would count the forked pytest's memory too).
+    measure = (
+        "import re, sys; from generator.cli import main; main(sys.argv[1:]); "
+        "print(re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1), file=sys.stderr)"
+    )
+
+    def peak_kb(n: int) -> int:
+        folder = tmp_path / f"units{n}"
+        folder.mkdir()
+        for i in range(n):  # n different units: no duplicates, no cross-year pairs
+            (folder / f"{i:03d}.html").write_text(page.replace("示例县教育局", f"示例县第{i}局"), encoding="utf-8")
+        argv = ["audit", str(folder), "--output-dir", str(tmp_path / f"out{n}"), "--jobs", "1"]
+        done = subprocess.run(
+            [sys.executable, "-c", measure, *argv], cwd=ROOT, capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, done.stderr[-2000:]
+        return int(done.stderr.split()[-1])
+
+    small, large = peak_kb(20), peak_kb(150)
+    per_report = (large - small) * 1024 / 130
+    assert per_report < 20_000, f"{per_report:.0f} bytes kept per report"  # a Report alone is ~60 KB
