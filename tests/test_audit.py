@@ -179,7 +179,10 @@ def test_exit_0_when_every_report_passes_and_2_when_none_is_found(generated, tmp
 
 
 def test_the_audit_page_opens_in_chromium_and_filters_by_status(audited: Audited, browser) -> None:
-    page = browser.new_page(viewport={"width": 1280, "height": 800})
+    from axe import axe_violations
+
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto((audited.out / "审核" / "审核.html").as_uri())
@@ -199,8 +202,9 @@ def test_the_audit_page_opens_in_chromium_and_filters_by_status(audited: Audited
         page.click(f"tr.unit button:has-text('{UNREADABLE}')")
         assert "I002" in page.inner_text("tbody:not([hidden]) tr.findings")
         assert errors == []
+        assert axe_violations(page) == []  # issue 14, item 25: landmarks, best practice included
     finally:
-        page.close()
+        context.close()
 
 
 def _audit(folder: Path, out: Path, *extra: str) -> tuple[int, str]:
@@ -419,3 +423,23 @@ def test_memory_stays_flat_in_the_number_of_reports(generated, tmp_path) -> None
     small, large = peak_kb(20), peak_kb(150)
     per_report = (large - small) * 1024 / 130
     assert per_report < 20_000, f"{per_report:.0f} bytes kept per report"  # a Report alone is ~60 KB
+
+
+def test_each_report_shows_its_source_format_and_sha256(audited: Audited, capsys) -> None:
+    """Issue 17, item 6: per report the source, unit, year, format, status and counts; the SHA-256
+    of what was read is the reviewer's evidence (an address adds its fetch time, issue 17 item 2)."""
+    import hashlib
+
+    header = list(audited.overview[0])
+    assert header[:5] == ["序号", "单位名称", "年度", "状态", "错误"] and {"格式", "文件", "SHA-256"} <= set(header)
+    page = (audited.out / "审核" / "审核.html").read_text(encoding="utf-8")
+    for row in audited.overview:
+        path = Path(str(row["文件"]))
+        assert row["SHA-256"] == hashlib.sha256(path.read_bytes()).hexdigest()
+        assert row["格式"] == ("Word" if path.suffix == ".docx" else "网页")
+        assert str(row["SHA-256"]) in page
+    assert "获取时间" not in header  # files only: no fetch time column
+    main(["audit", str(audited.folder / "2021.docx"), "--output-dir", str(audited.out / "one"), "--format", "json"])
+    (report,) = json.loads(capsys.readouterr().out)
+    assert report["format"] == "Word" and report["source"]["kind"] == "file"
+    assert report["source"]["sha256"] == hashlib.sha256((audited.folder / "2021.docx").read_bytes()).hexdigest()
