@@ -127,7 +127,7 @@ def _skipped(wb: Workbook, review: Review) -> None:
     """Files and folders found and not read, each with its reason."""
     if not review.skipped:
         return
-    ws = _sheet(wb, SKIPPED_SHEET, [60, 80], "A2")
+    ws = _sheet(wb, SKIPPED_SHEET, [60, 80], "B2")
     ws.append(_cells(ws, ("文件或文件夹", "没有读取的原因"), HEAD_FONT, HEAD_FILL))
     for s in review.skipped:
         ws.append(_cells(ws, (s.path, s.reason), wrap=True))
