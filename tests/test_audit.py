@@ -443,3 +443,25 @@ def test_each_report_shows_its_source_format_and_sha256(audited: Audited, capsys
     (report,) = json.loads(capsys.readouterr().out)
     assert report["format"] == "Word" and report["source"]["kind"] == "file"
     assert report["source"]["sha256"] == hashlib.sha256((audited.folder / "2021.docx").read_bytes()).hexdigest()
+
+
+def test_a_pdf_page_reaches_the_finding_through_the_report() -> None:
+    """Issue 17, item 3: a PDF importer records the page of each figure and paragraph (Value.page,
+    Paragraph.page); every finding then names it, beside the table or the paragraph's first words."""
+    from generator.importer import import_report
+    from generator.importer.places import in_published_words
+    from generator.validate import validate
+
+    report, notes = import_report(PUBLISHED / "shanghai-bgt-2019.html")
+    for table in report.tables.values():
+        for value in table.values():
+            value.page = 3
+    for paragraph in report.sections["overview"].paragraphs:
+        paragraph.page = 2
+    found = in_published_words(report, [*notes, *validate(report)])
+    tables = [d for d in found if d.place.startswith("表") and d.code.startswith(("V", "T"))]
+    prose = [d for d in found if d.place == "一、总体情况" and d.paragraph]
+    assert tables and all(d.page == 3 and d.where.endswith(" 第 3 页") for d in tables)
+    assert prose and all(d.page == 2 and "」 第 2 页" in d.where for d in prose)
+    assert all(d.page == 3 for d in found if d.code == "V2")
+    assert not [d for d in found if d.sheet or d.cell], "no workbook sheet or cell named"
