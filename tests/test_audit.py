@@ -465,3 +465,23 @@ def test_a_pdf_page_reaches_the_finding_through_the_report() -> None:
     assert prose and all(d.page == 2 and "」 第 2 页" in d.where for d in prose)
     assert all(d.page == 3 for d in found if d.code == "V2")
     assert not [d for d in found if d.sheet or d.cell], "no workbook sheet or cell named"
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_reports_of_neighbouring_years_get_the_cross_year_rules(generated, tmp_path, jobs) -> None:
+    """The second pass: only a unit with a report of the year before is imported again and compared."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(generated[2021].html, folder / "a2021.html")
+    page = generated[2022].html.read_text(encoding="utf-8")
+    (folder / "b2022.html").write_text(page.replace("示例县人民政府", "示例县教育局"), encoding="utf-8")
+    (folder / "c2022.html").write_text(page.replace("示例县人民政府", "示例县财政局"), encoding="utf-8")
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        main(["audit", str(folder), "--output-dir", str(tmp_path / "out"), "--jobs", jobs])
+    wb = openpyxl.load_workbook(tmp_path / "out" / "审核" / "审核表.xlsx")
+    findings = _rows(wb["问题清单"])
+    cross = {Path(str(f["文件"])).name for f in findings if str(f["代码"]).startswith("C")}
+    assert cross == {"b2022.html"}, cross
+    page_text = (tmp_path / "out" / "审核" / "审核.html").read_text(encoding="utf-8")
+    assert "同一单位相邻年度的报告 1 对" in page_text

@@ -298,7 +298,7 @@ def _cross_year_of_unit(reports: list[tuple[int, str, int]]) -> dict[int, list[D
     return out
 
 
-@dataclass
+@dataclass(slots=True)
 class _Brief:
     """What stays in memory per report between the passes: enough to pair years and count."""
 
@@ -408,16 +408,18 @@ def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = Tru
     if jobs == 1:
         for f in files:
             keep(audit_one(f))
-        for reports in _pairs(briefs):
+        units = _pairs(briefs)
+        for reports in units:
             extra.update(_cross_year_of_unit(reports))
     else:
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
             for entry in pool.map(audit_one, files, chunksize=chunk):
                 keep(entry)
-            for found in pool.map(_cross_year_of_unit, _pairs(briefs)):
+            units = _pairs(briefs)
+            for found in pool.map(_cross_year_of_unit, units):
                 extra.update(found)
-    pairs = sum(1 for reports in _pairs(briefs) for a, b in zip(reports, reports[1:]) if b[2] == a[2] + 1)
+    pairs = sum(1 for reports in units for a, b in zip(reports, reports[1:]) if b[2] == a[2] + 1)
     entries = AuditEntries(spool, extra)
     for i, more in extra.items():
         if briefs[i].status is PASSED and any(d.severity is Severity.ERROR for d in more):
