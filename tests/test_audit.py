@@ -18,7 +18,6 @@ import test_import_real as real
 from conftest import ROOT
 
 from generator.cli import main
-from generator.review import Status
 
 PUBLISHED = ROOT / "tests" / "data" / "published"
 UNREADABLE = "损坏的报告.docx"
@@ -93,7 +92,9 @@ def test_one_row_per_report_with_its_year_status_and_counts(audited: Audited, ge
         assert docx["状态"] == ("有错误" if errors else "通过")
         assert docx["错误"] == sum(errors.values()) + draft
         assert [f["代码"] for f in listed if f["代码"] == "I035"] == ["I035"] * draft
-        own = Counter((f["代码"], *_labels(f, errors)) for f in listed if f["严重程度"] == "错误" and f["代码"] != "I035")
+        own = Counter(
+            (f["代码"], *_labels(f, errors)) for f in listed if f["严重程度"] == "错误" and f["代码"] != "I035"
+        )
         assert own == errors
         assert docx["警告"] == sum(1 for f in listed if f["严重程度"] == "警告")
         # The same document as the DOCX found first: 重复, named, not counted again, its findings not repeated.
@@ -338,9 +339,7 @@ def test_findings_name_the_place_in_the_published_document(audited: Audited, tmp
     main(["audit", str(audited.folder), "--output-dir", str(tmp_path / "j"), "--format", "json", "--jobs", "1"])
     reports = json.loads(capsys.readouterr().out)
     from_json = sorted(
-        f"{f['file']} {f['where']}".strip() + f": {f['code']} {f['severity']}"
-        for r in reports
-        for f in r["findings"]
+        f"{f['file']} {f['where']}".strip() + f": {f['code']} {f['severity']}" for r in reports for f in r["findings"]
     )
     from_terminal = []
     for line in audited.stdout.splitlines():
