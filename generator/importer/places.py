@@ -64,7 +64,7 @@ def blank_tables(report: Report) -> list[Diagnostic]:
             Diagnostic(
                 BLANK_CODE,
                 Severity.ERROR,
-                f"{table_place(table)}有 {blank} 个单元格空白"
+                f"共 {blank} 个单元格空白"
                 + (f"，在 {len(rows)} 行" if table.fields[next(iter(rows.values()))[0]].row_path else "")
                 + f"：{listed}。"
                 "规定格式要求每个单元格都填数字（没有的填 0）。其他规则按已填的数字核对，空白按未知处理。",
