@@ -78,6 +78,7 @@ class AuditEntry(CountedFindings):
     digest: str = ""  # the same document (text, figures and findings) has the same digest
     note: str = ""
     duplicate_of: str = ""  # for a 重复: the file of the same document found first
+    read_from: str = ""  # the file read, where it is not the source (a fetched address's saved copy)
 
     @property
     def name(self) -> str:
@@ -237,13 +238,21 @@ def _content_digest(report: Report, title: str, findings: list[Diagnostic]) -> s
     return hashlib.sha256(json.dumps(text, ensure_ascii=False, default=str).encode()).hexdigest()
 
 
-def _examine(path: Path) -> tuple[AuditEntry, Report | None]:
-    """Import and validate one report; any failure becomes the entry's status, never an exception."""
+def _examine(path: Path, fetched: Source | None = None) -> tuple[AuditEntry, Report | None]:
+    """Import and validate one report; any failure becomes the entry's status, never an exception.
+
+    `fetched`: the report was fetched from an address and saved as `path`; the entry names the
+    address (its kind, location and fetch time) with the format and SHA-256 of what was saved.
+    """
+    from dataclasses import replace
+
     from ..render.outline import build_outline
     from ..validate import validate
     from .places import in_published_words
 
     origin = _origin(path)
+    if fetched is not None:
+        origin = replace(fetched, format=fetched.format or origin.format, sha256=fetched.sha256 or origin.sha256)
     try:
         report, notes = import_report(path)
     except InputError as exc:
@@ -272,8 +281,11 @@ def _examine(path: Path) -> tuple[AuditEntry, Report | None]:
     return entry, report
 
 
-def audit_one(path: Path) -> AuditEntry:
-    return _examine(path)[0]
+def audit_one(path: Path, fetched: Source | None = None) -> AuditEntry:
+    entry = _examine(path, fetched)[0]
+    if fetched is not None:  # the reviewer knows it by its address, not by a temporary file
+        entry.source, entry.read_from = fetched.location, str(path)
+    return entry
 
 
 # -- pass 2: the cross-year rules, for reports with a neighbouring year ---------------------------
@@ -302,7 +314,7 @@ def _cross_year_of_unit(reports: list[tuple[int, str, int]]) -> dict[int, list[D
 class _Brief:
     """What stays in memory per report between the passes: enough to pair years and count."""
 
-    source: str
+    source: str  # the file to read again in the second pass
     unit: str
     year: int | None
     status: Status
@@ -401,7 +413,7 @@ def audit_paths(files: list[Path], jobs: int | None = None, progress: bool = Tru
         elif entry.digest:
             first[entry.digest] = entry.source
         spool.append(entry)
-        briefs.append(_Brief(entry.source, entry.unit, entry.year, entry.status))
+        briefs.append(_Brief(entry.read_from or entry.source, entry.unit, entry.year, entry.status))
         tick(entry)
 
     extra: dict[int, list[Diagnostic]] = {}
