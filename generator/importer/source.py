@@ -2,7 +2,7 @@
 
 A reader (html.py, docx.py, pdf.py) only turns a file into this shape; everything that knows the
 report format (grid.py, tables.py, parts.py) works on it and never sees HTML, WordprocessingML or
-PDF. Origin records where a report fetched from a web address came from (fetch.py).
+PDF. Where a fetched report came from is review.Source (fetch.py fills it in).
 """
 
 from __future__ import annotations
@@ -87,16 +87,3 @@ def clamp_span(value: str | None) -> int:
     except ValueError:
         return 1
     return n if 1 <= n <= MAX_SPAN else 1
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a report that is not a plain file came from: its web address, when it was fetched
-    and the SHA-256 of the bytes fetched (so a reviewer can show what was audited)."""
-
-    address: str  # the address as listed (a page, or the attachment it links)
-    url: str  # the address actually read, after redirects
-    fetched_at: str  # ISO 8601, UTC, to the second
-    sha256: str
-    size: int
-    page: str = ""  # for an attachment: the page that links it
