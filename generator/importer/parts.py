@@ -261,8 +261,8 @@ def paragraphs(texts: list[str]) -> tuple[list[Paragraph], list[str]]:
         text, cleaned = clean_text(t)
         text = text.strip().strip("\u3000").strip()
         notes.extend(cleaned)
-        if text:
-            out.append(Paragraph(text, detect_level(text)))
+        if text:  # a PDF's block knows its page (source.PagedText)
+            out.append(Paragraph(text, detect_level(text), page=getattr(t, "page", 0) or None))
     return out, notes
 
 

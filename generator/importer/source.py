@@ -60,13 +60,25 @@ class RawTable:
     rows: list[list[TCell]]
 
 
+class PagedText(str):
+    """A text block that starts on a known page of a PDF: its paragraph's Paragraph.page, so a
+    finding about the paragraph names the page. Otherwise an ordinary str."""
+
+    page: int
+
+    def __new__(cls, text: str, page: int) -> PagedText:
+        out = super().__new__(cls, text)
+        out.page = page
+        return out
+
+
 @dataclass
 class Doc:
     """A source document: text blocks (one paragraph each) and tables, in reading order."""
 
     path: str
     kind: str  # "HTML", "DOCX" or "PDF"
-    blocks: list[str | RawTable] = field(default_factory=list)
+    blocks: list[str | RawTable] = field(default_factory=list)  # a PDF's text blocks are PagedText
     head_title: str = ""  # <title> of a page, core title of a Word file
     notes: list[Diagnostic] = field(default_factory=list)
     truncated: bool = False
