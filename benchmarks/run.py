@@ -10,6 +10,8 @@ then measures:
   batch           `generate batch` reports/s (DOCX + HTML)
   audit           `generate audit` reports/s on N copies of the example reports (HTML and DOCX),
                   one process and on every core
+  audit at scale  `generate audit` on --audit-scale distinct reports (default 10,000: a province's
+                  year; one in ten has its unit's neighbouring year): peak memory, reports/s
 --profile prints where the time of one read+validate and one DOCX build goes (cProfile).
 """
 
@@ -93,14 +95,18 @@ def read_validate(folder: Path, limit: int) -> dict[str, float]:
     return out
 
 
+# The main process's peak is VmHWM: ru_maxrss would also count the memory of the process it was
+# forked from (this benchmark, after synthesising). The workers' is the largest child's ru_maxrss.
 _MEASURE = """
-import json, resource, sys, time
+import contextlib, io, json, re, resource, sys, time
 from generator.cli import main
 t = time.perf_counter()
-code = main(sys.argv[1:])
+with contextlib.redirect_stdout(io.StringIO()) if "--quiet" in sys.argv else contextlib.nullcontext():
+    code = main([a for a in sys.argv[1:] if a != "--quiet"])
 wall = time.perf_counter() - t
 me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-print(json.dumps({"code": code, "wall": wall, "self_mb": me.ru_maxrss / 1024, "worker_mb": kids.ru_maxrss / 1024,
+peak = int(re.search(r"VmHWM:\\s+(\\d+)", open("/proc/self/status").read()).group(1))
+print(json.dumps({"code": code, "wall": wall, "self_mb": peak / 1024, "worker_mb": kids.ru_maxrss / 1024,
     "cpu": me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime}), file=sys.stderr)
 """
 
@@ -153,6 +159,77 @@ def audit(n: int, jobs: int | None = None) -> dict[str, float]:
         return m
 
 
+def _examples() -> dict[int, dict[str, Path]]:
+    """The example years' reports as nianbao writes them (benchmarks/.work/examples), made once."""
+    from generator.cli import main as generate_main
+
+    made = WORK / "examples"
+    if not (made / ".complete").is_file():
+        shutil.rmtree(made, ignore_errors=True)
+        for xlsx in sorted((ROOT / "inputs").glob("*.xlsx")):
+            if xlsx.stem.isdigit():
+                with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                    generate_main(["--year", xlsx.stem, "--input", str(xlsx), "--output-dir", str(made)])
+        (made / ".complete").write_text("")
+    return {
+        int(year.name): {p.suffix: p for p in year.iterdir() if p.suffix in (".html", ".docx")}
+        for year in made.iterdir()
+        if year.is_dir()
+    }
+
+
+def _renamed(src: Path, old: str, new: str, dest: Path) -> None:
+    """A copy of a report with its unit's name changed throughout (a DOCX: in every XML part)."""
+    import zipfile
+
+    if src.suffix == ".html":
+        dest.write_text(src.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+        return
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                data = data.replace(old.encode(), new.encode())
+            zout.writestr(info, data)
+
+
+def synthesise_reports(n: int) -> Path:
+    """benchmarks/.work/reports-N: N published reports of different units, made once and kept.
+
+    Unit i's 2021 report (the 2021 example with the unit renamed), as a page or a Word file in
+    turn; every tenth report is instead the 2022 report of the unit before it, so one unit in
+    nine has a neighbouring year and gets the cross-year rules (the second pass).
+    """
+    from generator.importer import import_report
+
+    folder = WORK / f"reports-{n}"
+    done = folder / ".complete"
+    if done.is_file():
+        return folder
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    started = time.perf_counter()
+    examples = _examples()
+    names = {year: import_report(files[".html"])[0].unit.name for year, files in examples.items()}
+    for i in range(n):
+        year, unit = (2022, i - 1) if i % 10 == 9 else (2021, i)
+        src = examples[year][(".html", ".docx")[(i + i // 10) % 2]]
+        _renamed(src, names[year], f"合成市第{unit:05d}局", folder / f"{i:05d}{src.suffix}")
+    done.write_text("")
+    print(f"  synthesised {n} published reports in {time.perf_counter() - started:.1f} s", flush=True)
+    return folder
+
+
+def audit_scale(n: int) -> dict[str, float]:
+    """`generate audit` on n distinct reports, on every core (the terminal output discarded)."""
+    folder = synthesise_reports(n)
+    with tempfile.TemporaryDirectory() as tmp:
+        m = _measured(["audit", str(folder), "--output-dir", str(Path(tmp) / "out"), "--quiet"], Path(tmp))
+        m["reports_per_s"] = n / m["wall"]
+        m["review_mb"] = sum(p.stat().st_size for p in (Path(tmp) / "out" / "审核").iterdir()) / 2**20
+        return m
+
+
 def profile(folder: Path, n: int = 40) -> None:
     from generator.formats import format_for_year
     from generator.render.docx import render_docx
@@ -190,16 +267,17 @@ def profile(folder: Path, n: int = 40) -> None:
 
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--sizes", type=int, nargs="+", default=[200, 2000])
+    ap.add_argument("--sizes", type=int, nargs="*", default=[200, 2000], help="roll-up sizes (none: skip)")
     ap.add_argument("--batch", type=int, default=200, help="units rendered by the batch measurement")
     ap.add_argument("--read", type=int, default=200, help="workbooks in the read+validate measurement")
     ap.add_argument("--audit", type=int, default=200, help="reports in the audit measurement")
+    ap.add_argument("--audit-scale", type=int, default=10_000, help="distinct reports audited at scale (0: skip)")
     ap.add_argument("--profile", action="store_true")
     args = ap.parse_args(argv)
     print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load average {os.getloadavg()[0]:.1f}")
     folders = {n: synthesise(n) for n in args.sizes}
-    biggest = folders[max(folders)]
-    rv = read_validate(biggest, args.read) if args.read else None
+    biggest = folders[max(folders)] if folders else None
+    rv = read_validate(biggest, args.read) if args.read and biggest else None
     if rv:
         print(
             f"read+validate: {rv['one_process']:.1f} workbooks/s in one process ({rv['cpu_ms']:.0f} ms CPU each), "
@@ -212,7 +290,7 @@ def main(argv: list[str]) -> int:
             f"{m['worker_mb']:.0f} MB (largest worker), CPU {m['cpu']:.1f} s "
             f"({m['cpu'] / n * 1000:.0f} ms per unit), exit {m['code']}"
         )
-    if args.batch:
+    if args.batch and biggest:
         m = batch(biggest, args.batch)
         print(
             f"batch N={args.batch}: {m['reports_per_s']:.1f} reports/s (DOCX + HTML), {m['wall']:.1f} s wall, "
@@ -227,7 +305,15 @@ def main(argv: list[str]) -> int:
                 f"({m['cpu'] / args.audit * 1000:.0f} ms per report), peak memory {m['self_mb']:.0f} MB "
                 f"(main process), exit {m['code']}"
             )
-    if args.profile:
+    if args.audit_scale:
+        m = audit_scale(args.audit_scale)
+        print(
+            f"audit at scale N={args.audit_scale} (every core): {m['reports_per_s']:.1f} reports/s, "
+            f"{m['wall']:.1f} s wall, CPU {m['cpu']:.1f} s ({m['cpu'] / args.audit_scale * 1000:.0f} ms per report), "
+            f"peak memory {m['self_mb']:.0f} MB (main process), {m['worker_mb']:.0f} MB (largest worker), "
+            f"review files {m['review_mb']:.0f} MB, exit {m['code']}"
+        )
+    if args.profile and biggest:
         profile(biggest)
     return 0
 

@@ -311,8 +311,6 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Exit 0 when every report passed, 1 when any has 错误 or cannot be read, 2 when none was found."""
     from .importer.audit import (
-        ERRORS,
-        UNREADABLE,
         audit_paths,
         collect,
         output_folder,
@@ -320,35 +318,36 @@ def cmd_audit(args: argparse.Namespace) -> int:
         print_audit_json,
         print_skipped,
         review_of,
-        without_review_pages,
         write_review,
     )
+    from .importer.report import SUFFIXES
 
     if not args.paths and args.urls is None:
         raise UserError("请给出要核查的报告文件或文件夹，或用 --urls 给出网址清单。")
-    files, missing = collect(args.paths)
-    # nianbao's own review pages (审核.html of a rollup or an earlier audit) are not reports: named, skipped.
-    files, skipped = without_review_pages(files)
+    # Every file and folder found is read, or listed with the reason it was not (nianbao's own
+    # review pages, other file types, folders that cannot be opened, broken links).
+    found = collect(args.paths)
+    if not found.files and not found.missing and args.urls is None:
+        print_skipped(found.skipped, sys.stderr)
+        raise UserError(
+            f"没有找到要核查的报告（{'、'.join(SUFFIXES)}）："
+            + "、".join(str(p) for p in args.paths)
+            + (f"（跳过了 {len(found.skipped)} 个文件或文件夹，原因见上）" if found.skipped else "")
+        )
     folder = output_folder(args.output_dir, args.paths)
     if args.urls is not None:
         from .importer.fetch import audit_urls
 
-        audit = audit_urls(args.urls, [*files, *missing], args.jobs)
-    elif not files:
-        raise UserError(
-            "没有找到要核查的报告（.html、.htm、.shtml、.docx、.pdf）："
-            + "、".join(str(p) for p in args.paths)
-            + (f"（跳过了本程序写出的审核页面 {len(skipped)} 个）" if skipped else "")
-        )
+        audit = audit_urls(args.urls, [*found.files, *found.missing], args.jobs)
     else:
         # A path that is not there is a report that cannot be read (I001), listed with the rest.
-        audit = audit_paths([*files, *missing], args.jobs)
-    audit.skipped = skipped
+        audit = audit_paths([*found.files, *found.missing], args.jobs)
+    audit.skipped = found.skipped
     if args.format == "json":
-        print_audit_json(audit.entries)
-        print_skipped(skipped, sys.stderr)
+        print_audit_json(audit)
+        print_skipped(found.skipped, sys.stderr)
     else:
-        print_audit(audit.entries, skipped=skipped)
+        print_audit(audit)
     try:
         written = write_review(folder, review_of(audit, [*args.paths, *([args.urls] if args.urls else [])]))
     except OSError as exc:
@@ -357,7 +356,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
         ) from None
     for p in written:
         print(f"已生成：{p}", file=sys.stderr)
-    return EXIT_FINDINGS if any(e.status in (ERRORS, UNREADABLE) for e in audit.entries) else EXIT_OK
+    return EXIT_FINDINGS if audit.failed else EXIT_OK
 
 
 def cmd_verify(args: argparse.Namespace) -> int:

@@ -29,15 +29,30 @@ class Diagnostic:
     paragraph: int | None = None  # 1-based paragraph number within the sheet's narrative
     expected: object = None
     actual: object = None
+    # A published report has no workbook: its findings name the place in the document instead
+    # (generator/importer/places.py): the table or part, the paragraph's start, a PDF's page.
+    place: str = ""  # “表三”, “一、总体情况”
+    quote: str = ""  # the start of the paragraph the finding is about
+    page: int | None = None  # 1-based page of a PDF (set by the PDF importer through Value/Paragraph.page)
+
+    @property
+    def where(self) -> str:
+        """The place within the file: a workbook's 申请情况!D28, or a published report's
+        表三 第 2 页 / 一、总体情况 第 3 段「今年以来……」."""
+        if not self.place:
+            return f"{self.sheet}!{self.cell}" if self.sheet and self.cell else self.sheet
+        out = self.place
+        if self.paragraph is not None:
+            out += f" 第 {self.paragraph} 段"
+        if self.quote:
+            out += f"「{self.quote}」"
+        if self.page is not None:
+            out += f" 第 {self.page} 页"
+        return out
 
     @property
     def location(self) -> str:
-        where = self.file
-        if self.sheet:
-            where += f" {self.sheet}" if where else self.sheet
-            if self.cell:
-                where += f"!{self.cell}"
-        return where
+        return " ".join(x for x in (self.file, self.where) if x)
 
     def format(self) -> str:
         """One line, linter style: location: CODE 严重程度 message."""
@@ -49,6 +64,7 @@ class Diagnostic:
     def to_dict(self) -> dict[str, object]:
         d = asdict(self)
         d["severity"] = self.severity.value
+        d["where"] = self.where  # as the command line prints it
         for k in ("expected", "actual"):
             v = d[k]
             if v is not None and not isinstance(v, (int, float, str, bool)):
@@ -88,9 +104,20 @@ def _cell_position(cell: str) -> tuple[int, str]:
     return (int(m.group(2)), m.group(1).rjust(3)) if m else (0, "")
 
 
+_PART_NUMERALS = str.maketrans("一二三四五六", "123456")
+
+
 def sort_key(d: Diagnostic) -> tuple:
-    """Errors first; then by sheet, by cell, and by rule code (T3-2 before the T3-1 it implies)."""
-    return (SEVERITY_ORDER[d.severity], d.sheet, _cell_position(d.cell), _code_rank(d.code))
+    """Errors first; then by sheet (a published report: by part, in document order), by cell or
+    paragraph, and by rule code (T3-2 before the T3-1 it implies)."""
+    return (
+        SEVERITY_ORDER[d.severity],
+        d.sheet,
+        d.place.translate(_PART_NUMERALS).lstrip("表"),
+        _cell_position(d.cell),
+        d.paragraph or 0,
+        _code_rank(d.code),
+    )
 
 
 def _code_rank(code: str) -> tuple:

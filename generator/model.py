@@ -33,6 +33,7 @@ class Value:
     unit: str = ""  # a unit written in the cell (2019 采购总金额 “6834.335元”)
     cell: str = ""  # cell address in the workbook, e.g. "D12"
     derived: bool = False  # a total recomputed from its parts because the cell held a formula
+    page: int | None = None  # a published PDF: the page the figure was read from (findings name it)
 
     @property
     def is_number(self) -> bool:
@@ -88,6 +89,7 @@ class Paragraph:
     text: str
     level: int = 0  # 0 body; 1 一、; 2 （一）; 3 1.; 4 （1）
     row: int = 0  # workbook row, for messages
+    page: int | None = None  # a published PDF: the page the paragraph starts on (findings name it)
 
 
 @dataclass

@@ -139,3 +139,18 @@ def test_a_draft_page_shows_its_banner_while_scrolling_and_a_final_page_has_none
         assert page.locator(".draft-banner").count() == 0
     finally:
         page.close()
+
+
+def test_every_report_page_passes_axe_core(browser, generated):
+    """Issue 14, item 25: every page the tool writes has 0 axe-core violations, best practice
+    included (the draft, with its banner, as well as the final reports)."""
+    from axe import axe_violations
+
+    for year, gen in generated.items():
+        context = browser.new_context(bypass_csp=True)
+        try:
+            page = context.new_page()
+            page.goto(gen.html.as_uri())
+            assert axe_violations(page) == [], year
+        finally:
+            context.close()

@@ -3,6 +3,7 @@ the document's pages), and PDFs that cannot be read (a scan, a password, a damag
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from pdf_support import minimal_pdf
 from generator.cli import main as generate_main
 from generator.diagnostics import InputError
 from generator.importer import import_report
-from generator.importer.audit import UNREADABLE, audit_paths
+from generator.importer.audit import UNREADABLE, audit_one, audit_paths
 from generator.model import State
 
 HONGZE = Path(__file__).parent / "data" / "published" / "hongze-2023.pdf"
@@ -171,6 +172,39 @@ def test_the_audit_says_table_four_does_not_add_up(tmp_path: Path, capsys) -> No
     assert any("复议后起诉 总计" in line and "5" in line for line in t41), out
 
 
+def test_a_finding_on_the_pdf_names_table_labels_and_page(tmp_path: Path, capsys) -> None:
+    """Issue 17 item 3: a finding on a PDF names the table, its row/column labels and the page the
+    figure is on (TCell.page → Value.page), never a workbook cell; a paragraph knows the page it
+    starts on (Paragraph.page). Pages checked by hand in the document: the typo row of 表三 is on
+    page 3, its （六）其他处理 on page 4, 表四 on page 4, part 六 on page 5, and the paragraph
+    （四）… of part 一 begins on page 2."""
+    report, _ = import_report(HONGZE)
+    assert {v.page for v in report.tables["appeals"].values()} == {4}
+    assert [p.page for p in report.sections["overview"].paragraphs] == [1, 1, 1, 1, 1, 2, 2]
+    assert report.sections["other"].paragraphs[0].page == 5
+    entry = audit_one(HONGZE)
+    t41 = [d for d in entry.findings if d.code == "T4-1"]
+    assert {(d.place, d.col_label, d.page, d.sheet, d.cell) for d in t41} == {
+        ("表四", "行政复议 总计", 4, "", ""),
+        ("表四", "复议后起诉 总计", 4, "", ""),
+    }
+    # A figure the importer could not place names its page too: 表三 runs over pages 3 and 4.
+    unplaced = {(d.page, "行政止" in d.message) for d in entry.findings if d.code == "I010"}
+    assert unplaced == {(3, True), (4, False)} or unplaced == {(4, False)}  # the typo row may be matched
+    # The command line and the JSON say the same place.
+    assert generate_main(["audit", str(HONGZE), "--jobs", "1", "--output-dir", str(tmp_path / "o")]) == 1
+    lines = [ln for ln in capsys.readouterr().out.splitlines() if "T4-1" in ln]
+    assert len(lines) == 2 and all("表四 第 4 页" in ln and "总计］" in ln for ln in lines), lines
+    assert "申请情况!" not in "".join(lines) and "复议诉讼!" not in "".join(lines)
+    args = ["audit", str(HONGZE), "--jobs", "1", "--format", "json", "--output-dir", str(tmp_path / "j")]
+    assert generate_main(args) == 1
+    (got,) = json.loads(capsys.readouterr().out)
+    assert {(f["where"], f["col_label"], f["page"]) for f in got["findings"] if f["code"] == "T4-1"} == {
+        ("表四 第 4 页", "行政复议 总计", 4),
+        ("表四 第 4 页", "复议后起诉 总计", 4),
+    }
+
+
 def test_import_and_init_from_the_pdf(tmp_path: Path) -> None:
     target = tmp_path / "2023.xlsx"
     assert generate_main(["import", str(HONGZE), "--output", str(target)]) == 0
@@ -279,7 +313,7 @@ def test_an_unreadable_pdf_is_refused_in_chinese_and_never_gives_a_figure(
     assert not target.exists() and words in capsys.readouterr().err
     audit = audit_paths([path, HONGZE], jobs=1, progress=False)
     assert [e.status for e in audit.entries][0] is UNREADABLE
-    assert audit.entries[0].findings[0].code == code and audit.entries[1].report is not None
+    assert audit.entries[0].findings[0].code == code and audit.entries[1].unit == "洪泽区人民政府"
 
 
 def test_a_pdf_without_a_pdf_inside_is_named(tmp_path: Path) -> None:

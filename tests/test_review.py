@@ -140,3 +140,87 @@ def test_an_entry_for_any_source_of_reports():
     assert (ok.name, ok.status, ok.figures["本年新收"]) == ("示例县教育局", Status.PASSED, "28")
     bad = Entry.of_report(None, "b.html", [Diagnostic("I010", Severity.ERROR, "无法导入")])
     assert (bad.name, bad.status, bad.errors, bad.figures) == ("b.html", Status.UNREADABLE, 1, {})
+
+
+def _open(browser, path: Path):
+    """A page in its own context: axe-core is injected past the page's Content-Security-Policy."""
+    context = browser.new_context(bypass_csp=True, viewport={"width": 1280, "height": 800})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return context, page, errors
+
+
+def test_numbers_sort_as_numbers_and_the_rollup_row_stands_apart(browser, tmp_path):
+    """Issue 14, item 25: −3 came before −20 ascending; the roll-up's own row was counted among the
+    units' statuses and filters. It is shown apart; the counts and filters are the units'."""
+    figures = ["-3", "-20", "5", "12.5", "（空白）", "100"]
+    entries = [
+        Entry(f"单位{i}", Status.PASSED if i % 2 else Status.ERRORS, "部门", f"u{i}.xlsx", figures={"本年新收": f})
+        for i, f in enumerate(figures)
+    ]
+    own = Entry("示例县（汇总）", Status.ERRORS, "本级汇总", "汇总.xlsx", figures={"本年新收": "121"}, aggregate=True)
+    review = Review("测试县 汇总审核", [own, *entries])
+    assert review.counts() == {Status.PASSED: 3, Status.ERRORS: 3}
+    path = tmp_path / "审核.html"
+    write_review_page(path, review)
+    context, page, errors = _open(browser, path)
+    try:
+        assert page.inner_text(".filters button[data-status='']") == "全部 6"
+        assert page.inner_text(".filters button[data-status='有错误']") == "有错误 3"
+        assert _visible_names(page) == [e.name for e in entries], "the roll-up row is not among the units"
+        assert "示例县（汇总）" in page.inner_text("#own")
+        page.click("th[data-key='fig0']")
+        assert _visible_names(page) == ["单位1", "单位0", "单位2", "单位3", "单位5", "单位4"]
+        page.click("th[data-key='fig0']")
+        assert _visible_names(page) == ["单位5", "单位3", "单位2", "单位0", "单位1", "单位4"]  # text last
+        page.click(".filters button[data-status='有错误']")
+        assert sorted(_visible_names(page)) == ["单位0", "单位2", "单位4"]
+        assert page.locator("#own tbody").is_visible(), "the roll-up row is not filtered away"
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_the_review_page_passes_axe_core(browser, tmp_path):
+    """Issue 14, item 25: a main landmark, every content in a landmark: axe-core, best practice
+    included, finds nothing, before and after a unit's findings are opened."""
+    from axe import axe_violations
+
+    from generator.review import Skipped
+
+    review = _review()
+    review.entries = [Entry("示例县（汇总）", Status.PASSED, "本级汇总", "汇总.xlsx", aggregate=True), *review.entries]
+    review.skipped = [Skipped("units/说明.txt", "不是报告文件，没有读取。")]
+    path = tmp_path / "审核.html"
+    write_review_page(path, review)
+    context, page, _ = _open(browser, path)
+    try:
+        assert page.locator("main h1").count() == 1
+        assert axe_violations(page) == []
+        page.click("tr.unit button:has-text('乙镇')")
+        assert axe_violations(page) == []
+    finally:
+        context.close()
+
+
+def test_rollup_duplicates_name_one_other_copy(tmp_path, capsys):
+    """Issue 14, item 17, roll-up side: each of many copies of a unit's workbook once listed every other."""
+    import shutil
+
+    from conftest import INPUTS
+
+    from generator.cli import main
+
+    units = tmp_path / "units"
+    units.mkdir()
+    for i in range(12):
+        shutil.copy(INPUTS / "2022" / "教育局.xlsx", units / f"教育局{i:02d}.xlsx")
+    main(["rollup", "--year", "2022", "--units", str(units), "--output-dir", str(tmp_path / "out"), "--jobs", "1"])
+    capsys.readouterr()
+    (review,) = (tmp_path / "out").rglob("审核表.xlsx")
+    rows = list(openpyxl.load_workbook(review)["概况"].iter_rows(values_only=True))
+    notes = [str(r[-1]) for r in rows[1:] if r[3] == "重复"]
+    assert len(notes) == 12
+    assert all(n.count(".xlsx") == 1 and "共 12 个文件" in n for n in notes), notes[:2]

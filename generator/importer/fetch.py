@@ -24,7 +24,7 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 from ..diagnostics import Diagnostic, InputError, Severity, UserError
-from .source import Origin
+from ..review import Source
 
 MAX_BYTES = 50 * 1024 * 1024  # a report with photos is a few MB
 TIMEOUT = 20.0  # seconds without an answer (connect, each read)
@@ -55,7 +55,7 @@ class FetchError(Exception):
 
 @dataclass
 class Fetched:
-    origin: Origin
+    origin: Source  # kind "url": the address, the one read after redirects, when, SHA-256
     data: bytes
     content_type: str
 
@@ -130,7 +130,7 @@ class Fetcher:
                     data = self._read(r)
                     digest = hashlib.sha256(data).hexdigest()
                     when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-                    origin = Origin(address, str(r.url), when, digest, len(data), page)
+                    origin = Source(address, "url", sha256=digest, fetched_at=when, url=str(r.url), linked_from=page)
                     return Fetched(origin, data, r.headers.get("content-type", ""))
             except httpx.TimeoutException:
                 raise FetchError(f"服务器在 {self.timeout:g} 秒内没有响应（超时）。") from None
@@ -251,7 +251,7 @@ class Fetch:
     """What a list of addresses gave: files to audit with their origins, and addresses that failed."""
 
     folder: tempfile.TemporaryDirectory
-    files: list[tuple[Path, Origin]] = field(default_factory=list)
+    files: list[tuple[Path, Source]] = field(default_factory=list)
     failed: list[tuple[str, str, str]] = field(default_factory=list)  # (address, code, reason)
 
 
@@ -270,8 +270,8 @@ def fetch_all(
     out = Fetch(tempfile.TemporaryDirectory(prefix="nianbao-urls-"))
     folder = Path(out.folder.name)
 
-    def one(i: int, address: str) -> tuple[list[tuple[Path, Origin]], list[tuple[str, str, str]]]:
-        files: list[tuple[Path, Origin]] = []
+    def one(i: int, address: str) -> tuple[list[tuple[Path, Source]], list[tuple[str, str, str]]]:
+        files: list[tuple[Path, Source]] = []
         failed: list[tuple[str, str, str]] = []
 
         def keep(got: Fetched) -> Path:
@@ -316,7 +316,9 @@ def unreadable(address: str, code: str, reason: str) -> Diagnostic:
 
 def audit_urls(list_file: Path, files: list[Path], jobs: int | None = None, fetcher: Fetcher | None = None):
     """generate audit --urls: fetch every listed address, then audit what was fetched together
-    with the given files. An address that cannot be fetched is 无法读取, and the run goes on."""
+    with the given files, in audit's two passes (audit_one names each saved copy by its address;
+    the second pass reads the copy again, so the folder lives until the audit is done). An
+    address that cannot be fetched is 无法读取, and the run goes on."""
     import sys
 
     from .audit import UNREADABLE, AuditEntry, audit_paths
@@ -325,18 +327,16 @@ def audit_urls(list_file: Path, files: list[Path], jobs: int | None = None, fetc
     if not addresses and not files:
         raise UserError(f"网址清单 {list_file} 中没有网址（每行一个，# 开头为注释）。")
     got = fetch_all(addresses, fetcher, tick=lambda a: print(f"下载：{a}", file=sys.stderr))
+    unread = [
+        AuditEntry(address, UNREADABLE, findings=[unreadable(address, code, reason)], origin=Source(address, "url"))
+        for address, code, reason in got.failed
+    ]
     try:
-        # The private copies' names mean nothing to the reviewer: no progress lines naming them.
-        audit = audit_paths([*files, *(p for p, _ in got.files)], jobs, progress=False)
+        return audit_paths(
+            [*files, *(p for p, _ in got.files)],
+            jobs,
+            fetched=[*(None for _ in files), *(o for _, o in got.files)],
+            unread=unread,
+        )
     finally:
         got.folder.cleanup()
-    origins = {str(p): o for p, o in got.files}
-    names = {path: o.address for path, o in origins.items()}
-    for e in audit.entries:
-        if e.source in origins:
-            e.came_from(origins[e.source], names)
-    for address, code, reason in got.failed:
-        audit.entries.append(AuditEntry(address, UNREADABLE, findings=[unreadable(address, code, reason)]))
-    for e in audit.entries:
-        print(f"{e.source}：{e.status.value}", file=sys.stderr)
-    return audit

@@ -92,6 +92,7 @@ class GCell:
     source_col: int  # 1-based cell position within its source row
     table: int  # the source table's number
     ignored: tuple[Ignored, ...] = ()  # what the reader kept out of text (source.Ignored)
+    page: int = 0  # a PDF's page the cell starts on (0: not paged); the figure's Value.page
 
     @cached_property
     def figure(self) -> bool:
@@ -141,7 +142,18 @@ class Grid:
 
             for j, cell in enumerate(row):
                 fill_pending()
-                g = GCell(cell.text, r, c, cell.rowspan, cell.colspan, skip + i + 1, j + 1, table.number, cell.ignored)
+                g = GCell(
+                    cell.text,
+                    r,
+                    c,
+                    cell.rowspan,
+                    cell.colspan,
+                    skip + i + 1,
+                    j + 1,
+                    table.number,
+                    cell.ignored,
+                    cell.page,
+                )
                 for k in range(cell.colspan):
                     out.append(g)
                     for rr in range(r + 1, min(r + cell.rowspan, top + len(rows))):

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..model import Paragraph, Section, UnitInfo
 from ..narrative import clean_text, detect_level
+from ..workbook.layout import NARRATIVE_SHEETS
 from .grid import label_key
 from .source import RawTable
 
@@ -260,8 +261,8 @@ def paragraphs(texts: list[str]) -> tuple[list[Paragraph], list[str]]:
         text, cleaned = clean_text(t)
         text = text.strip().strip("\u3000").strip()
         notes.extend(cleaned)
-        if text:
-            out.append(Paragraph(text, detect_level(text)))
+        if text:  # a PDF's block knows its page (source.PagedText)
+            out.append(Paragraph(text, detect_level(text), page=getattr(t, "page", 0) or None))
     return out, notes
 
 
@@ -273,7 +274,9 @@ def section(key: str, part: int | None, parts: Parts) -> Section:
         own = re.sub(r"^[一二三四五六七八九十]+[、.]\s*", "", parts.heading_text[part].strip())
         if label_key(own) != label_key(MANDATED[part]):
             title = own
-    return Section(key=key, title=title, paragraphs=paras)
+    # The workbook's sheet for the part, as the reader sets it: findings name the part by it.
+    sheet = next((n.sheet for n in NARRATIVE_SHEETS if n.key == key), "")
+    return Section(key=key, title=title, paragraphs=paras, sheet=sheet)
 
 
 # -- unit information stated in the text ---------------------------------------------------------

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import InputError, Severity
-from .source import MAX_CELLS, Doc, RawTable, TCell, refuse
+from .source import MAX_CELLS, Doc, PagedText, RawTable, TCell, refuse
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 300
@@ -393,18 +393,19 @@ def _furniture(pages: list[_Page], doc: Doc) -> None:
         p.items = keep
 
 
-def _paragraphs(lines: list[_Line], left: float, right: float, spacing: float) -> list[str]:
-    """Lines rejoined into paragraphs. A line ends its paragraph when it is short, ends a
-    sentence (unless it runs to the margin and the next line goes on unindented), or when the
-    next line is indented, starts a heading or numbered item, or stands apart."""
-    out: list[str] = []
-    current = ""
+def _paragraphs(lines: list[_Line], left: float, right: float, spacing: float) -> list[PagedText]:
+    """Lines rejoined into paragraphs, each with the page it starts on. A line ends its paragraph
+    when it is short, ends a sentence (unless it runs to the margin and the next line goes on
+    unindented), or when the next line is indented, starts a heading or numbered item, or stands apart."""
+    out: list[PagedText] = []
+    current, page = "", 0
     for i, ln in enumerate(lines):
+        page = page or ln.page
         current = _glue(current, ln.text)
         nxt = lines[i + 1] if i + 1 < len(lines) else None
         if nxt is None or _breaks(ln, nxt, left, right, spacing):
-            out.append(current)
-            current = ""
+            out.append(PagedText(current, page))
+            current, page = "", 0
     return out
 
 

@@ -159,11 +159,13 @@ def _draft_note(path: Path) -> list[Diagnostic]:
 
 
 def draft_note(errors: str, file: str) -> Diagnostic:
+    """I035 (错误): the document was generated while its workbook had `errors` 错误 (the DOCX/HTML
+    recorded count, or a PDF's running header, pdf.py)."""
     message = (
         f"这是本程序生成的草稿：生成时校验发现 {errors} 条错误，Word 每页页眉和网页顶部都标有“草稿”，"
         "不应作为正式报告签发或发布。请让单位改正后重新生成。"
     )
-    return Diagnostic("I035", Severity.WARNING, message, file)
+    return Diagnostic("I035", Severity.ERROR, message, file)
 
 
 def import_report(path: Path, year: int | None = None) -> tuple[Report, list[Diagnostic]]:

@@ -2,7 +2,7 @@
 
 A reader (html.py, docx.py, pdf.py) only turns a file into this shape; everything that knows the
 report format (grid.py, tables.py, parts.py) works on it and never sees HTML, WordprocessingML or
-PDF. Origin records where a report fetched from a web address came from (fetch.py).
+PDF. Where a fetched report came from is review.Source (fetch.py fills it in).
 """
 
 from __future__ import annotations
@@ -60,13 +60,25 @@ class RawTable:
     rows: list[list[TCell]]
 
 
+class PagedText(str):
+    """A text block that starts on a known page of a PDF: its paragraph's Paragraph.page, so a
+    finding about the paragraph names the page. Otherwise an ordinary str."""
+
+    page: int
+
+    def __new__(cls, text: str, page: int) -> PagedText:
+        out = super().__new__(cls, text)
+        out.page = page
+        return out
+
+
 @dataclass
 class Doc:
     """A source document: text blocks (one paragraph each) and tables, in reading order."""
 
     path: str
     kind: str  # "HTML", "DOCX" or "PDF"
-    blocks: list[str | RawTable] = field(default_factory=list)
+    blocks: list[str | RawTable] = field(default_factory=list)  # a PDF's text blocks are PagedText
     head_title: str = ""  # <title> of a page, core title of a Word file
     notes: list[Diagnostic] = field(default_factory=list)
     truncated: bool = False
@@ -87,16 +99,3 @@ def clamp_span(value: str | None) -> int:
     except ValueError:
         return 1
     return n if 1 <= n <= MAX_SPAN else 1
-
-
-@dataclass(frozen=True)
-class Origin:
-    """Where a report that is not a plain file came from: its web address, when it was fetched
-    and the SHA-256 of the bytes fetched (so a reviewer can show what was audited)."""
-
-    address: str  # the address as listed (a page, or the attachment it links)
-    url: str  # the address actually read, after redirects
-    fetched_at: str  # ISO 8601, UTC, to the second
-    sha256: str
-    size: int
-    page: str = ""  # for an attachment: the page that links it

@@ -101,8 +101,10 @@ class _Matcher:
         self._header_agrees: dict[tuple[int, ...], bool] = {}  # band → its spans agree with the layout
         self._bands: dict[int, list[int]] = {}  # data row → the header rows above its block
 
-    def find(self, code: str, severity: Severity, message: str, **kw: object) -> None:
-        self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, **kw))
+    def find(self, code: str, severity: Severity, message: str, at: GCell | None = None, **kw: object) -> None:
+        """A finding about the table; `at`: the cell it is about (a PDF's page goes with it)."""
+        page = (at.page or None) if at is not None else None
+        self.out.findings.append(Diagnostic(code, severity, message, self.path, self.table.sheet, page=page, **kw))
 
     def where(self, g: GCell) -> str:
         return f"第 {g.table} 个表格第 {g.source_row} 行第 {g.source_col} 格"
@@ -239,6 +241,7 @@ class _Matcher:
                         "I016",
                         I,
                         f"{self.where(cell)}的标签「{cell.text}」与规定文字“{row.label}”不完全一致，已按“{row.label}”读取。",
+                        at=cell,
                     )
             if row is None and not labels and row_key_less(self.rows) and g.has_figures(r):
                 row = self.rows[0]
@@ -399,6 +402,12 @@ class _Matcher:
         return doubtful
 
     def _value(self, g: GCell, info: FieldInfo) -> Value:
+        """The cell's figure; a PDF cell's page goes with it (every finding about it names the page)."""
+        value = self._parsed(g, info)
+        value.page = g.page or None
+        return value
+
+    def _parsed(self, g: GCell, info: FieldInfo) -> Value:
         text, mark = split_mark(figure_text(g.text))
         ignored = [*g.ignored, *([Ignored("注释标记", mark, mark=True)] if mark else [])]
         if ignored:
@@ -414,12 +423,13 @@ class _Matcher:
                 "I020",
                 W,
                 f"{self.where(g)}「{g.text}」不是数字，原样写入工作簿，请改为数字、0 或“/”。{parsed.problem}",
+                at=g,
                 **where,
             )
             return Value(State.BLANK, raw=g.text)
         notes = [n for n in (note, *parsed.note.split("，")) if n and n != TEXT_NUMBER_NOTE]
         if notes:
-            self.find("I021", I, f"{self.where(g)}「{g.text}」：{'，'.join(notes)}。", **where)
+            self.find("I021", I, f"{self.where(g)}「{g.text}」：{'，'.join(notes)}。", at=g, **where)
         parsed.value.raw = g.text
         return parsed.value
 
@@ -436,6 +446,7 @@ class _Matcher:
             "I022",
             I if marks else W,
             f"{self.where(g)}{read}，忽略了{'、'.join(i.describe() for i in ignored)}：{why}。",
+            at=g,
             row_label=info.row_label,
             col_label=info.col_label,
         )
@@ -458,6 +469,7 @@ class _Matcher:
                         W,
                         f"{self.where(g)}的「{g.text}」无法对应到规定表格的任何一栏"
                         f"（所在行：{'、'.join(c.text for c in self.grid.row_labels(r)) or '无标签'}），没有读入。",
+                        at=g,
                     )
         n, want = len(self.grid.rows), len(self.table.rows)
         if n != want:

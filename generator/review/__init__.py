@@ -11,7 +11,18 @@ report that should be there and is not) and, where figures were summed, a `Prove
 
 from __future__ import annotations
 
-from .model import HEADLINES, Entry, Provenance, ProvenanceColumn, Review, Status, headline_figures
+from .model import (
+    HEADLINES,
+    Entry,
+    Provenance,
+    ProvenanceColumn,
+    Review,
+    Skipped,
+    Source,
+    Status,
+    also_see,
+    headline_figures,
+)
 from .page import render_review_page, stream_review_page, write_review_page
 from .workbook import build_review_workbook, write_review_workbook
 
@@ -21,8 +32,11 @@ __all__ = [
     "Provenance",
     "ProvenanceColumn",
     "Review",
+    "Skipped",
+    "Source",
     "Status",
     "build_review_workbook",
+    "also_see",
     "headline_figures",
     "render_review_page",
     "stream_review_page",

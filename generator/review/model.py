@@ -32,6 +32,33 @@ class Status(str, Enum):
 HEADLINES: tuple[str, ...] = ("本年新收", "办理结果总计", "行政复议 总计", "行政诉讼 总计")
 
 
+@dataclass(frozen=True)
+class Source:
+    """Where a reviewed report came from: a file read, or an address fetched."""
+
+    location: str  # the file's path, or the address (http/https) it was fetched from
+    kind: str = "file"  # "file" or "url"
+    format: str = ""  # the document's format as the reviewer names it: 网页, Word, PDF
+    sha256: str = ""  # of the bytes read or fetched: the evidence of what was reviewed
+    fetched_at: str = ""  # an address: when it was fetched (ISO 8601, UTC)
+    url: str = ""  # an address: the one actually read, after redirects
+    linked_from: str = ""  # an attachment: the page that links it
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A file or folder found but not read as a report, and why: nothing found is passed over unsaid."""
+
+    path: str
+    reason: str
+
+
+def also_see(other: str, files: int) -> str:
+    """A 重复 names one other copy (the first; the first names the second) and how many there are:
+    a thousand copies must not each list the other 999."""
+    return f"另见：{other}" + (f" 等，共 {files} 个文件" if files > 2 else "") + "。"
+
+
 @dataclass
 class Entry(CountedFindings):
     """One row of the review: a report (or its absence) with its findings and headline figures."""
@@ -45,8 +72,8 @@ class Entry(CountedFindings):
     summed: bool = False  # counted in the roll-up
     note: str = ""  # one line saying why the status is what it is
     year: int | None = None  # the report's year, where a review spans several (audit)
-    fetched: str = ""  # a report fetched from its web address (source): when (ISO 8601, UTC)
-    sha256: str = ""  # … and the SHA-256 of the bytes fetched
+    origin: Source | None = None  # audit: what was read (format, SHA-256; an address's fetch time)
+    aggregate: bool = False  # the roll-up's own row: shown apart, not counted among the units
 
     @classmethod
     def of_report(
@@ -101,11 +128,16 @@ class Review:
     show_year: bool = False
     show_category: bool = True
     show_summed: bool = True
+    show_origin: bool = False  # audit: each report's format and SHA-256
+    show_fetched: bool = False  # audit of addresses: when each was fetched
+    skipped: Sequence[Skipped] = ()  # files and folders found and not read, each with its reason
 
     def counts(self) -> dict[Status, int]:
+        """Reports (units) per status; the roll-up's own row is not one of them."""
         out = {s: 0 for s in Status}
         for e in self.entries:
-            out[e.status] += 1
+            if not e.aggregate:
+                out[e.status] += 1
         return {s: n for s, n in out.items() if n}
 
 

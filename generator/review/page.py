@@ -3,43 +3,51 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import BinaryIO
 
 from ..diagnostics import sort_key
 from ..templating import environment
-from .model import HEADLINES, Review, Status
+from .model import HEADLINES, Entry, Review, Status
 
 TEMPLATE = "review.html.j2"
 
 
+NUMBER = re.compile(r"-?\d+(\.\d+)?")
+
+
 def _figure_key(text: str) -> str:
-    """A sort key for a headline figure: numbers sort as numbers, text after them."""
-    try:
-        return f"{int(text):012d}"
-    except ValueError:
-        return f"~{text}"
+    """A sort key for a headline figure: the number itself (the page compares numbers as numbers,
+    −20 before −3), or the text after every number."""
+    return text if NUMBER.fullmatch(text) else f"~{text}"
+
+
+def _item(i: int, e: Entry) -> dict:
+    return {
+        "index": i,
+        "entry": e,
+        "findings": sorted(e.findings, key=sort_key),
+        "figures": [(e.figures.get(h, ""), _figure_key(e.figures.get(h, ""))) for h in HEADLINES],
+    }
 
 
 def _context(review: Review, generated: dt.datetime | None) -> dict:
-    # A generator, not a list: thousands of units are rendered one at a time.
-    entries = (
-        {
-            "index": i,
-            "entry": e,
-            "findings": sorted(e.findings, key=sort_key),
-            "figures": [(e.figures.get(h, ""), _figure_key(e.figures.get(h, ""))) for h in HEADLINES],
-        }
-        for i, e in enumerate(review.entries, start=1)
-    )
+    # A generator, not a list: thousands of units are rendered one at a time. The roll-up's own
+    # row is shown apart, above the units, and is neither counted nor filtered with them.
+    own = [_item(0, e) for e in review.entries if e.aggregate]
+    units = (_item(i, e) for i, e in enumerate((e for e in review.entries if not e.aggregate), start=1))
     counts = review.counts()
+    columns = 6 + review.show_year + review.show_category + review.show_origin + len(HEADLINES)
     return dict(
         review=review,
-        entries=entries,
-        total=len(review.entries),
+        own=own,
+        entries=units,
+        total=sum(counts.values()),
         headlines=HEADLINES,
         statuses=[s for s in Status if s in counts],
         counts=counts,
+        columns=columns,
         generated=(generated or dt.datetime.now()).strftime("%Y-%m-%d %H:%M"),
     )
 

@@ -20,7 +20,7 @@ from ..diagnostics import sort_key
 from ..workbook.cellwrite import text_cell, text_row
 from .model import HEADLINES, Entry, Review, shown
 
-OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET = "概况", "问题清单", "数据来源"
+OVERVIEW_SHEET, FINDINGS_SHEET, PROVENANCE_SHEET, SKIPPED_SHEET = "概况", "问题清单", "数据来源", "未读取"
 FINDINGS_HEADER = ("单位名称", "文件", "代码", "严重程度", "位置", "项目", "说明", "应为", "实际")
 
 HEAD_FONT = Font(name="宋体", size=11, bold=True)
@@ -73,11 +73,12 @@ def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, E
         ("错误", 6, lambda i, e: e.errors),
         ("警告", 6, lambda i, e: e.warnings),
         *((h, 10, lambda i, e, h=h: _number_or_text(e.figures.get(h, ""))) for h in HEADLINES),
+        ("格式", 8, lambda i, e: e.origin.format if e.origin else "") if review.show_origin else None,
         ("文件", 40, lambda i, e: e.source),
+        ("获取时间（UTC）", 21, lambda i, e: e.origin.fetched_at if e.origin else "") if review.show_fetched else None,
+        ("SHA-256", 20, lambda i, e: e.origin.sha256 if e.origin else "") if review.show_origin else None,
         ("说明", 50, lambda i, e: e.note),
     ]
-    if any(e.fetched for e in review.entries):  # reports fetched from their web addresses
-        cols += [("获取时间（UTC）", 21, lambda i, e: e.fetched), ("SHA-256", 66, lambda i, e: e.sha256)]
     return [c for c in cols if c is not None]
 
 
@@ -95,11 +96,12 @@ def _findings(wb: Workbook, review: Review) -> None:
     header = FINDINGS_HEADER if not review.show_year else (FINDINGS_HEADER[0], "年度", *FINDINGS_HEADER[1:])
     widths = [24, 36, 8, 9, 20, 30, 80, 10, 10]
     ws = _sheet(wb, FINDINGS_SHEET, widths if not review.show_year else [24, 7, *widths[1:]], "C2")
-    rows = [(e, d) for e in review.entries for d in sorted(e.findings, key=sort_key)]
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{len(rows) + 1}"
+    # Counted first, then written one report at a time: the entries may be read back from disk.
+    rows = sum(len(e.findings) for e in review.entries)
+    ws.auto_filter.ref = f"A1:{get_column_letter(len(header))}{rows + 1}"
     ws.append(_cells(ws, header, HEAD_FONT, HEAD_FILL))
-    for e, d in rows:
-        where = f"{d.sheet}!{d.cell}" if d.sheet and d.cell else d.sheet
+    for e, d in ((e, d) for e in review.entries for d in sorted(e.findings, key=sort_key)):
+        where = d.where  # a workbook's 申请情况!D28, a published report's 表三 or 一、总体情况 第 3 段「…」
         labels = " ".join(x for x in (d.row_label, d.col_label) if x)
         values = ("" if v is None else str(v) for v in (d.expected, d.actual))
         year = (e.year,) if review.show_year else ()
@@ -121,11 +123,22 @@ def _provenance(wb: Workbook, review: Review) -> None:
         ws.append(text_row(ws, (name, *(v if isinstance(v, (int, Decimal)) else shown(v) for v in values))))
 
 
+def _skipped(wb: Workbook, review: Review) -> None:
+    """Files and folders found and not read, each with its reason."""
+    if not review.skipped:
+        return
+    ws = _sheet(wb, SKIPPED_SHEET, [60, 80], "B2")
+    ws.append(_cells(ws, ("文件或文件夹", "没有读取的原因"), HEAD_FONT, HEAD_FILL))
+    for s in review.skipped:
+        ws.append(_cells(ws, (s.path, s.reason), wrap=True))
+
+
 def build_review_workbook(review: Review) -> Workbook:
     wb = Workbook(write_only=True)
     _overview(wb, review)
     _findings(wb, review)
     _provenance(wb, review)
+    _skipped(wb, review)
     wb.properties.title = review.title
     return wb
 
@@ -137,4 +150,11 @@ def write_review_workbook(path: Path, review: Review) -> None:
     atomic_write(path, build_review_workbook(review).save)
 
 
-__all__ = ["FINDINGS_SHEET", "OVERVIEW_SHEET", "PROVENANCE_SHEET", "build_review_workbook", "write_review_workbook"]
+__all__ = [
+    "FINDINGS_SHEET",
+    "OVERVIEW_SHEET",
+    "PROVENANCE_SHEET",
+    "SKIPPED_SHEET",
+    "build_review_workbook",
+    "write_review_workbook",
+]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..formats.spec import FormatSpec
-from ..review import Entry, Provenance, ProvenanceColumn, Status
+from ..review import Entry, Provenance, ProvenanceColumn, Status, also_see
 from .roster import RosterUnit, category_of, key
 from .sums import Summer, cell_of
 from .units import Contribution, UnitRead, fields, unpack
@@ -126,8 +126,8 @@ def collect(
         if status is Status.ERRORS and not summed:
             note = "有“错误”级问题；名单规定不纳入汇总，未汇总。"
         if status is Status.DUPLICATE:
-            others = [o.path for o in groups[key(u.name if u else r.name or r.stem)] if o is not r]
-            note = f"{note}另见：{'、'.join(others)}。"
+            group = groups[key(u.name if u else r.name or r.stem)]
+            note += also_see((group[1] if group[0] is r else group[0]).path, len(group))
         made[id(r)] = Entry(
             name=name,
             status=status,

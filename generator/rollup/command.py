@@ -106,6 +106,7 @@ def _rollup_entry(report: Report, findings: list[Diagnostic], path: Path, units:
         figures=headline_figures(report),
         summed=False,
         note=note,
+        aggregate=True,
     )
 
 
@@ -176,7 +177,7 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     own_row = entries[0] if summed else None
     if own_row is not None:
         own_line = f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
-    summary += f"各单位：{unit_counts}。" + (f"{own_line}。下面按状态的计数含汇总行。" if own_line else "")
+    summary += f"各单位：{unit_counts}。" + (f"{own_line}。" if own_line else "")
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
     files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)

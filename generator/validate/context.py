@@ -129,6 +129,7 @@ class Ctx:
             col_label=info.col_label if info else "",
             expected=expected,
             actual=actual,
+            page=value.page if value is not None else None,
         )
 
     def at_paragraph(
@@ -142,10 +143,10 @@ class Ctx:
         actual: object = None,
     ) -> Diagnostic:
         """index is 0-based into section.paragraphs; None pins the finding to the whole sheet."""
-        cell, number = "", None
+        cell, number, page = "", None, None
         if index is not None:
             number = index + 1
-            row = section.paragraphs[index].row
+            row, page = section.paragraphs[index].row, section.paragraphs[index].page
             cell = f"A{row}" if row else ""
         return Diagnostic(
             code,
@@ -157,6 +158,7 @@ class Ctx:
             paragraph=number,
             expected=expected,
             actual=actual,
+            page=page,
         )
 
     def at_sheet(
