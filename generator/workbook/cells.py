@@ -11,7 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from ..diagnostics import Severity
 from ..formats.spec import Kind
 from ..model import State, Value
-from ..narrative import strip_invisible, visible
+from ..narrative import excerpt, strip_invisible
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -67,7 +67,7 @@ def _to_number(text: str, kind: Kind) -> int | Decimal:
 def _too_large(raw: object) -> Parsed:
     return Parsed(
         None,
-        problem=f"数字过大或位数过多（{raw}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写",
+        problem=f"数字过大或位数过多（{excerpt(raw)}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写",
     )
 
 
@@ -124,12 +124,12 @@ def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Pars
     if data_type == "e" or (isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS):
         return Parsed(Value(State.ERROR, raw=raw))
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
-        return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+        return Parsed(None, problem=f"应填写数字，实际为「{excerpt(raw)}」")
     if isinstance(raw, int):
         return Parsed(Value(State.NUMBER, raw, raw=raw))
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
-            return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+            return Parsed(None, problem=f"应填写数字，实际为「{excerpt(raw)}」")
         if raw.is_integer():
             return Parsed(Value(State.NUMBER, int(raw), raw=raw))
         return _from_float(raw, kind, unit)
@@ -175,4 +175,4 @@ def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Pars
     hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
     if kind is Kind.AMOUNT_TEXT:
         hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"
-    return Parsed(None, problem=f"应填写数字，实际为「{visible(text)}」（{hint}）")
+    return Parsed(None, problem=f"应填写数字，实际为「{excerpt(text)}」（{hint}）")

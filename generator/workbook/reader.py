@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, InputError, Severity
 from ..formats import FORMATS
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
-from ..narrative import clean_text, detect_level, one_line, split_paragraphs, visible
+from ..narrative import clean_text, detect_level, excerpt, one_line, split_paragraphs
 from . import guard, textcells, xlsx
 from .cells import EXCEL_ERRORS, normalize, parse_cell
 from .layout import (
@@ -154,10 +154,9 @@ def _typed(ws: Sheet, r: int, c: int, raw: object, saved: _SavedResults, problem
     if result is None or (isinstance(result, str) and result.strip().upper() in EXCEL_ERRORS):
         why = f"计算结果是错误值 {result}" if result is not None else "工作簿中没有保存它的计算结果"
         formula = str(getattr(raw, "text", raw))
-        shown = formula if len(formula) <= 60 else formula[:60] + "…"
         problems.fail(
             "R034",
-            f"单元格中是公式「{shown}」，{why}；公式本身不能作为报告文字发布。"
+            f"单元格中是公式「{excerpt(formula, 60)}」，{why}；公式本身不能作为报告文字发布。"
             "请在 Excel/WPS 中打开工作簿，确认显示的内容正确后保存再试，或把公式换成直接填写的文字。",
             ws.title,
             cell.coordinate,
@@ -246,7 +245,7 @@ def _read_unit(ws: Sheet, problems: _Problems, saved: _SavedResults, year: int) 
                 if level is None:
                     choices = "、".join(lv.value for lv in UnitLevel)
                     problems.fail(
-                        "R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
+                        "R011", f"单位层级“{excerpt(text)}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
                     )
                 unit.level = level
         elif not _artefact(ws, r, 2, raw, f"“{f.label}”", problems):
@@ -278,7 +277,7 @@ def _refuse_title_of_another_year(title: str, year: int, hit: tuple[int, object]
     others = "、".join(str(y) for y in dict.fromkeys(named))
     problems.fail(
         "R014",
-        f"报告标题「{title}」写的是 {others} 年，但本次生成的是 {year} 年度的报告。"
+        f"报告标题「{excerpt(title)}」写的是 {others} 年，但本次生成的是 {year} 年度的报告。"
         f"请改正标题中的年份，或清空“报告标题”使用自动生成的标题。",
         UNIT_SHEET,
         f"B{hit[0]}" if hit else "",
@@ -291,7 +290,7 @@ def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
     text = normalize(_text(raw)).removesuffix("年").removesuffix("年度")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
-    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell)
+    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{excerpt(_text(raw))}」。", UNIT_SHEET, cell)
     return None
 
 
@@ -310,7 +309,7 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
         except ValueError:
             pass
     problems.fail(
-        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell
+        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{excerpt(_text(raw))}」。", UNIT_SHEET, cell
     )
     return None
 
@@ -344,7 +343,7 @@ def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResul
             if lv in ("0", "1", "2", "3", "4"):
                 level_override = int(lv)
             else:
-                problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{level_raw}」。", ws.title, f"B{r}")
+                problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{excerpt(_text(level_raw))}」。", ws.title, f"B{r}")
         # Split first, then clean: each warning names the paragraph that held the character.
         for i, piece in enumerate(split_paragraphs(_text(raw))):
             para, notes = clean_text(piece)
@@ -484,7 +483,7 @@ def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Proble
             if isinstance(p.item, Label):
                 actual = _text(cell.value)
                 if normalize(actual) != normalize(p.item.text):
-                    shown = f"「{visible(actual)}」" if actual else "空白"
+                    shown = f"「{excerpt(actual)}」" if actual else "空白"
                     problems.fail(
                         "R042",
                         f"第 {sheet_row} 行 {get_column_letter(cell.column)} 列应为规定标签“{p.item.text}”，实际为{shown}。"
@@ -520,8 +519,7 @@ def _is_empty(value: object) -> bool:
 
 
 def _shown(value: object, limit: int = 30) -> str:
-    text = _text(value)
-    return visible(text if len(text) <= limit else text[:limit] + "…")
+    return excerpt(_text(value), limit)
 
 
 def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
@@ -557,8 +555,9 @@ def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, pro
         return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
     parsed = parse_cell(cell.value, field.kind, cell.data_type, spec.amount_unit)
     if parsed.value is None:
-        problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
-        return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
+        # A located 错误, not a refusal: the clerk sees every other finding in the same run.
+        problems.note("R050", Severity.ERROR, f"{parsed.problem}。", table.sheet, cell.coordinate, **where)
+        return Value(State.UNREADABLE, raw=cell.value, cell=cell.coordinate)
     if parsed.note:
         problems.note(
             "R051", parsed.severity, f"「{_shown(cell.value)}」：{parsed.note}。", table.sheet, cell.coordinate, **where
@@ -601,7 +600,11 @@ def _resolve_formulas(report: Report, saved: _SavedResults, problems: _Problems)
             continue  # stays FORMULA without a value: the validator reports it
         parsed = parse_cell(raw, info.kind, unit=spec.amount_unit)
         _note_rounded(parsed, table, key, v.cell, problems)
-        if parsed.value is not None:
+        if parsed.value is None:  # the formula's saved result is text: as if typed (R050)
+            where = dict(row_label=info.row_label, col_label=info.col_label)
+            problems.note("R050", Severity.ERROR, f"公式的计算结果不是数字：{parsed.problem}。", table.sheet, v.cell, **where)
+            report.tables[tid][key] = Value(State.UNREADABLE, raw=raw, cell=v.cell)
+        else:
             parsed.value.cell, parsed.value.raw = v.cell, v.raw
             report.tables[tid][key] = parsed.value
     # Totals: recompute in rule order, so a total of totals sees computed parts.
