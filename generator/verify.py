@@ -1,7 +1,9 @@
 """`generate verify`: is this signed document exactly what that workbook produces?
 
-The document is regenerated from the workbook and compared with the file byte for byte (a DOCX
-part by part, so that a different zlib cannot make equal documents look different). When they
+The document is regenerated from the workbook and compared with the file byte for byte. A DOCX
+whose bytes differ is compared whole, entry by entry: the same parts, in the same order, with
+the same entry details and not one stray byte is the same document compressed by another zlib;
+the same parts otherwise are 重新打包; bytes before, between or after the entries are named. When they
 differ, the provenance recorded in the file says whether the workbook, the program or the
 content itself is what changed.
 """
@@ -9,7 +11,9 @@ content itself is what changed.
 from __future__ import annotations
 
 import io
+import struct
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
 
 from .provenance import Provenance
@@ -26,27 +30,84 @@ _PARTS = {
 }
 
 
-def _parts(data: bytes) -> list[tuple[str, bytes]] | None:
+@dataclass(frozen=True)
+class _Package:
+    """A DOCX as a reviewer's comparison needs it: parts in order, entry details, stray bytes."""
+
+    parts: tuple[tuple[str, bytes], ...]  # (name, content) in the package's order
+    entries: tuple[tuple, ...]  # what each entry says besides its content (time, method, attributes)
+    before: int  # bytes in front of the first entry (data prepended to the file)
+    stray: int  # bytes no part of the package accounts for (appended, or between entries)
+
+    @property
+    def contents(self) -> dict[str, bytes]:
+        return dict(self.parts)
+
+
+_LOCAL = struct.Struct("<4s22xHH")  # local file header: signature …, name length, extra length
+_END = b"PK\x05\x06"
+
+
+def _package(data: bytes) -> _Package | None:
+    """The package read whole: every byte is either a part, its headers or the central directory."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
-            if sum(i.file_size for i in z.infolist()) > _EXPANDED_LIMIT:
+            infos = z.infolist()
+            if sum(i.file_size for i in infos) > _EXPANDED_LIMIT:
                 return None  # far larger than any report: not read into memory
-            return [(i.filename, z.read(i.filename)) for i in z.infolist()]
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError):
+            parts = tuple((i.filename, z.read(i.filename)) for i in infos)
+            comment = z.comment
+    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError, NotImplementedError):
         return None
+    entries = tuple((i.filename, i.date_time, i.compress_type, i.external_attr, i.extra, i.comment) for i in infos)
+    return _Package(parts, (*entries, ("", comment)), min((i.header_offset for i in infos), default=0), _stray(data, infos))
+
+
+def _stray(data: bytes, infos: list[zipfile.ZipInfo]) -> int:
+    """How many bytes of the file belong to no entry, header, central directory or end record."""
+    end = data.rfind(_END)
+    if end < 0 or len(data) < end + 22:
+        return len(data)
+    directory, comment = struct.unpack("<I4xH", data[end + 12 : end + 22])
+    used = 22 + comment + directory
+    for info in infos:
+        head = data[info.header_offset : info.header_offset + _LOCAL.size]
+        if len(head) < _LOCAL.size:
+            return len(data)
+        _, name, extra = _LOCAL.unpack(head)
+        size = _LOCAL.size + name + extra + info.compress_size
+        if info.flag_bits & 0x08:  # a data descriptor follows the data (never in a generated file)
+            after = info.header_offset + size
+            size += 16 if data[after : after + 4] == b"PK\x07\x08" else 12
+        used += size
+    return len(data) - used
+
+
+def _docx_difference(actual: bytes, expected: bytes) -> tuple[str, str]:
+    """(kind, where): kind is "same" (only the compressed streams differ: another zlib),
+    "damaged", "stray" (bytes added to the file), "repacked" (every part identical) or "changed"."""
+    got, want = _package(actual), _package(expected)
+    if got is None or want is None:
+        return "damaged", "文件不是完整的 Word 文件"
+    if got.stray or got.before:
+        added = [f"前面多出 {got.before} 字节"] if got.before else []
+        if got.stray - got.before > 0:
+            added.append(f"多出 {got.stray - got.before} 字节（附加在文件末尾或夹在各部分之间）")
+        return "stray", "文件中有不属于 Word 文件的数据：" + "，".join(added)
+    if got.parts == want.parts and got.entries == want.entries:
+        return "same", ""
+    got_d, want_d = got.contents, want.contents
+    names = [n for n in dict.fromkeys([*want_d, *got_d]) if got_d.get(n) != want_d.get(n)]
+    if not names and len(got.parts) == len(want.parts):
+        how = "各部分的顺序不同" if [n for n, _ in got.parts] != [n for n, _ in want.parts] else "压缩方式或时间等打包信息不同"
+        return "repacked", f"各部分的内容逐一相同，{how}"
+    return "changed", "不同之处在：" + "、".join(dict.fromkeys(_PARTS.get(n, n) for n in names))
 
 
 def _where(actual: bytes, expected: bytes, docx: bool) -> str:
     """Which parts (DOCX) or from which line (HTML) the file differs."""
     if docx:
-        got, want = _parts(actual), _parts(expected)
-        if got is None or want is None:
-            return "文件不是完整的 Word 文件"
-        got_d, want_d = dict(got), dict(want)
-        names = [n for n in dict.fromkeys([*want_d, *got_d]) if got_d.get(n) != want_d.get(n)]
-        if not names:
-            return "文件内部各部分的顺序不同"
-        return "不同之处在：" + "、".join(dict.fromkeys(_PARTS.get(n, n) for n in names))
+        return _docx_difference(actual, expected)[1]
     a, e = actual.splitlines(), expected.splitlines()
     line = next((i for i, (x, y) in enumerate(zip(a, e)) if x != y), min(len(a), len(e)))
     return f"从第 {line + 1} 行起不同"
@@ -57,7 +118,8 @@ def compare(
 ) -> tuple[bool, list[str]]:
     """(same, lines for the reviewer)."""
     docx = document.suffix.lower() == ".docx"
-    same = actual == expected or (docx and _parts(actual) is not None and _parts(actual) == _parts(expected))
+    kind = _docx_difference(actual, expected)[0] if docx and actual != expected else ""
+    same = actual == expected or kind == "same"
     summary = f"工作簿 SHA-256 {now.workbook_sha256}，{now.program}，错误 {now.errors} 条、警告 {now.warnings} 条"
     if same:
         return True, [f"一致：{document} 正是工作簿 {workbook} 生成的文件（{summary}）。"]
@@ -100,6 +162,17 @@ def compare(
             f"  · 文件记录的工作簿正是 {workbook}，但生成时的条件与现在不同，无法判断文件是否被修改过（{_where(actual, expected, docx)}）："
         )
         lines.extend(causes)
+    elif kind == "repacked":
+        lines.append(
+            f"  · 重新打包：文件记录的工作簿正是 {workbook}，生成条件也相同，文件中每个部分的内容都与它生成的结果相同，"
+            f"但文件被重新打包过（{_where(actual, expected, docx)}，如用压缩软件解开后又重新压缩）。"
+            "内容没有改动，但这已不是生成的原文件：请使用生成的原文件。"
+        )
+    elif kind == "stray":
+        lines.append(
+            f"  · 文件被附加了数据：文件记录的工作簿正是 {workbook}，生成条件也相同，但{_where(actual, expected, docx)}"
+            "（打开 Word 时看不到）。文件在生成之后被修改过：请使用生成的原文件。"
+        )
     else:
         lines.append(
             f"  · 内容不同：文件记录的工作簿正是 {workbook}，生成条件也相同，但文件内容与它生成的结果不一致"
