@@ -16,7 +16,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .provenance import Provenance
+from .provenance import Provenance, sha256_of
 
 _EXPANDED_LIMIT = 256 << 20
 # What a reviewer calls the parts of a DOCX.
@@ -113,6 +113,84 @@ def _where(actual: bytes, expected: bytes, docx: bool) -> str:
     return f"从第 {line + 1} 行起不同"
 
 
+@dataclass(frozen=True)
+class Conditions:
+    """What the regeneration uses besides the workbook: what the document records it used."""
+
+    previous: Path | None  # last year's workbook
+    without_previous: bool
+    parent_check: bool  # U1 against the units folder beside the workbook
+
+
+def conditions(workbook: Path, year: int, recorded: dict[str, str], given: Path | None) -> Conditions:
+    """Last year's workbook with the recorded hash, looked for where the document says it was,
+    beside the workbook (generate) and in last year's units folder (batch); --previous wins.
+
+    Made without one (or without the U1 check), the document is regenerated without it too, even
+    if such a workbook or folder has appeared since.
+    """
+    parent = bool(recorded.get("nianbao-units-sha256"))
+    if given is not None:
+        return Conditions(given, False, parent)
+    want = recorded.get("nianbao-previous-sha256", "")
+    if not want:
+        return Conditions(None, True, parent)
+    found = [p for p in _previous_candidates(workbook, year, recorded.get("nianbao-previous-path", "")) if p.is_file()]
+    match = next((p for p in found if sha256_of(p) == want), None)
+    if match is None and not found:
+        return Conditions(None, True, parent)
+    return Conditions(match or found[0], False, parent)
+
+
+def _previous_candidates(workbook: Path, year: int, recorded_path: str) -> list[Path]:
+    from .pipeline import default_previous
+    from .rollup.units import previous_workbook
+
+    out = []
+    if recorded_path and not Path(recorded_path).is_absolute():
+        out.append(workbook.parent / recorded_path)
+    out.append(default_previous(workbook, year))
+    for folder in workbook.parents:
+        if folder.name == str(year) and (prev := previous_workbook(workbook, folder, year)) is not None:
+            out.append(prev)
+    return list(dict.fromkeys(out))
+
+
+def _previous_cause(recorded: dict[str, str], now: Provenance) -> str:
+    rec_hash, rec_path = recorded.get("nianbao-previous-sha256", ""), recorded.get("nianbao-previous-path", "")
+    then = f"{rec_path}（SHA-256 {rec_hash}）" if rec_path else f"SHA-256 为 {rec_hash} 的工作簿"
+    if not rec_hash:
+        return (
+            f"  · 上一年度工作簿不同：生成时没有用上一年度工作簿做跨年核对，现在用了 {now.previous_path or '一个'}"
+            "（--previous）。请不带 --previous 核验。"
+        )
+    if not now.previous_sha256:
+        return (
+            f"  · 上一年度工作簿不同：生成时跨年核对用的是 {then}，现在找不到它（或无法读取）。"
+            "请用 --previous 指定那个工作簿后再核验。"
+        )
+    return (
+        f"  · 上一年度工作簿不同：生成时跨年核对用的是 {then}，现在的 {now.previous_path}"
+        f"（SHA-256 {now.previous_sha256}）内容不同：上一年度工作簿在生成之后被修改过，或不是同一个。"
+        "请用 --previous 指定生成时使用的上一年度工作簿后再核验。"
+    )
+
+
+def _units_cause(recorded: dict[str, str], now: Provenance, workbook: Path) -> str:
+    then, count = recorded.get("nianbao-units-sha256", ""), recorded.get("nianbao-units-count", "")
+    folder = workbook.parent / str(now.year)
+    then_text = f"{count} 个文件" if count else "生成时的文件"
+    now_text = f"现在有 {now.units_count} 个文件" if now.units_sha256 else "现在找不到这个文件夹或其中没有可汇总的工作簿"
+    if then and not now.units_sha256 or (now.units_count and now.units_count != count):
+        change = f"生成时有 {then_text}，{now_text}"
+    else:
+        change = f"文件数相同（{now.units_count} 个），但有工作簿被修改、替换或改名"
+    return (
+        f"  · 各单位工作簿已变化：生成时本表的各项数字与 {folder} 中各单位工作簿（及名单）的合计逐项核对过（U1），"
+        f"{change}。核对结果因此可能不同；请用生成时的各单位工作簿核验，或重新生成并签发。"
+    )
+
+
 def compare(
     document: Path, workbook: Path, actual: bytes, expected: bytes, recorded: dict[str, str], now: Provenance
 ) -> tuple[bool, list[str]]:
@@ -137,11 +215,11 @@ def compare(
     # The same workbook: first what else went into the document and differs now, then (only if
     # nothing explains the difference) say the file was changed after it was made.
     causes = []
-    rec_prev = recorded.get("nianbao-previous-sha256", "")
-    if rec_prev != now.previous_sha256:
-        causes.append(
-            "  · 上一年度工作簿不同（跨年核对用的工作簿）：请用 --previous 指定生成时使用的上一年度工作簿后再核验。"
-        )
+    if recorded.get("nianbao-previous-sha256", "") != now.previous_sha256:
+        causes.append(_previous_cause(recorded, now))
+    if recorded.get("nianbao-units-sha256", "") != now.units_sha256:
+        causes.append(_units_cause(recorded, now, workbook))
+    explained = bool(causes)
     rec_templates = recorded.get("nianbao-templates-sha256", "")
     if rec_templates and rec_templates != now.templates_sha256:
         causes.append(
@@ -150,9 +228,10 @@ def compare(
         )
     rec_counts = (recorded.get("nianbao-errors", ""), recorded.get("nianbao-warnings", ""))
     if all(rec_counts) and rec_counts != (str(now.errors), str(now.warnings)):
+        why = "（原因见上）" if explained else ""
         causes.append(
             f"  · 校验结果不同：生成时错误 {rec_counts[0]} 条、警告 {rec_counts[1]} 条，现在错误 {now.errors} 条、"
-            f"警告 {now.warnings} 条（如上一年度工作簿有变化，或无法读取）。"
+            f"警告 {now.warnings} 条{why}。"
         )
     rec_program = recorded.get("nianbao-version", "")
     if rec_program and rec_program != now.program:
