@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -48,9 +49,13 @@ def _cleaned(value: Value, notes: list[str]) -> Parsed:
     return Parsed(value, note="，".join(notes), severity=severity)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """Compare labels as people see them: NFKC, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Compare labels as people see them: NFKC, no whitespace (cached: every unit has the same labels)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _to_number(text: str, kind: Kind) -> int | Decimal:

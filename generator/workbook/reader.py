@@ -68,12 +68,13 @@ def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
 
     notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
     """
-    result = guard.inspect(path)
-    if notes is not None:
-        notes.extend(result.notes)
+    # Each worksheet is parsed once: the guard leaves its checks of the sheets to xlsx.load.
+    result = guard.inspect(path, defer_sheets=True)
     try:
         with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
-            wb = xlsx.load(zf)
+            wb = xlsx.load(zf, result)
+    except InputError:
+        raise  # the guard's refusal of a sheet, found while reading it
     except Exception as exc:  # noqa: BLE001 — only parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
             [
@@ -85,9 +86,8 @@ def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
                 )
             ]
         ) from None
-    for sheet, last in result.trim_rows.items():
-        if sheet in wb:
-            _trim_empty_rows(wb[sheet], last)
+    if notes is not None:
+        notes.extend(result.notes)
     return wb
 
 
@@ -115,11 +115,6 @@ def _report_load_problems(wb: Book, sheets: list[str], problems: _Problems, tabl
             Severity.WARNING,
             "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
         )
-
-
-def _trim_empty_rows(ws: Sheet, last: int) -> None:
-    """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
-    ws.forget([k for k, c in ws._cells.items() if k[0] > last and c.value is None])  # noqa: SLF001
 
 
 def _text(value: object) -> str:
@@ -426,18 +421,25 @@ def _note_ignored_columns(ws: Sheet, header: int, first_col: int, problems: _Pro
 MAX_LISTED = 10
 
 
-def _row_cells(ws: Sheet, r: int, c0: int, ncols: int) -> list[Any]:
-    return [ws.cell(r, c0 + c) for c in range(ncols)]
+def _blank_row(ws: Sheet, r: int, c0: int, ncols: int) -> bool:
+    """Whether the row holds nothing within the table's columns (looking creates no cell)."""
+    cells = ws._cells  # noqa: SLF001
+    return all(_is_empty(c.value) for c in (cells.get((r, c0 + i)) for i in range(ncols)) if c is not None)
 
 
 def _find_anchor(ws: Sheet, table: TableSpec) -> tuple[int, int] | None:
     first = next(p for p in table.placed if isinstance(p.item, Label))
     want = normalize(first.item.text)  # type: ignore[union-attr]
-    for row in ws.iter_rows(max_row=min(ws.max_row, 300), max_col=min(ws.max_column, 60)):
-        for cell in row:
-            if isinstance(cell.value, str) and normalize(cell.value) == want:
-                return cell.row - first.row, cell.column - first.col
-    return None
+    # The first in reading order (row by row) within A1:BH300, looking only at cells that exist.
+    found = min(
+        (
+            key
+            for key, cell in ws._cells.items()  # noqa: SLF001
+            if key[0] <= 300 and key[1] <= 60 and isinstance(cell.value, str) and normalize(cell.value) == want
+        ),
+        default=None,
+    )
+    return None if found is None else (found[0] - first.row, found[1] - first.col)
 
 
 def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
@@ -455,14 +457,7 @@ def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Proble
     for spec_row in range(len(table.rows)):
         # Skip rows a clerk inserted: entirely empty within the table's columns.
         first_blank = None
-        while (
-            sheet_row <= ws.max_row
-            and all(
-                c.value is None or (isinstance(c.value, str) and not c.value.strip())
-                for c in _row_cells(ws, sheet_row, c0, table.ncols)
-            )
-            and spec_row > 0
-        ):
+        while spec_row > 0 and sheet_row <= ws.max_row and _blank_row(ws, sheet_row, c0, table.ncols):
             first_blank = first_blank or sheet_row
             sheet_row += 1
         labels = [p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)]
