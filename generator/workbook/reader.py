@@ -329,6 +329,8 @@ def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResul
     level_col_ok = normalize(_text(ws.cell(header, 2).value)).startswith(NARRATIVE_LEVEL_HEADER)
     number = 0
     for r, row in enumerate(ws.iter_rows(min_row=header + 1, max_col=2, values_only=True), start=header + 1):
+        if row[0] is None and (len(row) < 2 or row[1] is None):
+            continue  # most rows of a filled sheet: nothing typed
         raw, level_raw = (_typed(ws, r, c, v, saved, problems) for c, v in enumerate((row + (None, None))[:2], 1))
         if raw is None or _artefact(ws, r, 1, raw, f"第 {r} 行的正文", problems):
             continue
@@ -542,13 +544,16 @@ def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, prob
 
 
 def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, problems: _Problems) -> Value:
-    info = table.fields[field.key]
-    where = dict(row_label=info.row_label, col_label=info.col_label)
     if cell.data_type == "f":
         # A formula: totals are recomputed from their parts later; others need a cached value.
         is_total = (table.id, field.key) in spec.total_fields
         return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
     parsed = parse_cell(cell.value, field.kind, cell.data_type, spec.amount_unit)
+    if parsed.value is not None and not parsed.note and not parsed.rounded:
+        parsed.value.cell = cell.coordinate  # the common case: a plain number, nothing to say
+        return parsed.value
+    info = table.fields[field.key]
+    where = dict(row_label=info.row_label, col_label=info.col_label)
     if parsed.value is None:
         # A located 错误, not a refusal: the clerk sees every other finding in the same run.
         problems.note("R050", Severity.ERROR, f"{parsed.problem}。", table.sheet, cell.coordinate, **where)

@@ -387,8 +387,10 @@ class _SheetReader:
             return from_ISO8601(text), "d"
         return text, t  # "e" and anything unknown
 
-    def read(self, title: str, root: etree._Element) -> tuple[Sheet, tuple[int, int, int]]:
-        """The sheet, and for the guard's limits: (cells, last row with any cell, last row with a value)."""
+    def read(self, title: str, root: etree._Element, limits: bool = False) -> tuple[Sheet, tuple[int, int, int]]:
+        """The sheet, and for the guard's limits: (cells, last row with any cell, last row with a value).
+
+        limits: the guard deferred this sheet's checks: stop at a value below MAX_ROW (refused)."""
         sheet = Sheet(title)
         last_any = last_valued = 0
         by_id = self.by_id
@@ -440,6 +442,25 @@ class _SheetReader:
                     dtype = t if t in ("inlineStr", "b", "e") else "s" if t in ("s", "str") else "n"
                     cells[(rr, col_no)] = Cell(rr, col_no, None, dtype, None, style)
                     continue
+                first = c[0]
+                if len(c) == 1 and first.tag != _F:  # one <v> or <is>: no path search (lxml's find is slow)
+                    f = None
+                    tag = first.tag
+                    if t == "inlineStr":
+                        held = first if tag == _IS else None
+                        value, dtype = (_plain_text(held), "s") if held is not None else (None, "inlineStr")
+                    else:
+                        held = (first.text or "") if tag == _V else None
+                        value, dtype = self.typed(title, coord, t, held, style)
+                    cached = None
+                    if rr > last_any:
+                        last_any = rr
+                    if rr > last_valued and held is not None:
+                        last_valued = rr
+                        if rr > MAX_ROW and limits:  # a value far below the report: the guard refuses, naming it
+                            return sheet, (len(cells), last_any, rr)
+                    cells[(rr, col_no)] = Cell(rr, col_no, value, dtype, cached, style)
+                    continue
                 f = c.find(_F)
                 if t == "inlineStr":
                     held = c.find(_IS)
@@ -456,7 +477,7 @@ class _SheetReader:
                     last_any = rr
                 if rr > last_valued and (held is not None or f is not None):
                     last_valued = rr
-                    if rr > MAX_ROW:  # a value far below the report: the guard refuses, naming it
+                    if rr > MAX_ROW and limits:  # a value far below the report: the guard refuses, naming it
                         return sheet, (len(cells), last_any, rr)
                 cells[(rr, col_no)] = Cell(rr, col_no, value, dtype, cached, style)
         sheet.merged = [m.get("ref", "") for m in root.iterfind(f"{_M}mergeCells/{_MERGE}")]
@@ -525,7 +546,7 @@ def _guarded_sheet(
         strict = any(ns and ns.startswith(guard.STRICT) for ns in (root.nsmap or {}).values())
         if info.doctype or info.internalDTD is not None or strict:
             raise guard.refuse_sheet(zf, guarded, part, budget)
-        sheet, (cells, last_any, last_valued) = reader.read(title, root)
+        sheet, (cells, last_any, last_valued) = reader.read(title, root, limits=True)
         areas = [*sheet.merged, *(h.get("ref", "") for h in root.iterfind(f"{_M}hyperlinks/{_M}hyperlink"))]
         if not guard.sheet_limits_passed(guarded, part, cells, areas, (last_any, last_valued)):
             raise guard.refuse_sheet(zf, guarded, part, budget)
