@@ -147,7 +147,9 @@ def _previous_candidates(workbook: Path, year: int, recorded_path: str) -> list[
     from .rollup.units import previous_workbook
 
     out = []
-    if recorded_path and not Path(recorded_path).is_absolute():
+    # Text read from the document: only a workbook's name relative to this one is looked at (and only
+    # used when its hash is the recorded one).
+    if recorded_path and not Path(recorded_path).is_absolute() and recorded_path.lower().endswith(".xlsx"):
         out.append(workbook.parent / recorded_path)
     out.append(default_previous(workbook, year))
     for folder in workbook.parents:
