@@ -147,8 +147,8 @@ def _previous_candidates(workbook: Path, year: int, recorded_path: str) -> list[
     from .rollup.units import previous_workbook
 
     out = []
-    # Text read from the document: only a workbook's name relative to this one is looked at (and only
-    # used when its hash is the recorded one).
+    # Text read from the document: only an .xlsx relative to this workbook is looked at, and it is
+    # read like any last year's workbook (through the guard).
     if recorded_path and not Path(recorded_path).is_absolute() and recorded_path.lower().endswith(".xlsx"):
         out.append(workbook.parent / recorded_path)
     out.append(default_previous(workbook, year))
