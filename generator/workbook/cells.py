@@ -91,6 +91,10 @@ def _sane(parsed: Parsed) -> Parsed:
 def parse_cell(raw: object, kind: Kind, data_type: str = "n", unit: str = "") -> Parsed:
     """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b");
     unit is the unit the format fixes for an amount (万元), which decides its precision."""
+    # The common case first: a whole number Excel stored as a number, well within MAX_DIGITS.
+    if data_type == "n" and type(raw) in (int, float) and -MAX_MAGNITUDE < raw < MAX_MAGNITUDE:
+        if type(raw) is int or raw.is_integer():  # type: ignore[union-attr]
+            return Parsed(Value(State.NUMBER, int(raw), raw=raw))
     return _sane(_parse_cell(raw, kind, data_type, unit))
 
 
