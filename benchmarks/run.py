@@ -12,6 +12,9 @@ then measures:
                   one process and on every core
   audit at scale  `generate audit` on --audit-scale distinct reports (default 10,000: a province's
                   year; one in ten has its unit's neighbouring year): peak memory, reports/s
+  floor           a bare python-calamine read of the same unit workbooks (every sheet's cells, one
+                  process): the floor for reading cells; each rollup is reported as a multiple of it,
+                  measured in the same run (pip install -e '.[bench]')
 --profile prints where the time of one read+validate and one DOCX build goes (cProfile).
 """
 
@@ -97,6 +100,34 @@ def read_validate(folder: Path, limit: int) -> dict[str, float]:
 
 # The main process's peak is VmHWM: ru_maxrss would also count the memory of the process it was
 # forked from (this benchmark, after synthesising). The workers' is the largest child's ru_maxrss.
+def calamine_floor(folder: Path, limit: int | None = None) -> dict[str, float] | None:
+    """Per workbook, a bare python-calamine read of every sheet's cells (wall and CPU ms, one process).
+
+    The floor for reading cells: no checks, no labels, no validation. None when python-calamine
+    is not installed (it is a benchmark dependency only: the `bench` extra).
+    """
+    try:
+        from python_calamine import CalamineWorkbook
+    except ImportError:
+        return None
+    paths = sorted(folder.glob("*.xlsx"))[:limit]
+
+    def read_all() -> None:
+        for p in paths:
+            wb = CalamineWorkbook.from_path(str(p))
+            for name in wb.sheet_names:
+                wb.get_sheet_by_name(name).to_python()
+
+    read_all()  # warm the file cache, as the roll-up's workers find it
+    best_wall = best_cpu = float("inf")
+    for _ in range(3):
+        started, cpu = time.perf_counter(), time.process_time()
+        read_all()
+        best_wall = min(best_wall, (time.perf_counter() - started) / len(paths) * 1000)
+        best_cpu = min(best_cpu, (time.process_time() - cpu) / len(paths) * 1000)
+    return {"wall_ms": best_wall, "cpu_ms": best_cpu}
+
+
 _MEASURE = """
 import contextlib, io, json, re, resource, sys, time
 from generator.cli import main
@@ -283,6 +314,14 @@ def main(argv: list[str]) -> int:
             f"read+validate: {rv['one_process']:.1f} workbooks/s in one process ({rv['cpu_ms']:.0f} ms CPU each), "
             f"{rv['every_core']:.1f} on every core"
         )
+    floor = calamine_floor(biggest, args.read or None)
+    if floor:
+        print(
+            f"floor (bare python-calamine read, one process): {floor['wall_ms']:.2f} ms wall, "
+            f"{floor['cpu_ms']:.2f} ms CPU per workbook"
+        )
+    else:
+        print("floor: python-calamine not installed (pip install -e '.[bench]'): no ratio to the floor")
     for n, folder in folders.items():
         m = rollup(folder)
         print(
@@ -290,6 +329,12 @@ def main(argv: list[str]) -> int:
             f"{m['worker_mb']:.0f} MB (largest worker), CPU {m['cpu']:.1f} s "
             f"({m['cpu'] / n * 1000:.0f} ms per unit), exit {m['code']}"
         )
+        if floor:
+            wall, cpu = m["wall"] / n * 1000, m["cpu"] / n * 1000
+            print(
+                f"  per unit against the floor: {wall:.2f} ms wall = {wall / floor['wall_ms']:.1f}× "
+                f"(every core against one), {cpu:.2f} ms CPU = {cpu / floor['cpu_ms']:.1f}×"
+            )
     if args.batch and biggest:
         m = batch(biggest, args.batch)
         print(

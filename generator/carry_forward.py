@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .formats.spec import FieldInfo, FormatSpec, TableSpec
 from .model import Report, State, UnitInfo, Value, format_number
+from .narrative import excerpt
 
 
 @dataclass(frozen=True)
@@ -83,7 +84,7 @@ def _unreadable(values: list[Value | None]) -> str:
         elif v.state is State.BLANK:
             shown.append("空白")
         else:
-            shown.append(f"「{v.raw}」")
+            shown.append(f"「{excerpt(str(v.raw))}」")
     return "、".join(shown)
 
 

@@ -17,6 +17,7 @@ read or the output cannot be written (nothing written); 3 an internal error.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -364,7 +365,7 @@ def cmd_verify(args: argparse.Namespace) -> int:
     from zipfile import BadZipFile
 
     from .provenance import read_recorded
-    from .verify import compare
+    from .verify import compare, conditions
 
     doc: Path = args.document
     if doc.suffix.lower() not in (".docx", ".html"):
@@ -382,14 +383,18 @@ def cmd_verify(args: argparse.Namespace) -> int:
         if not year.isdigit():
             raise UserError(f"{doc} 中没有记录报告年度（可能不是本程序生成的）。请用 --year 指定年度。")
         args.year = int(year)
-    # Made without last year's workbook: regenerate without one too, even if one has appeared since
-    # (an imported report, say); a workbook given with --previous is still compared.
-    args.without_previous = not recorded.get("nianbao-previous-sha256") and args.previous is None
-    checked = _validated(args)
-    rendered = render(checked.report, checked.provenance)
-    expected = rendered.docx if doc.suffix.lower() == ".docx" else rendered.html
+    # What the document records it was checked against (last year's workbook, the units folder)
+    # is used again; what has changed since is named by compare.
     workbook = args.input or Path(f"inputs/{args.year}.xlsx")
-    same, lines = compare(doc, workbook, actual, expected, recorded, checked.provenance)
+    used = conditions(workbook, args.year, recorded, args.previous)
+    checked = check_workbook(workbook, args.year, used.previous, used.without_previous, used.parent_check)
+    now = checked.provenance
+    if now.previous_sha256 and now.previous_sha256 == recorded.get("nianbao-previous-sha256"):
+        # The same workbook found elsewhere (--previous): recorded where it was when generated.
+        now = dataclasses.replace(now, previous_path=recorded.get("nianbao-previous-path", ""))
+    rendered = render(checked.report, now)
+    expected = rendered.docx if doc.suffix.lower() == ".docx" else rendered.html
+    same, lines = compare(doc, workbook, actual, expected, recorded, now)
     print("\n".join(lines))
     return EXIT_OK if same else EXIT_FINDINGS
 

@@ -18,6 +18,9 @@ class State(str, Enum):
     SLASH = "slash"  # “/”: the clerk marks the item as not applicable
     ERROR = "error"  # an Excel error value such as #REF!
     FORMULA = "formula"  # a formula with no computed value stored
+    # Text (or a date, a logical value, a too-large number) where a number belongs: the reader's
+    # R050 names the cell; every rule treats it as unknown and the report never prints it.
+    UNREADABLE = "unreadable"
 
 
 Number = int | Decimal

@@ -42,6 +42,19 @@ def visible(text: str) -> str:
     return _UNSEEN.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)
 
 
+# A finding quotes at most this many characters of a cell: a 32,000-character cell must not
+# become a 32,000-character terminal line or review-table cell.
+EXCERPT_CHARS = 40
+
+
+def excerpt(text: object, limit: int = EXCERPT_CHARS) -> str:
+    """The start of a cell's text for a message, visible: longer text ends “…（共 N 字）”."""
+    text = str(text)
+    if len(text) <= limit:
+        return visible(text)
+    return f"{visible(text[:limit])}…（共 {len(text)} 字）"
+
+
 def detect_level(text: str) -> int:
     """0 for body text; 1 一、 2 （一） 3 1. 4 （1）."""
     head = text.lstrip()

@@ -98,12 +98,16 @@ def check_workbook(
     report, notes = read_report(path, year)
     last, prev_notes, used = read_previous(path, year, previous, without_previous)
     parent: list[Diagnostic] = []
+    units = None
     if parent_check:
-        from .rollup.parent import check_parent  # U1: against the units' workbooks beside it, if any
+        from .provenance import units_digest
+        from .rollup.parent import check_parent, units_read  # U1: against the units' workbooks beside it
 
         parent = check_parent(report, path)
+        read = units_read(path, year) if parent else None
+        units = units_digest(*read) if read else None  # recorded: verify names a changed folder
     findings = findings_of(report, [*notes, *prev_notes, *parent], last)
-    return Checked(report, findings, Provenance.of(path, report.spec, year, findings, used))
+    return Checked(report, findings, Provenance.of(path, report.spec, year, findings, used, units))
 
 
 @dataclass

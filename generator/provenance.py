@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import re
 import zipfile
 from dataclasses import dataclass
@@ -58,11 +59,22 @@ class Provenance:
     previous_sha256: str = ""  # last year's workbook, when cross-year checks used one
     templates_sha256: str = ""
     title: str = ""  # the report's title, which its file name is made from
+    # What the checks used besides the workbook, so that `verify` can use the same and name a change:
+    previous_path: str = ""  # last year's workbook, relative to this year's folder ("2021.xlsx", "../2021/甲.xlsx")
+    units_sha256: str = ""  # U1: the units folder (and roster) beside the workbook, one hash over names and contents
+    units_count: str = ""  # how many files that folder held
 
     @classmethod
     def of(
-        cls, workbook: Path, spec, year: int, findings: list[Diagnostic], previous: Path | None = None
+        cls,
+        workbook: Path,
+        spec,
+        year: int,
+        findings: list[Diagnostic],
+        previous: Path | None = None,
+        units: tuple[str, int] | None = None,
     ) -> Provenance:
+        """units: (digest, file count) of the units folder the U1 check read (units_digest), if any."""
         return cls(
             workbook_sha256=sha256_of(workbook),
             format_id=str(spec.id),
@@ -73,6 +85,9 @@ class Provenance:
             tool_version=tool_version(),
             previous_sha256=sha256_of(previous) if previous else "",
             templates_sha256=templates_sha256(),
+            previous_path=relative_to(previous, workbook.parent) if previous else "",
+            units_sha256=units[0] if units else "",
+            units_count=str(units[1]) if units else "",
         )
 
     @property
@@ -99,6 +114,29 @@ class Provenance:
         return [(name, value) for _, name, value in self.fields() if name]
 
 
+def relative_to(path: Path, folder: Path) -> str:
+    """path as seen from folder, with “/” on every system (no absolute path: documents stay the same
+    wherever the folders are); on another Windows drive, the file name alone."""
+    try:
+        return Path(os.path.relpath(path, folder)).as_posix()
+    except ValueError:
+        return path.name
+
+
+def units_digest(folder: Path, files: list[Path]) -> tuple[str, int]:
+    """(one SHA-256 over each file's path in folder and its SHA-256, how many files): a unit
+    workbook added, removed, renamed or saved again changes it."""
+    h = hashlib.sha256()
+    for path in sorted(files, key=lambda p: relative_to(p, folder)):
+        try:
+            with path.open("rb") as fh:
+                digest = hashlib.file_digest(fh, "sha256").hexdigest()
+        except OSError:
+            digest = "unreadable"
+        h.update(f"{relative_to(path, folder)}\0{digest}\n".encode())
+    return h.hexdigest(), len(files)
+
+
 def title_sha256(title: str) -> str:
     return hashlib.sha256(title.encode("utf-8")).hexdigest()
 
@@ -115,6 +153,9 @@ FIELDS = (
     ("错误条数", "nianbao-errors", "errors"),
     ("警告条数", "nianbao-warnings", "warnings"),
     ("模板SHA-256", "nianbao-templates-sha256", "templates_sha256"),
+    ("上年工作簿", "nianbao-previous-path", "previous_path"),
+    ("各单位工作簿SHA-256", "nianbao-units-sha256", "units_sha256"),
+    ("各单位工作簿数", "nianbao-units-count", "units_count"),
 )
 
 

@@ -253,3 +253,49 @@ def test_verify_is_not_fooled_by_last_years_workbook_appearing_later(generated, 
     out = capsys.readouterr()
     text = out.out + out.err
     assert code == 1 and "上一年度工作簿不同" in text and "被修改过" not in text.replace("无法判断文件是否被修改过", "")
+
+
+# -- issue 14, item 21: the whole DOCX is compared, and a repacked one is called so ------------------
+
+
+@pytest.mark.parametrize(("before", "after"), [(b"", b"\0" * 7000), (b"MZ" * 500, b""), (b"x" * 10, b"y" * 10)])
+def test_verify_notices_bytes_added_to_a_docx(generated, tmp_path, before, after, capsys) -> None:
+    doc = tmp_path / "padded.docx"
+    doc.write_bytes(before + (generated / "outputs" / "2020" / f"{STEM}.docx").read_bytes() + after)
+    code, text = _verify(doc, generated / "2020.xlsx", capsys)
+    assert code == 1 and text.startswith("不一致"), text
+    assert "不属于 Word 文件的数据" in text and "被修改过" in text
+    assert (f"前面多出 {len(before)} 字节" in text) == bool(before)
+
+
+def _repack(source: Path, target: Path, order=lambda infos: infos, **entry) -> None:
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as z:
+        for info in order(original.infolist()):
+            z.writestr(zipfile.ZipInfo(info.filename, **entry) if entry else info, original.read(info.filename))
+
+
+@pytest.mark.parametrize(
+    ("how", "order", "entry"),
+    [
+        ("顺序不同", lambda infos: list(reversed(infos)), {}),
+        ("打包信息不同", lambda infos: infos, {"date_time": (2024, 5, 1, 12, 0, 0)}),
+    ],
+)
+def test_verify_calls_the_same_parts_repacked_not_changed(generated, tmp_path, how, order, entry, capsys) -> None:
+    doc = tmp_path / "repacked.docx"
+    _repack(generated / "outputs" / "2020" / f"{STEM}.docx", doc, order, **entry)
+    code, text = _verify(doc, generated / "2020.xlsx", capsys)
+    assert code == 1 and "重新打包" in text and how in text, text
+    assert "被修改过" not in text and "内容没有改动" in text
+
+
+def test_verify_still_accepts_the_same_package_compressed_by_another_zlib(generated, tmp_path, capsys) -> None:
+    """Same parts, order and entries, other deflate bytes (a zlib of another platform): 一致."""
+    source = generated / "outputs" / "2020" / f"{STEM}.docx"
+    doc = tmp_path / "level9.docx"
+    with zipfile.ZipFile(source) as original, zipfile.ZipFile(doc, "w") as z:
+        for info in original.infolist():
+            z.writestr(info, original.read(info.filename), compress_type=zipfile.ZIP_DEFLATED, compresslevel=1)
+    assert doc.read_bytes() != source.read_bytes()
+    code, text = _verify(doc, generated / "2020.xlsx", capsys)
+    assert code == 0 and text.startswith("一致"), text

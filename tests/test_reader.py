@@ -100,15 +100,30 @@ def test_blank_zero_and_slash_are_told_apart(tmp_path, typed, state, number):
 
 
 @pytest.mark.parametrize("typed", ["约12", "12或13", "十二"])
-def test_text_that_is_not_a_number_is_refused_not_guessed(tmp_path, typed):
+def test_text_that_is_not_a_number_is_a_located_error_not_a_guess(tmp_path, typed):
+    """Issue 14, item 20: a located 错误 (R050), the cell unknown; the workbook is still read."""
+
     def put(wb):
         wb["复议诉讼"]["B7"].value = typed
 
-    with pytest.raises(InputError) as err:
-        read(_edit(tmp_path, put))
-    d = err.value.diagnostics[0]
-    assert (d.sheet, d.cell) == ("复议诉讼", "B7")
+    report, notes = read_workbook(_edit(tmp_path, put), SPEC, 2020)
+    v = report.tables["appeals"]["review.corrected"]
+    assert (v.state, v.number, v.display()) == (State.UNREADABLE, None, "")
+    (d,) = [n for n in notes if n.code == "R050"]
+    assert (d.sheet, d.cell, d.severity.value) == ("复议诉讼", "B7", "错误")
     assert typed in d.message and "结果纠正" in d.col_label
+
+
+def test_a_huge_cell_is_quoted_by_its_start_only(tmp_path):
+    """Issue 14, item 19: a 32,000-character cell gives a short finding that says how long it is."""
+
+    def put(wb):
+        wb["复议诉讼"]["B7"].value = "很长的说明" * 6400
+
+    _, notes = read_workbook(_edit(tmp_path, put), SPEC, 2020)
+    (d,) = [n for n in notes if n.code == "R050"]
+    assert len(d.format()) < 300
+    assert "很长的说明很长的说明" in d.message and "…（共 32000 字）" in d.message
 
 
 def test_a_count_with_its_measure_word_is_read_with_a_warning(tmp_path):

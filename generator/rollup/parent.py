@@ -23,6 +23,19 @@ def units_beside(path: Path, year: int) -> Path:
     return path.parent / str(year)
 
 
+def units_read(path: Path, year: int) -> tuple[Path, list[Path]] | None:
+    """(units folder, files) the U1 check of the workbook at path reads: the folder's files and
+    the roster beside the workbook; None when there is no such folder."""
+    folder = units_beside(path, year)
+    if not folder.is_dir():
+        return None
+    from .units import discover
+
+    roster_path = path.parent / f"{year}-名单.xlsx"
+    roster = [roster_path] if roster_path.is_file() else []
+    return folder, [*discover(folder, skip=[path, roster_path]), *roster]
+
+
 def check_parent(report: Report, path: Path, jobs: int | None = None) -> list[Diagnostic]:
     """U1 at every figure that differs from the units' sum; U3 saying what was compared."""
     year, spec = report.year, report.spec

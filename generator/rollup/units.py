@@ -199,7 +199,7 @@ def is_rollup_output(path: Path) -> bool:
 
 
 def contribution(v: Value | None, kind: Kind) -> Contribution:
-    if v is None or v.state in (State.BLANK, State.ERROR, State.FORMULA):
+    if v is None or v.state in (State.BLANK, State.ERROR, State.FORMULA, State.UNREADABLE):
         return None
     if v.state is State.SLASH:
         return "/"

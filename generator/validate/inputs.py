@@ -9,6 +9,7 @@ from decimal import Decimal
 from ..diagnostics import Diagnostic, Severity
 from ..formats.spec import FormatSpec, Kind, TableSpec
 from ..model import State, UnitLevel, Value
+from ..narrative import excerpt
 from ..workbook.layout import UNIT_FIELDS, UNIT_SHEET
 from .context import Ctx, fmt, short_label
 
@@ -135,6 +136,8 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
         return ctx.at_field(
             "V2", E, table_id, key, "未填写。空白不会按 0 处理：没有数据请填 0，不适用请填“/”。", "数字、0 或 /", "空白"
         )
+    if v.state is State.UNREADABLE:
+        return None  # the reader's R050 names the cell and what it holds
     if v.state is State.SLASH:
         if not in_rule:
             return None
@@ -147,9 +150,9 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
             E,
             table_id,
             key,
-            f"单元格是 Excel 错误值「{v.raw}」，不会当作 0。请修正公式或直接填写数字。",
+            f"单元格是 Excel 错误值「{excerpt(str(v.raw))}」，不会当作 0。请修正公式或直接填写数字。",
             "数字",
-            str(v.raw),
+            excerpt(str(v.raw)),
         )
     if v.state is State.FORMULA:
         if v.derived:
@@ -159,9 +162,9 @@ def _check_value(ctx: Ctx, table_id: str, key: str, kind: Kind, v: Value, in_rul
             E,
             table_id,
             key,
-            f"单元格是公式「{v.raw}」，但工作簿中没有保存计算结果。请在 Excel/WPS 中打开并保存后再试，或直接填写数字。",
+            f"单元格是公式「{excerpt(str(v.raw), 60)}」，但工作簿中没有保存计算结果。请在 Excel/WPS 中打开并保存后再试，或直接填写数字。",
             "数字",
-            str(v.raw),
+            excerpt(str(v.raw), 60),
         )
     n = v.number
     assert n is not None
@@ -207,6 +210,7 @@ STATE_TEXT: dict[State, str] = {
     State.SLASH: "“/”",
     State.ERROR: "错误值",
     State.FORMULA: "没有计算结果的公式",
+    State.UNREADABLE: "无法读作数字的内容",
 }
 
 

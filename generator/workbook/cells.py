@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from ..diagnostics import Severity
 from ..formats.spec import Kind
 from ..model import State, Value
-from ..narrative import strip_invisible, visible
+from ..narrative import excerpt, strip_invisible
 
 _NUMBER = re.compile(r"[+-]?\d+(?:\.\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -48,9 +49,13 @@ def _cleaned(value: Value, notes: list[str]) -> Parsed:
     return Parsed(value, note="，".join(notes), severity=severity)
 
 
+@functools.lru_cache(maxsize=8192)
 def normalize(text: str) -> str:
-    """Compare labels as people see them: NFKC, no whitespace."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    """Compare labels as people see them: NFKC, no whitespace (cached: every unit has the same labels)."""
+    return _SPACE.sub("", unicodedata.normalize("NFKC", text))
+
+
+_SPACE = re.compile(r"\s+")
 
 
 def _to_number(text: str, kind: Kind) -> int | Decimal:
@@ -67,7 +72,7 @@ def _to_number(text: str, kind: Kind) -> int | Decimal:
 def _too_large(raw: object) -> Parsed:
     return Parsed(
         None,
-        problem=f"数字过大或位数过多（{raw}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写",
+        problem=f"数字过大或位数过多（{excerpt(raw)}），超过 {MAX_DIGITS} 位有效数字，不可能是实际的件数或金额。请核对后重新填写",
     )
 
 
@@ -86,6 +91,10 @@ def _sane(parsed: Parsed) -> Parsed:
 def parse_cell(raw: object, kind: Kind, data_type: str = "n", unit: str = "") -> Parsed:
     """Read one table cell. data_type is openpyxl's ("n", "s", "f", "e", "d", "b");
     unit is the unit the format fixes for an amount (万元), which decides its precision."""
+    # The common case first: a whole number Excel stored as a number, well within MAX_DIGITS.
+    if data_type == "n" and type(raw) in (int, float) and -MAX_MAGNITUDE < raw < MAX_MAGNITUDE:
+        if type(raw) is int or raw.is_integer():  # type: ignore[union-attr]
+            return Parsed(Value(State.NUMBER, int(raw), raw=raw))
     return _sane(_parse_cell(raw, kind, data_type, unit))
 
 
@@ -124,12 +133,12 @@ def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Pars
     if data_type == "e" or (isinstance(raw, str) and raw.strip().upper() in EXCEL_ERRORS):
         return Parsed(Value(State.ERROR, raw=raw))
     if isinstance(raw, bool) or isinstance(raw, (dt.date, dt.datetime, dt.time)):
-        return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+        return Parsed(None, problem=f"应填写数字，实际为「{excerpt(raw)}」")
     if isinstance(raw, int):
         return Parsed(Value(State.NUMBER, raw, raw=raw))
     if isinstance(raw, float):
         if raw != raw or raw in (float("inf"), float("-inf")):
-            return Parsed(None, problem=f"应填写数字，实际为「{raw}」")
+            return Parsed(None, problem=f"应填写数字，实际为「{excerpt(raw)}」")
         if raw.is_integer():
             return Parsed(Value(State.NUMBER, int(raw), raw=raw))
         return _from_float(raw, kind, unit)
@@ -175,4 +184,4 @@ def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Pars
     hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
     if kind is Kind.AMOUNT_TEXT:
         hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"
-    return Parsed(None, problem=f"应填写数字，实际为「{visible(text)}」（{hint}）")
+    return Parsed(None, problem=f"应填写数字，实际为「{excerpt(text)}」（{hint}）")

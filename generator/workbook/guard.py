@@ -12,6 +12,8 @@ import posixpath
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from xml.parsers import expat
@@ -33,7 +35,7 @@ MAX_ROW = 20_000  # the reader scans sheets row by row down to the last used row
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ENCRYPTED = "EncryptedPackage".encode("utf-16-le")
 _SHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml")
-_STRICT = "http://purl.oclc.org/ooxml/"  # namespaces of Strict Open XML (ISO/IEC 29500 Strict)
+STRICT = _STRICT = "http://purl.oclc.org/ooxml/"  # namespaces of Strict Open XML (ISO/IEC 29500 Strict)
 # Relationship types whose target openpyxl parses as XML, whatever the part is called.
 _XML_RELATIONSHIPS = {
     "officeDocument",
@@ -64,12 +66,23 @@ _WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.w
 _CELL_REF = re.compile(r"([A-Z]{1,3})(\d+)")
 
 
+# A worksheet part up to this size (declared, inflated) may be left to the reader, which makes
+# the same checks in its own single parse (xlsx.load, inspect(defer_sheets=True)): its tree stays
+# small. A larger one is streamed here first, as every part is when nothing is deferred.
+DEFER_MAX_BYTES = 1024 * 1024  # a standardized workbook's sheets are 10–200 KB
+
+
 @dataclass
 class GuardResult:
     """What the file is, once it has passed: notes for the clerk and sheets to trim."""
 
     notes: list[Diagnostic] = field(default_factory=list)
     trim_rows: dict[str, int] = field(default_factory=dict)  # sheet → rows below hold only empty cells
+    file: str = ""
+    # Worksheet parts left to the reader (part → sheet name): it checks them while reading them,
+    # with sheet_limits_passed or refuse_sheet, and finish() scans whichever it did not read.
+    deferred: dict[str, str] = field(default_factory=dict)
+    budget: list[int] = field(default_factory=lambda: [MAX_CELLS])  # cells still allowed in the workbook
 
 
 def _fail(file: str, code: str, message: str, sheet: str = "", cell: str = "") -> InputError:
@@ -441,8 +454,105 @@ def _sheet_names(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def inspect(path: Path) -> GuardResult:
-    """Refuse a file that is not a readable, reasonably sized .xlsx; say what will be ignored."""
+@contextmanager
+def _zip_errors(file: str) -> Iterator[None]:
+    try:
+        yield
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        EOFError,
+        NotImplementedError,
+        ValueError,
+        OSError,
+    ) as exc:
+        raise _fail(
+            file, "R003", f"工作簿已损坏或不完整（{_zip_problem(exc)}），无法读取。请重新保存或重新下载后再试。"
+        ) from None
+
+
+def _scan_one(zf: zipfile.ZipFile, result: GuardResult, part: str, sheet: str, is_sheet: bool) -> None:
+    """Stream one XML part (_scan_part); a refusal becomes the clerk's InputError."""
+    file = result.file
+    try:
+        scan = _scan_part(zf, part, result.budget, is_sheet)
+    except _Refused as exc:
+        raise _fail(file, exc.code, exc.message, sheet, exc.cell) from None
+    except expat.ExpatError as exc:
+        where = f"工作表“{sheet}”" if sheet else f"内部文件 {part}"
+        raise _fail(
+            file,
+            "R003",
+            f"工作簿已损坏：{where}的内容不完整或格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
+            sheet,
+        ) from None
+    if scan.strict:
+        raise _strict_refusal(file)
+    if scan.last_any > MAX_ROW and sheet:
+        result.trim_rows[sheet] = max(scan.last_valued[0], 1)
+
+
+def sheet_limits_passed(result: GuardResult, part: str, cells: int, areas: list[str], rows: tuple[int, int]) -> bool:
+    """The reader's single parse of a deferred sheet, against the limits _scan_part applies:
+    cells (and merged or linked areas) within the workbook's budget, no value below MAX_ROW.
+
+    rows: (last row with any cell, last row with a value). Records the rows to trim. False when
+    a limit is passed: the reader then calls refuse_sheet, which says which one, as before.
+    """
+    result.budget[0] -= cells
+    last_any, last_valued = rows
+    for ref in areas:
+        area, last_row = _area(ref)
+        result.budget[0] -= area
+        last_any = max(last_any, last_row)
+        if last_row > MAX_ROW:
+            return False
+    if result.budget[0] < 0 or last_valued > MAX_ROW:
+        return False
+    sheet = result.deferred.get(part, "")
+    if last_any > MAX_ROW and sheet:
+        result.trim_rows[sheet] = max(last_valued, 1)
+    return True
+
+
+def refuse_sheet(zf: zipfile.ZipFile, result: GuardResult, part: str, budget: int) -> InputError:
+    """A deferred sheet the reader could not take (over a limit, an entity, Strict, broken XML):
+    the guard's own streaming scan names the reason; budget is what was left before the sheet."""
+    result.budget[0] = budget
+    with _zip_errors(result.file):
+        _scan_one(zf, result, part, result.deferred.get(part, ""), True)
+    return _fail(
+        result.file,
+        "R003",
+        f"工作簿已损坏：工作表“{result.deferred.get(part, '') or part}”的内容无法读取。请在 Excel/WPS 中打开并重新保存后再试。",
+        result.deferred.get(part, ""),
+    )
+
+
+def finish(zf: zipfile.ZipFile, result: GuardResult, read: set[str]) -> None:
+    """After the reader: scan the deferred sheets it did not read; name the sheets trimmed."""
+    with _zip_errors(result.file):
+        for part, sheet in result.deferred.items():
+            if part not in read:
+                _scan_one(zf, result, part, sheet, True)
+    result.deferred = {}
+    _trim_notes(result)
+
+
+def _trim_notes(result: GuardResult) -> None:
+    for sheet, last in result.trim_rows.items():
+        result.notes.append(
+            Diagnostic("R061", Severity.INFO, f"第 {last} 行以下只有设置了格式的空白单元格，已忽略。", result.file, sheet)
+        )
+
+
+def inspect(path: Path, defer_sheets: bool = False) -> GuardResult:
+    """Refuse a file that is not a readable, reasonably sized .xlsx; say what will be ignored.
+
+    defer_sheets: worksheets up to DEFER_MAX_BYTES are left to the reader's single parse
+    (GuardResult.deferred), which must check them and then call finish().
+    """
     file = str(path)
     try:
         size = path.stat().st_size
@@ -458,52 +568,27 @@ def inspect(path: Path) -> GuardResult:
             "R007",
             f"文件有 {size / 1024 / 1024:.0f} MB，远超正常工作簿（通常不到 1 MB），已拒绝读取。请删除无关的工作表、图片后重新保存。",
         )
-    result = GuardResult()
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos, sheets = _check_directory(zf, file)
-            try:
-                package = _package(zf, infos)
-            except _Refused as exc:
-                raise _fail(file, exc.code, exc.message) from None
-            if package.strict:
-                raise _strict_refusal(file)
-            if not package.sheet_parts:
-                raise _no_sheets(file)
-            budget = [MAX_CELLS]
-            for info in infos:
-                if info.filename not in package.xml_parts or info.is_dir():
-                    continue
-                sheet = sheets.get(info.filename, "")
-                try:
-                    scan = _scan_part(zf, info.filename, budget, info.filename in package.sheet_parts)
-                except _Refused as exc:
-                    raise _fail(file, exc.code, exc.message, sheet, exc.cell) from None
-                except expat.ExpatError as exc:
-                    where = f"工作表“{sheet}”" if sheet else f"内部文件 {info.filename}"
-                    raise _fail(
-                        file,
-                        "R003",
-                        f"工作簿已损坏：{where}的内容不完整或格式错误（第 {exc.lineno} 行）。请在 Excel/WPS 中打开并重新保存后再试。",
-                        sheet,
-                    ) from None
-                if scan.strict:
-                    raise _strict_refusal(file)
-                if scan.last_any > MAX_ROW and sheet:
-                    result.trim_rows[sheet] = max(scan.last_valued[0], 1)
-            names = {i.filename for i in infos}
-    except (
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        EOFError,
-        NotImplementedError,
-        ValueError,
-        OSError,
-    ) as exc:
-        raise _fail(
-            file, "R003", f"工作簿已损坏或不完整（{_zip_problem(exc)}），无法读取。请重新保存或重新下载后再试。"
-        ) from None
+    result = GuardResult(file=file)
+    with _zip_errors(file), zipfile.ZipFile(path) as zf:
+        infos, sheets = _check_directory(zf, file)
+        try:
+            package = _package(zf, infos)
+        except _Refused as exc:
+            raise _fail(file, exc.code, exc.message) from None
+        if package.strict:
+            raise _strict_refusal(file)
+        if not package.sheet_parts:
+            raise _no_sheets(file)
+        for info in infos:
+            if info.filename not in package.xml_parts or info.is_dir():
+                continue
+            is_sheet = info.filename in package.sheet_parts
+            sheet = sheets.get(info.filename, "")
+            if defer_sheets and is_sheet and info.file_size <= DEFER_MAX_BYTES:
+                result.deferred[info.filename] = sheet
+                continue
+            _scan_one(zf, result, info.filename, sheet, is_sheet)
+        names = {i.filename for i in infos}
     if "xl/vbaProject.bin" in names or any(n.startswith("xl/activeX/") for n in names):
         result.notes.append(
             Diagnostic(
@@ -513,10 +598,8 @@ def inspect(path: Path) -> GuardResult:
                 file,
             )
         )
-    for sheet, last in result.trim_rows.items():
-        result.notes.append(
-            Diagnostic("R061", Severity.INFO, f"第 {last} 行以下只有设置了格式的空白单元格，已忽略。", file, sheet)
-        )
+    if not defer_sheets:
+        _trim_notes(result)
     return result
 
 

@@ -18,7 +18,7 @@ from ..diagnostics import Diagnostic, InputError, Severity
 from ..formats import FORMATS
 from ..formats.spec import Field, FormatSpec, Label, TableSpec
 from ..model import Paragraph, Report, Section, State, UnitInfo, UnitLevel, Value
-from ..narrative import clean_text, detect_level, one_line, split_paragraphs, visible
+from ..narrative import clean_text, detect_level, excerpt, one_line, split_paragraphs
 from . import guard, textcells, xlsx
 from .cells import EXCEL_ERRORS, normalize, parse_cell
 from .layout import (
@@ -68,12 +68,13 @@ def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
 
     notes, when given, receives what the guard has to say (macros ignored, empty rows trimmed).
     """
-    result = guard.inspect(path)
-    if notes is not None:
-        notes.extend(result.notes)
+    # Each worksheet is parsed once: the guard leaves its checks of the sheets to xlsx.load.
+    result = guard.inspect(path, defer_sheets=True)
     try:
         with path.open("rb") as fh, zipfile.ZipFile(fh) as zf:
-            wb = xlsx.load(zf)
+            wb = xlsx.load(zf, result)
+    except InputError:
+        raise  # the guard's refusal of a sheet, found while reading it
     except Exception as exc:  # noqa: BLE001 — only parsing the file runs here: whatever it raises, the file is damaged
         raise InputError(
             [
@@ -85,9 +86,8 @@ def open_workbook(path: Path, notes: list[Diagnostic] | None = None) -> Book:
                 )
             ]
         ) from None
-    for sheet, last in result.trim_rows.items():
-        if sheet in wb:
-            _trim_empty_rows(wb[sheet], last)
+    if notes is not None:
+        notes.extend(result.notes)
     return wb
 
 
@@ -115,11 +115,6 @@ def _report_load_problems(wb: Book, sheets: list[str], problems: _Problems, tabl
             Severity.WARNING,
             "工作簿中有图形或文本框。程序只读取单元格，图形和文本框中的文字不会写入报告；需要的内容请填写到单元格中。",
         )
-
-
-def _trim_empty_rows(ws: Sheet, last: int) -> None:
-    """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
-    ws.forget([k for k, c in ws._cells.items() if k[0] > last and c.value is None])  # noqa: SLF001
 
 
 def _text(value: object) -> str:
@@ -154,10 +149,9 @@ def _typed(ws: Sheet, r: int, c: int, raw: object, saved: _SavedResults, problem
     if result is None or (isinstance(result, str) and result.strip().upper() in EXCEL_ERRORS):
         why = f"计算结果是错误值 {result}" if result is not None else "工作簿中没有保存它的计算结果"
         formula = str(getattr(raw, "text", raw))
-        shown = formula if len(formula) <= 60 else formula[:60] + "…"
         problems.fail(
             "R034",
-            f"单元格中是公式「{shown}」，{why}；公式本身不能作为报告文字发布。"
+            f"单元格中是公式「{excerpt(formula, 60)}」，{why}；公式本身不能作为报告文字发布。"
             "请在 Excel/WPS 中打开工作簿，确认显示的内容正确后保存再试，或把公式换成直接填写的文字。",
             ws.title,
             cell.coordinate,
@@ -246,7 +240,7 @@ def _read_unit(ws: Sheet, problems: _Problems, saved: _SavedResults, year: int) 
                 if level is None:
                     choices = "、".join(lv.value for lv in UnitLevel)
                     problems.fail(
-                        "R011", f"单位层级“{text}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
+                        "R011", f"单位层级“{excerpt(text)}”不在可选范围内，请从下拉列表选择：{choices}。", UNIT_SHEET, cell
                     )
                 unit.level = level
         elif not _artefact(ws, r, 2, raw, f"“{f.label}”", problems):
@@ -278,7 +272,7 @@ def _refuse_title_of_another_year(title: str, year: int, hit: tuple[int, object]
     others = "、".join(str(y) for y in dict.fromkeys(named))
     problems.fail(
         "R014",
-        f"报告标题「{title}」写的是 {others} 年，但本次生成的是 {year} 年度的报告。"
+        f"报告标题「{excerpt(title)}」写的是 {others} 年，但本次生成的是 {year} 年度的报告。"
         f"请改正标题中的年份，或清空“报告标题”使用自动生成的标题。",
         UNIT_SHEET,
         f"B{hit[0]}" if hit else "",
@@ -291,7 +285,7 @@ def _parse_year(raw: object, problems: _Problems, cell: str) -> int | None:
     text = normalize(_text(raw)).removesuffix("年").removesuffix("年度")
     if re.fullmatch(r"\d{4}", text):
         return int(text)
-    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell)
+    problems.fail("R012", f"报告年度应为四位数字年份，如 2020，实际为「{excerpt(_text(raw))}」。", UNIT_SHEET, cell)
     return None
 
 
@@ -310,7 +304,7 @@ def _parse_date(raw: object, problems: _Problems, cell: str) -> dt.date | None:
         except ValueError:
             pass
     problems.fail(
-        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{visible(_text(raw))}」。", UNIT_SHEET, cell
+        "R013", f"成文日期应为日期，如 2021-01-29 或 2021年1月29日，实际为「{excerpt(_text(raw))}」。", UNIT_SHEET, cell
     )
     return None
 
@@ -335,6 +329,8 @@ def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResul
     level_col_ok = normalize(_text(ws.cell(header, 2).value)).startswith(NARRATIVE_LEVEL_HEADER)
     number = 0
     for r, row in enumerate(ws.iter_rows(min_row=header + 1, max_col=2, values_only=True), start=header + 1):
+        if row[0] is None and (len(row) < 2 or row[1] is None):
+            continue  # most rows of a filled sheet: nothing typed
         raw, level_raw = (_typed(ws, r, c, v, saved, problems) for c, v in enumerate((row + (None, None))[:2], 1))
         if raw is None or _artefact(ws, r, 1, raw, f"第 {r} 行的正文", problems):
             continue
@@ -344,7 +340,7 @@ def _read_narrative(ws: Sheet, key: str, problems: _Problems, saved: _SavedResul
             if lv in ("0", "1", "2", "3", "4"):
                 level_override = int(lv)
             else:
-                problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{level_raw}」。", ws.title, f"B{r}")
+                problems.fail("R032", f"级别应为 0–4 的数字（0 为正文），实际为「{excerpt(_text(level_raw))}」。", ws.title, f"B{r}")
         # Split first, then clean: each warning names the paragraph that held the character.
         for i, piece in enumerate(split_paragraphs(_text(raw))):
             para, notes = clean_text(piece)
@@ -427,18 +423,25 @@ def _note_ignored_columns(ws: Sheet, header: int, first_col: int, problems: _Pro
 MAX_LISTED = 10
 
 
-def _row_cells(ws: Sheet, r: int, c0: int, ncols: int) -> list[Any]:
-    return [ws.cell(r, c0 + c) for c in range(ncols)]
+def _blank_row(ws: Sheet, r: int, c0: int, ncols: int) -> bool:
+    """Whether the row holds nothing within the table's columns (looking creates no cell)."""
+    cells = ws._cells  # noqa: SLF001
+    return all(_is_empty(c.value) for c in (cells.get((r, c0 + i)) for i in range(ncols)) if c is not None)
 
 
 def _find_anchor(ws: Sheet, table: TableSpec) -> tuple[int, int] | None:
     first = next(p for p in table.placed if isinstance(p.item, Label))
     want = normalize(first.item.text)  # type: ignore[union-attr]
-    for row in ws.iter_rows(max_row=min(ws.max_row, 300), max_col=min(ws.max_column, 60)):
-        for cell in row:
-            if isinstance(cell.value, str) and normalize(cell.value) == want:
-                return cell.row - first.row, cell.column - first.col
-    return None
+    # The first in reading order (row by row) within A1:BH300, looking only at cells that exist.
+    found = min(
+        (
+            key
+            for key, cell in ws._cells.items()  # noqa: SLF001
+            if key[0] <= 300 and key[1] <= 60 and isinstance(cell.value, str) and normalize(cell.value) == want
+        ),
+        default=None,
+    )
+    return None if found is None else (found[0] - first.row, found[1] - first.col)
 
 
 def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Problems) -> dict[str, Value]:
@@ -456,14 +459,7 @@ def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Proble
     for spec_row in range(len(table.rows)):
         # Skip rows a clerk inserted: entirely empty within the table's columns.
         first_blank = None
-        while (
-            sheet_row <= ws.max_row
-            and all(
-                c.value is None or (isinstance(c.value, str) and not c.value.strip())
-                for c in _row_cells(ws, sheet_row, c0, table.ncols)
-            )
-            and spec_row > 0
-        ):
+        while spec_row > 0 and sheet_row <= ws.max_row and _blank_row(ws, sheet_row, c0, table.ncols):
             first_blank = first_blank or sheet_row
             sheet_row += 1
         labels = [p.item.text for p in by_row.get(spec_row, []) if isinstance(p.item, Label)]
@@ -484,7 +480,7 @@ def _read_table(ws: Sheet, table: TableSpec, spec: FormatSpec, problems: _Proble
             if isinstance(p.item, Label):
                 actual = _text(cell.value)
                 if normalize(actual) != normalize(p.item.text):
-                    shown = f"「{visible(actual)}」" if actual else "空白"
+                    shown = f"「{excerpt(actual)}」" if actual else "空白"
                     problems.fail(
                         "R042",
                         f"第 {sheet_row} 行 {get_column_letter(cell.column)} 列应为规定标签“{p.item.text}”，实际为{shown}。"
@@ -520,8 +516,7 @@ def _is_empty(value: object) -> bool:
 
 
 def _shown(value: object, limit: int = 30) -> str:
-    text = _text(value)
-    return visible(text if len(text) <= limit else text[:limit] + "…")
+    return excerpt(_text(value), limit)
 
 
 def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, problems: _Problems) -> None:
@@ -549,16 +544,20 @@ def _refuse_content_below(ws: Sheet, table: TableSpec, first: int, c0: int, prob
 
 
 def _read_field(cell: Any, field: Field, table: TableSpec, spec: FormatSpec, problems: _Problems) -> Value:
-    info = table.fields[field.key]
-    where = dict(row_label=info.row_label, col_label=info.col_label)
     if cell.data_type == "f":
         # A formula: totals are recomputed from their parts later; others need a cached value.
         is_total = (table.id, field.key) in spec.total_fields
         return Value(State.FORMULA, raw=str(cell.value), cell=cell.coordinate, derived=is_total)
     parsed = parse_cell(cell.value, field.kind, cell.data_type, spec.amount_unit)
+    if parsed.value is not None and not parsed.note and not parsed.rounded:
+        parsed.value.cell = cell.coordinate  # the common case: a plain number, nothing to say
+        return parsed.value
+    info = table.fields[field.key]
+    where = dict(row_label=info.row_label, col_label=info.col_label)
     if parsed.value is None:
-        problems.fail("R050", parsed.problem, table.sheet, cell.coordinate, **where)
-        return Value(State.BLANK, raw=cell.value, cell=cell.coordinate)
+        # A located 错误, not a refusal: the clerk sees every other finding in the same run.
+        problems.note("R050", Severity.ERROR, f"{parsed.problem}。", table.sheet, cell.coordinate, **where)
+        return Value(State.UNREADABLE, raw=cell.value, cell=cell.coordinate)
     if parsed.note:
         problems.note(
             "R051", parsed.severity, f"「{_shown(cell.value)}」：{parsed.note}。", table.sheet, cell.coordinate, **where
@@ -601,7 +600,11 @@ def _resolve_formulas(report: Report, saved: _SavedResults, problems: _Problems)
             continue  # stays FORMULA without a value: the validator reports it
         parsed = parse_cell(raw, info.kind, unit=spec.amount_unit)
         _note_rounded(parsed, table, key, v.cell, problems)
-        if parsed.value is not None:
+        if parsed.value is None:  # the formula's saved result is text: as if typed (R050)
+            where = dict(row_label=info.row_label, col_label=info.col_label)
+            problems.note("R050", Severity.ERROR, f"公式的计算结果不是数字：{parsed.problem}。", table.sheet, v.cell, **where)
+            report.tables[tid][key] = Value(State.UNREADABLE, raw=raw, cell=v.cell)
+        else:
             parsed.value.cell, parsed.value.raw = v.cell, v.raw
             report.tables[tid][key] = parsed.value
     # Totals: recompute in rule order, so a total of totals sees computed parts.

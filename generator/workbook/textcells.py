@@ -12,6 +12,7 @@ from typing import Any
 
 from openpyxl.styles.colors import COLOR_INDEX
 
+from ..narrative import excerpt
 from .cells import EXCEL_ERRORS
 from .xlsx import Cell, Sheet
 
@@ -60,7 +61,7 @@ def contact_problem(attr: str, raw: object, text: str) -> str | None:
             return None
         if as_number and re.fullmatch(r"\d{1,5}", digits):
             return f"邮政编码「{text}」只有 {len(digits)} 位，很可能应为 {digits.zfill(6)}{lost}"
-        return f"邮政编码应为 6 位数字，实际为「{text}」"
+        return f"邮政编码应为 6 位数字，实际为「{excerpt(text)}」"
     pieces = [re.sub(r"[\s()（）]", "", p) for p in _PHONE_SEPARATORS.split(norm) if p.strip()]
     bad = [p for p in pieces if not _PHONE.fullmatch(p.replace("—", "-").replace("－", "-"))]
     if not bad:
@@ -68,7 +69,7 @@ def contact_problem(attr: str, raw: object, text: str) -> str | None:
     what = "联系电话" if attr == "phone" else "传真"
     if as_number:
         return f"{what}「{text}」不像电话号码，很可能丢失了区号开头的 0（区号以 0 开头，如 0597-7532093）{lost}"
-    return f"{what}「{'、'.join(bad)}」不像电话号码（如 0597-7532093、13800000000）"
+    return f"{what}「{excerpt('、'.join(bad))}」不像电话号码（如 0597-7532093、13800000000）"
 
 
 # --- item: a title naming another year ----------------------------------------------------------

@@ -13,7 +13,9 @@ in `cached`. Unlike openpyxl, the OOXML escapes ``_xHHHH_`` in text are decoded 
 (``_x000D_`` is a carriage return, ``_x005F_`` an underscore), so neither an escaped line break
 nor a literal "_x000D_" typed by the clerk is misread.
 
-The guard (guard.py) has already bounded the package's sizes and dimensions before this runs.
+The guard (guard.py) has already bounded the package's sizes before this runs; the worksheets it
+deferred (guard.inspect(defer_sheets=True)) are checked against its limits in this same parse,
+so that each sheet's XML is inflated and parsed once.
 """
 
 from __future__ import annotations
@@ -31,6 +33,9 @@ from openpyxl.formula.translate import Translator
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format, is_timedelta_format
 from openpyxl.utils.cell import coordinate_to_tuple, get_column_letter
 from openpyxl.utils.datetime import CALENDAR_MAC_1904, CALENDAR_WINDOWS_1900, from_excel, from_ISO8601
+
+from . import guard
+from .guard import MAX_ROW
 
 MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -238,7 +243,12 @@ class Book:
 
 def _xml(zf: zipfile.ZipFile, name: str) -> etree._Element:
     try:
-        return etree.fromstring(zf.read(name), _PARSER)
+        info = zf.getinfo(name)
+        with zf.open(info) as fh:
+            # No more than the directory declares (and the guard bounded): a part that inflates to
+            # more than it claims is cut short here, not inflated whole into memory.
+            data = fh.read(info.file_size)
+        return etree.fromstring(data, _PARSER)
     except KeyError:
         raise PackageError(f"missing part {name}") from None
     except etree.XMLSyntaxError as exc:
@@ -340,9 +350,19 @@ def _number(text: str) -> int | float:
     return int(text)
 
 
+# Cell references seen (“D12” → (12, 4)): every unit's workbook has the same ones.
+_COORDS: dict[str, tuple[int, int]] = {}
+_COORDS_KEPT = 1 << 16
+
+
 class _SheetReader:
     def __init__(self, book: Book, strings: list[str], styles: list[Style], epoch: dt.datetime):
         self.book, self.strings, self.styles, self.epoch = book, strings, styles, epoch
+        self.by_id = {str(i): style for i, style in enumerate(styles)}  # the cell's s="…" as written
+
+    def _style(self, s: str) -> Style:
+        """A style index written otherwise (“07”), or out of range."""
+        return self.styles[int(s)] if int(s) < len(self.styles) else _DEFAULT_STYLE
 
     def typed(self, sheet: str, coord: str, t: str, text: str | None, style: Style) -> tuple[Any, str]:
         """A stored value and its data type, as openpyxl would give them."""
@@ -367,8 +387,13 @@ class _SheetReader:
             return from_ISO8601(text), "d"
         return text, t  # "e" and anything unknown
 
-    def read(self, title: str, root: etree._Element) -> Sheet:
+    def read(self, title: str, root: etree._Element, limits: bool = False) -> tuple[Sheet, tuple[int, int, int]]:
+        """The sheet, and for the guard's limits: (cells, last row with any cell, last row with a value).
+
+        limits: the guard deferred this sheet's checks: stop at a value below MAX_ROW (refused)."""
         sheet = Sheet(title)
+        last_any = last_valued = 0
+        by_id = self.by_id
         cells = sheet._cells
         shared: dict[str, Translator] = {}
         for col in root.iterfind(f"{_M}cols/{_COL}"):
@@ -384,9 +409,8 @@ class _SheetReader:
                 sheet.column_dimensions[lo] = dim
         data = root.find(_SHEETDATA)
         row_no = 0
-        for row in data if data is not None else ():
-            if row.tag != _ROW:
-                continue
+        max_col = 0
+        for row in data.iterchildren(_ROW) if data is not None else ():
             r = row.get("r")
             row_no = int(float(r)) if r else row_no + 1
             if _flag(row.get("hidden")) or _flag(row.get("customHeight")):
@@ -394,33 +418,72 @@ class _SheetReader:
                     _flag(row.get("hidden")), _flag(row.get("customHeight")), _float(row.get("ht"))
                 )
             col_no = 0
-            for c in row:
-                if c.tag != _C:
-                    continue
+            for c in row.iterchildren(_C):
                 coord = c.get("r")
                 if coord:
-                    rr, col_no = coordinate_to_tuple(coord)
+                    where = _COORDS.get(coord)
+                    if where is None:
+                        where = coordinate_to_tuple(coord)
+                        if len(_COORDS) < _COORDS_KEPT:
+                            _COORDS[coord] = where
+                    rr, col_no = where
                 else:
                     col_no += 1
                     rr = row_no
                     coord = f"{get_column_letter(col_no)}{rr}"
+                if col_no > max_col:
+                    max_col = col_no
                 s = c.get("s")
-                style = self.styles[int(s)] if s and int(s) < len(self.styles) else _DEFAULT_STYLE
+                style = (by_id.get(s) or self._style(s)) if s else _DEFAULT_STYLE
                 t = c.get("t", "n")
+                if not len(c):  # no value, no formula: a formatted empty cell (half of a template's cells)
+                    if rr > last_any:
+                        last_any = rr
+                    dtype = t if t in ("inlineStr", "b", "e") else "s" if t in ("s", "str") else "n"
+                    cells[(rr, col_no)] = Cell(rr, col_no, None, dtype, None, style)
+                    continue
+                first = c[0]
+                if len(c) == 1 and first.tag != _F:  # one <v> or <is>: no path search (lxml's find is slow)
+                    f = None
+                    tag = first.tag
+                    if t == "inlineStr":
+                        held = first if tag == _IS else None
+                        value, dtype = (_plain_text(held), "s") if held is not None else (None, "inlineStr")
+                    else:
+                        held = (first.text or "") if tag == _V else None
+                        value, dtype = self.typed(title, coord, t, held, style)
+                    cached = None
+                    if rr > last_any:
+                        last_any = rr
+                    if rr > last_valued and held is not None:
+                        last_valued = rr
+                        if rr > MAX_ROW and limits:  # a value far below the report: the guard refuses, naming it
+                            return sheet, (len(cells), last_any, rr)
+                    cells[(rr, col_no)] = Cell(rr, col_no, value, dtype, cached, style)
+                    continue
                 f = c.find(_F)
                 if t == "inlineStr":
-                    node = c.find(_IS)
-                    value, dtype = (_plain_text(node), "s") if node is not None else (None, "inlineStr")
+                    held = c.find(_IS)
+                    value, dtype = (_plain_text(held), "s") if held is not None else (None, "inlineStr")
                     cached = None
                 else:
-                    value, dtype = self.typed(title, coord, t, c.findtext(_V), style)
+                    held = c.findtext(_V)
+                    value, dtype = self.typed(title, coord, t, held, style)
                     cached = None
                 if f is not None:
                     cached = value
                     value, dtype = self._formula(f, coord, shared), "f"
+                if rr > last_any:
+                    last_any = rr
+                if rr > last_valued and (held is not None or f is not None):
+                    last_valued = rr
+                    if rr > MAX_ROW and limits:  # a value far below the report: the guard refuses, naming it
+                        return sheet, (len(cells), last_any, rr)
                 cells[(rr, col_no)] = Cell(rr, col_no, value, dtype, cached, style)
         sheet.merged = [m.get("ref", "") for m in root.iterfind(f"{_M}mergeCells/{_MERGE}")]
-        return sheet
+        if cells:
+            sheet._extent = (max(last_any, 1), max(max_col, 1))  # known here: no second pass over the cells
+        return sheet, (len(cells), last_any, last_valued)
 
     @staticmethod
     def _formula(f: etree._Element, coord: str, shared: dict[str, Translator]) -> str:
@@ -459,8 +522,47 @@ def _by_content_type(zf: zipfile.ZipFile) -> dict[str, str]:
     return out
 
 
-def load(zf: zipfile.ZipFile) -> Book:
-    """Every worksheet of the package, in workbook order. Raises PackageError when unreadable."""
+def _forget_below(sheet: Sheet, last: int) -> None:
+    """Forget value-less (formatted) cells below the last used row, so row scans stay short."""
+    sheet.forget([k for k, c in sheet._cells.items() if k[0] > last and c.value is None])  # noqa: SLF001
+
+
+def _guarded_sheet(
+    zf: zipfile.ZipFile, part: str, title: str, reader: _SheetReader, guarded: guard.GuardResult
+) -> tuple[Sheet, etree._Element]:
+    """Parse and read one worksheet once, making the guard's checks on the same parse when the
+    guard deferred them (guard.inspect(defer_sheets=True)); the guard names any refusal."""
+    if part not in guarded.deferred:
+        root = _xml(zf, part)
+        sheet, _ = reader.read(title, root)
+        last = guarded.trim_rows.get(title)
+    else:
+        budget = guarded.budget[0]
+        try:
+            root = _xml(zf, part)
+        except Exception:  # noqa: BLE001 — broken XML or zip data: the guard's own scan names it
+            raise guard.refuse_sheet(zf, guarded, part, budget) from None
+        info = root.getroottree().docinfo
+        strict = any(ns and ns.startswith(guard.STRICT) for ns in (root.nsmap or {}).values())
+        if info.doctype or info.internalDTD is not None or strict:
+            raise guard.refuse_sheet(zf, guarded, part, budget)
+        sheet, (cells, last_any, last_valued) = reader.read(title, root, limits=True)
+        areas = [*sheet.merged, *(h.get("ref", "") for h in root.iterfind(f"{_M}hyperlinks/{_M}hyperlink"))]
+        if not guard.sheet_limits_passed(guarded, part, cells, areas, (last_any, last_valued)):
+            raise guard.refuse_sheet(zf, guarded, part, budget)
+        last = max(last_valued, 1) if last_any > MAX_ROW else None
+    if last is not None:
+        _forget_below(sheet, last)
+    return sheet, root
+
+
+def load(zf: zipfile.ZipFile, guarded: guard.GuardResult | None = None) -> Book:
+    """Every worksheet of the package, in workbook order. Raises PackageError when unreadable.
+
+    guarded: what guard.inspect found; the worksheets it deferred are checked here, in the same
+    parse that reads them (InputError when one is refused), and finish() is called.
+    """
+    guarded = guarded or guard.GuardResult()
     try:
         root_rels = _rels(zf, "")
     except PackageError:
@@ -476,6 +578,7 @@ def load(zf: zipfile.ZipFile) -> Book:
     pr = workbook.find(_M + "workbookPr")
     date1904 = pr is not None and pr.get("date1904") in ("1", "true")
     book = Book({})
+    read: set[str] = set()
     reader = _SheetReader(
         book,
         _shared_strings(zf, by_type.get("sharedStrings")),
@@ -486,8 +589,8 @@ def load(zf: zipfile.ZipFile) -> Book:
         kind, part = rels.get(node.get(f"{{{REL}}}id", ""), ("", ""))
         if not kind.endswith("/worksheet"):
             continue  # chart sheets and dangling references hold no cells
-        root = _xml(zf, part)
-        sheet = reader.read(node.get("name", ""), root)
+        sheet, root = _guarded_sheet(zf, part, node.get("name", ""), reader, guarded)
+        read.add(part)
         sheet.sheet_state = node.get("state", "visible")
         drawing = root.find(_DRAWING)
         if drawing is not None:
@@ -495,4 +598,5 @@ def load(zf: zipfile.ZipFile) -> Book:
             target = sheet_rels.get(drawing.get(f"{{{REL}}}id", ""), ("", ""))[1]
             sheet.has_shapes = _has_shapes(zf, target)
         book.sheets[sheet.title] = sheet
+    guard.finish(zf, guarded, read)
     return book

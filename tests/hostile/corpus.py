@@ -508,18 +508,18 @@ CASES: tuple[Case, ...] = (
     Case("negative_count", _edit("negative", _set(APPLY, "D7", -3)), "flagged", ("申请情况!D7", "-3", "非负整数")),
     Case("unicode_minus_delta", _edit("minus", _set("主动公开", "C10", "−156")), "cleaned", ("主动公开!C10", "负号")),
     Case(
-        "absurd_number", _edit("absurd", _set(APPLY, "D7", 1e20)), "refused", ("absurd.xlsx", "申请情况", "D7", "过大")
+        "absurd_number", _edit("absurd", _set(APPLY, "D7", 1e20)), "flagged", ("absurd.xlsx", "申请情况", "D7", "过大")
     ),
     Case(
         "absurd_text_number",
         _edit("absurd_text", _set(APPLY, "E7", "123456789012345678901234567890")),
-        "refused",
+        "flagged",
         ("absurd_text.xlsx", "申请情况", "E7", "过大"),
     ),
     Case(
         "date_in_count",
         _edit("date_count", _set(APPLY, "D7", __import__("datetime").datetime(2020, 1, 1))),
-        "refused",
+        "flagged",
         ("date_count.xlsx", "申请情况", "D7", "应填写数字"),
     ),
     # narrative text
