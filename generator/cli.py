@@ -81,6 +81,7 @@ _EPILOG = """命令：
   generate rollup --year 2022    校验 inputs/2022/ 中各单位的工作簿，汇总并生成审核表（outputs/2022/汇总/）
   generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
   generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
+  generate serve                 在浏览器中填报：上传工作簿、查看校验结果、下载 Word 和网页（http://127.0.0.1:8000/）
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -120,6 +121,9 @@ def _parser(command: str) -> argparse.ArgumentParser:
         o.add_argument("--year", type=_year, metavar="YYYY", help="报告年度（默认取报告标题中的年度）")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
+        return p
+    if command == "serve":
+        _serve_arguments(o)
         return p
     if command == "verify":
         o.add_argument("document", type=Path, metavar="文件", help="要核验的 Word（.docx）或网页（.html）文件")
@@ -162,6 +166,32 @@ def _parser(command: str) -> argparse.ArgumentParser:
         o.add_argument("--force", action="store_true", help="覆盖已存在的工作簿")
         o.add_argument("--output", type=Path, metavar="XLSX", help="写到哪里（默认 inputs/<年度>.xlsx）")
     return p
+
+
+def _serve_arguments(o: argparse._ArgumentGroup) -> None:
+    o.add_argument(
+        "--data", type=Path, default=Path("data"), metavar="DIR", help="数据文件夹：上传的工作簿和数据库（默认 data）"
+    )
+    o.add_argument(
+        "--host",
+        default="127.0.0.1",
+        metavar="地址",
+        help="监听地址（默认 127.0.0.1，只有本机能打开）；改为其他地址前请阅读 docs/serve.md 中的风险说明",
+    )
+    o.add_argument("--port", type=int, default=8000, metavar="端口", help="端口（默认 8000）")
+    o.add_argument(
+        "--database",
+        metavar="URL",
+        help="数据库地址（默认数据文件夹中的 SQLite）；如 postgresql+psycopg://用户@主机/库名",
+    )
+    o.add_argument("--max-upload-mb", type=int, default=20, metavar="MB", help="上传文件大小上限（默认 20 MB）")
+    o.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="用 N 个进程校验上传的工作簿（默认 0：在服务进程内校验；多核且空闲的计算机上可设为核数）",
+    )
 
 
 def _year(text: str) -> int:
@@ -345,8 +375,23 @@ def cmd_verify(args: argparse.Namespace) -> int:
     return EXIT_OK if same else EXIT_FINDINGS
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """The report desk in a browser (generator/web), until Ctrl-C."""
+    from .web.server import serve
+
+    if not 0 <= args.port < 65536:
+        raise UserError(f"端口应在 0 到 65535 之间，实际为 {args.port}。")
+    if args.max_upload_mb < 1:
+        raise UserError(f"上传大小上限至少为 1 MB，实际为 {args.max_upload_mb}。")
+    if args.workers < 0:
+        raise UserError(f"--workers 不能是负数，实际为 {args.workers}。")
+    serve(args.data, args.host, args.port, args.database, args.max_upload_mb, args.workers)
+    return EXIT_OK
+
+
 COMMANDS = {
     "generate": cmd_generate,
+    "serve": cmd_serve,
     "check": cmd_check,
     "init": cmd_init,
     "verify": cmd_verify,
@@ -357,7 +402,9 @@ COMMANDS = {
 
 def run(argv: list[str]) -> int:
     command = (
-        argv[0] if argv and argv[0] in ("check", "init", "verify", "import", "audit", *OFFICE_COMMANDS) else "generate"
+        argv[0]
+        if argv and argv[0] in ("check", "init", "verify", "import", "audit", "serve", *OFFICE_COMMANDS)
+        else "generate"
     )
     rest = argv[1:] if command != "generate" else argv
     args = _parser(command).parse_args(rest)
@@ -370,7 +417,7 @@ def run(argv: list[str]) -> int:
 
 def _wants_json(argv: list[str]) -> bool:
     """--format json, judged from the words alone: a refusal may come before argparse has finished."""
-    if argv and argv[0] in ("init", "verify", "import"):
+    if argv and argv[0] in ("init", "verify", "import", "serve"):
         return False
     return "--format=json" in argv or any(a == "--format" and b == "json" for a, b in zip(argv, argv[1:]))
 
