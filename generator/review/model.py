@@ -45,6 +45,7 @@ class Entry(CountedFindings):
     summed: bool = False  # counted in the roll-up
     note: str = ""  # one line saying why the status is what it is
     year: int | None = None  # the report's year, where a review spans several (audit)
+    decision: str = ""  # the office's decision on it (generate serve); a 审核意见 column when any
 
     @classmethod
     def of_report(

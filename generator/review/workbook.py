@@ -75,6 +75,7 @@ def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, E
         *((h, 10, lambda i, e, h=h: _number_or_text(e.figures.get(h, ""))) for h in HEADLINES),
         ("文件", 40, lambda i, e: e.source),
         ("说明", 50, lambda i, e: e.note),
+        ("审核意见", 40, lambda i, e: e.decision) if any(e.decision for e in review.entries) else None,
     ]
     return [c for c in cols if c is not None]
 

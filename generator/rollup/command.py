@@ -46,6 +46,8 @@ def own_report(args: argparse.Namespace, spec: FormatSpec) -> Report | None:
     """The government's own workbook (--own, or inputs/<Y>.xlsx when present); unreadable → exit 2."""
     from ..workbook import read_workbook
 
+    if getattr(args, "no_own", False):  # the office's server: no own workbook, never one from its cwd
+        return None
     path = args.own or Path("inputs") / f"{args.year}.xlsx"
     if not path.is_file():
         if args.own:
@@ -99,7 +101,8 @@ def _print(entries: list[Entry], out=None) -> None:
             print(f"  {d.format()}", file=out)
 
 
-def cmd_rollup(args: argparse.Namespace) -> int:
+def cmd_rollup(args: argparse.Namespace, decisions: dict[str, str] | None = None) -> int:
+    """decisions: a unit file's path → the office's decision on it (generate serve), for 审核表's column."""
     from ..formats import format_for_year
     from ..output import atomic_write_many
     from ..validate import validate
@@ -149,6 +152,8 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     if own_row is not None:
         own_line = f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
     summary += f"各单位：{unit_counts}。" + (f"{own_line}。下面按状态的计数含汇总行。" if own_line else "")
+    for e in entries:
+        e.decision = (decisions or {}).get(e.source, "")
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
     files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)

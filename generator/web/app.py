@@ -20,7 +20,10 @@ from .desk import Desks
 from .pages import Pages, web_templates
 from .security import BodyLimit, Csrf, SecurityHeaders
 from .storage import Store
+from .office_store import OfficeStore
 from .views_clerk import ClerkViews
+from .views_office import OfficeViews
+from .views_unit import UnitViews
 
 DEFAULT_LIMIT_MB = 20
 
@@ -57,6 +60,9 @@ def create_app(
     desks = Desks(store, executor)
     open_desk = desks.open_desk()
     clerk = ClerkViews(pages, lambda request: open_desk, limit)
+    office_store = OfficeStore(store)
+    office = OfficeViews(pages, office_store, desks, limit, secure_cookies)
+    units = UnitViews(pages, desks, office_store, limit)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # noqa: ANN202
@@ -77,13 +83,19 @@ def create_app(
         return pages.render(request, "notfound.html", {"message": "没有这个页面。"}, status=404)
 
     app = Starlette(
-        routes=[Route("/static/desk.css", stylesheet), Mount("", routes=clerk.routes())],
+        routes=[
+            Route("/static/desk.css", stylesheet),
+            Mount("/office", routes=office.routes()),  # the collecting office (issue 16): signed-in only
+            Mount("/u/{token}", routes=units.routes()),  # a unit's private link
+            Mount("", routes=clerk.routes()),
+        ],
         exception_handlers={404: not_found},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.desks = desks  # issue 16's pages open units' desks from here
     app.state.pages = pages
+    app.state.office = office_store
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware

@@ -105,6 +105,7 @@ class Outcome:
     unit_name: str = ""
     title: str = ""
     refused: bool = False
+    figures: dict[str, str] = field(default_factory=dict)  # headline figures (the office's desk, issue 16)
 
 
 def check_upload(path: str, year: int) -> Outcome:
@@ -115,7 +116,11 @@ def check_upload(path: str, year: int) -> Outcome:
         return Outcome(exc.diagnostics, refused=True)
     except UserError as exc:
         return Outcome([Diagnostic("E000", Severity.ERROR, str(exc))], refused=True)
-    return Outcome(checked.findings, checked.report.unit.name or "", render_title(checked))
+    from ..review import headline_figures
+
+    return Outcome(
+        checked.findings, checked.report.unit.name or "", render_title(checked), figures=headline_figures(checked.report)
+    )
 
 
 def quiet_worker() -> None:
