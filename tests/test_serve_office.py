@@ -59,7 +59,8 @@ def _office_paths(c) -> list[tuple[str, str]]:
     out = []
     for route in mount.routes:
         path = "/office" + route.path.replace("{year:int}", str(YEAR))
-        path = path.replace("{unit:int}", "1").replace("{what:str}", "review.xlsx")
+        path = path.replace("{unit:int}", "1").replace("{what:str}", "review.xlsx").replace("{kind:str}", "docx")
+        assert "{" not in path, path
         for method in sorted(route.methods - {"HEAD"}):
             out.append((method, path))
     return out
@@ -71,7 +72,7 @@ def test_every_office_page_without_a_session_is_the_sign_in_page(county):
     county.cookies.delete(SESSION_COOKIE, path="/office")
     county.cookies.set(SESSION_COOKIE, "forged-or-expired", path="/office")
     paths = _office_paths(county)
-    assert len(paths) >= 17
+    assert len(paths) >= 20
     for method, path in paths:
         if path == "/office/login":
             continue
@@ -418,14 +419,14 @@ def test_rollup_downloads_equal_generate_rollup_on_the_export(county, tmp_path, 
     export = tmp_path / "export"
     assert generate_main(["serve", "--data", str(county.data), "--export-year", str(YEAR), "--to", str(export)]) == 0
     assert "3 个单位的当前工作簿" in capsys.readouterr().out
-    exported = sorted(p.name for p in (export / "单位").iterdir())
-    assert exported == sorted(safe for safe in FILES_EXPORTED)
+    exported = sorted(p.name for p in (export / str(YEAR)).iterdir())
+    assert exported == sorted(FILES_EXPORTED)
     for name, file in FILES.items():  # the bytes as received
-        assert (export / "单位" / f"{name}.xlsx").read_bytes() == (COUNTY / file).read_bytes()
+        assert (export / str(YEAR) / f"{name}.xlsx").read_bytes() == (COUNTY / file).read_bytes()
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     code = generate_main(
-        ["rollup", "--year", str(YEAR), "--units", str(export / "单位"), "--roster", str(export / "名单.xlsx"), "--output-dir", str(out)]
+        ["rollup", "--year", str(YEAR), "--units", str(export / str(YEAR)), "--roster", str(export / f"{YEAR}-名单.xlsx"), "--output-dir", str(out)]
     )
     assert code == 1  # units missing and one with 错误
     folder = out / str(YEAR) / "汇总"
@@ -434,9 +435,9 @@ def test_rollup_downloads_equal_generate_rollup_on_the_export(county, tmp_path, 
     assert mine.keys() == theirs.keys()
     folders = {
         str(export): "EXPORT",
-        str(county.data / "export" / str(YEAR)): "EXPORT",
+        str(county.data / "export" / "inputs"): "EXPORT",
         str(out): "OUT",
-        str(county.data / "export" / f"{YEAR}-汇总"): "OUT",
+        str(county.data / "export" / "outputs"): "OUT",
     }
 
     def strip_path(value: object) -> str:  # the two runs' folders differ, nothing else may
@@ -464,7 +465,7 @@ def test_reports_zip_is_what_generate_batch_writes(county, tmp_path, monkeypatch
     export = tmp_path / "export"
     generate_main(["serve", "--data", str(county.data), "--export-year", str(YEAR), "--to", str(export)])
     monkeypatch.chdir(tmp_path)
-    assert generate_main(["batch", "--year", str(YEAR), "--units", str(export / "单位"), "--output-dir", "out", "--jobs", "1"]) == 0
+    assert generate_main(["batch", "--year", str(YEAR), "--units", str(export / str(YEAR)), "--output-dir", "out", "--jobs", "1"]) == 0
     written = {p.relative_to(tmp_path / "out" / str(YEAR)).as_posix(): p for p in (tmp_path / "out").rglob("*") if p.is_file()}
     assert sorted(zf.namelist()) == sorted(written) and len(written) == 4
     for name, p in written.items():
@@ -473,7 +474,7 @@ def test_reports_zip_is_what_generate_batch_writes(county, tmp_path, monkeypatch
 
 
 def strip_src(html: str) -> str:
-    return re.sub(r"\S*/单位/", "", html)
+    return re.sub(r"\S*/2022/", "", html)
 
 
 def test_no_rollup_before_any_upload(county):
@@ -505,6 +506,44 @@ def test_hostile_names_are_text(county):
         county.post(f"/office/{YEAR}/links/issue", data={"csrf_token": t, "unit": str(uid)}).text,
     )
     unit_upload(county, link, (COUNTY / FILES[DONGSHAN]).read_bytes(), "../../etc/passwd.xlsx")
-    export = county.data / "export" / str(YEAR) / "单位"
+    export = county.data / "export" / "inputs" / str(YEAR)
     county.get(f"/office/{YEAR}/download/review.xlsx")
     assert all(p.parent == export for p in export.rglob("*"))
+
+
+def test_the_governments_own_report(county, tmp_path, monkeypatch, capsys):
+    from conftest import INPUTS
+
+    _upload_county(county)
+    own = INPUTS / "2022.xlsx"
+    r = county.post(
+        f"/office/{YEAR}/own/upload",
+        data={"csrf_token": county.token},
+        files={"workbook": ("县政府.xlsx", own.read_bytes(), XLSX)},
+    )
+    assert r.status_code == 200
+    text = text_of(r.text)
+    assert "当前：县政府.xlsx（张三" in text
+    # U1 applies to the own workbook as on the command line: its tables against the three units' sums
+    export = county.data / "export" / "inputs"
+    assert (export / f"{YEAR}.xlsx").read_bytes() == own.read_bytes()
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    generate_main(["check", "--year", str(YEAR), "--input", str(export / f"{YEAR}.xlsx")])
+    lines = [line for line in capsys.readouterr().out.splitlines() if " U1 " in line]
+    assert lines and all(line.split(": ", 1)[1] in text for line in lines)
+    # the report: the roll-up workbook (own unit information and text, the units' sums), rendered
+    rollup = county.data / "export" / "outputs" / str(YEAR) / "汇总" / "汇总工作簿.xlsx"
+    for kind in ("docx", "html"):  # each download rolls up afresh (the workbook's own time stamp differs)
+        response = county.get(f"/office/{YEAR}/own/report.{kind}")
+        out = tmp_path / kind
+        generate_main(["--year", str(YEAR), "--input", str(rollup), "--output-dir", str(out)])
+        (written,) = (out / str(YEAR)).glob(f"*.{kind}")
+        assert response.status_code == 200 and response.content == written.read_bytes(), kind
+    assert "示例县人民政府" in response.content.decode()
+    # a workbook that cannot be read is refused and kept nowhere
+    r = county.post(
+        f"/office/{YEAR}/own/upload", data={"csrf_token": county.token}, files={"workbook": ("坏.xlsx", b"no", XLSX)}
+    )
+    assert r.status_code == 422 and "无法读取，没有保存" in text_of(r.text)
+    assert county.app.state.office.own(YEAR).original_name == "县政府.xlsx"

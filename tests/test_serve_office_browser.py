@@ -139,6 +139,13 @@ def test_the_offices_whole_january(browser, server, tmp_path, monkeypatch):
         got = tmp_path / "got.xlsx"
         dl.value.save_as(got)
         assert dl.value.suggested_filename == "2022-汇总工作簿.xlsx"
+
+        # the government's own report page
+        page.get_by_role("link", name="本级政府报告").click()
+        page.set_input_files("#workbook", str(INPUTS / "2022.xlsx"))
+        page.get_by_role("button", name="上传本级政府工作簿").click()
+        assert "U1" in page.locator("#own-check ~ section").first.inner_text()
+        check_page(page, "the government's own report")
     finally:
         office.close()
         units.close()

@@ -48,8 +48,9 @@ def set_password(data: Path, database: str | None, user: str) -> int:
 
 
 def export_year(data: Path, database: str | None, year: int, to: Path | None) -> int:
-    """Write the year's roster and current uploads (as received) for `generate rollup` on the command line."""
-    from .office_rollup import ROSTER_FILE, UNITS_FOLDER, export_year as export
+    """Write the year's roster, current uploads and own workbook (as received), laid out as inputs/."""
+    from .office_rollup import export_year as export
+    from .office_rollup import own_file, roster_file, units_folder
 
     if to is None:
         raise UserError("请用 --to 指定导出到的文件夹，如 --export-year 2022 --to 导出/2022。")
@@ -63,9 +64,16 @@ def export_year(data: Path, database: str | None, year: int, to: Path | None) ->
         raise UserError(f"无法写入 {to}：{describe(exc)}。") from None
     finally:
         store.engine.dispose()
-    n = sum(1 for p in (to / UNITS_FOLDER).iterdir() if p.is_file())
-    print(f"已导出 {year} 年度名单和 {n} 个单位的当前工作簿到 {to}。")
+    n = sum(1 for p in units_folder(to, year).iterdir() if p.is_file())
+    own = own_file(to, year)
     print(
-        f"在命令行汇总：generate rollup --year {year} --units {to / UNITS_FOLDER} --roster {to / ROSTER_FILE} --output-dir 输出文件夹"
+        f"已导出 {year} 年度名单和 {n} 个单位的当前工作簿到 {to}"
+        + ("（另有本级政府自己的工作簿）" if own.is_file() else "")
+        + "，布局与 inputs/ 相同。"
+    )
+    print(
+        f"在命令行汇总：generate rollup --year {year} --units {units_folder(to, year)} --roster {roster_file(to, year)}"
+        + (f" --own {own}" if own.is_file() else "")
+        + " --output-dir 输出文件夹"
     )
     return 0

@@ -1,11 +1,14 @@
 """The office's roll-up: the year's current uploads exported to a folder, then `generate rollup`.
 
-    export_year(store, office, 2022, Path("DATA/export/2022"))   # 单位/<名称>.xlsx + 名单.xlsx
-    rollup_files(store, office, 2022)                            # {"汇总工作簿.xlsx": bytes, …}
+    export_year(store, office, 2022, Path("DATA/export/inputs"))  # inputs/2022/<名称>.xlsx,
+                                                                   # inputs/2022-名单.xlsx, inputs/2022.xlsx
+    run_rollup(store, office, 2022)                                # `generate rollup` on that folder
 
-The export is the one truth the command line sees as well: `generate serve-export` writes the same
-folder, and `generate rollup --units DIR/单位 --roster DIR/名单.xlsx` on it gives the same files as
-the desk's downloads, because the downloads are made by that very command (rollup/command.py).
+The export is laid out as the command line's inputs/ folder, so it is the one truth the command
+line sees as well: `generate serve --export-year Y --to DIR` writes the same folder, and
+`generate rollup --year Y --units DIR/Y --roster DIR/Y-名单.xlsx --own DIR/Y.xlsx` on it gives the
+same files as the desk's downloads, because the downloads are made by that very command
+(rollup/command.py); `generate check --year Y --input DIR/Y.xlsx` applies U1 to the own workbook.
 Each exported workbook is the upload's bytes exactly as received; its file name is the roster
 name made safe (output.safe_filename), never the name the clerk's file had.
 """
@@ -17,15 +20,31 @@ import contextlib
 import io
 import shutil
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 
+from ..diagnostics import Diagnostic, InputError
 from ..output import safe_filename
+from ..pipeline import Checked
 from ..review import Status
 from ..rollup.roster import key, write_roster
-from .office_store import ACCEPTED, OfficeStore, UnitRow
+from .office_store import OfficeStore, UnitRow
 from .storage import Store
 
-UNITS_FOLDER, ROSTER_FILE, OWN_FILE = "单位", "名单.xlsx", "本级政府.xlsx"
+
+
+def units_folder(folder: Path, year: int) -> Path:
+    return folder / str(year)
+
+
+def roster_file(folder: Path, year: int) -> Path:
+    return folder / f"{year}-名单.xlsx"
+
+
+def own_file(folder: Path, year: int) -> Path:
+    return folder / f"{year}.xlsx"
+
+
 _LOCK = threading.Lock()  # one roll-up at a time: cmd_rollup prints to the process's stdout
 
 
@@ -57,17 +76,23 @@ def file_names(rows: list[UnitRow]) -> dict[int, str]:
 
 
 def export_year(store: Store, office: OfficeStore, year: int, folder: Path) -> dict[str, str]:
-    """Write the year's roster and every unit's current upload (bytes as received) into `folder`.
+    """Write the year's roster, every unit's current upload and the government's own workbook (bytes
+    as received) into `folder`, laid out as inputs/: Y/<名称>.xlsx, Y-名单.xlsx, Y.xlsx.
 
     Returns exported file path → the office's decision on that upload (for 审核表's column).
-    The folder's 单位/ is replaced as a whole, so a unit removed since the last export leaves nothing.
+    The units' folder is replaced as a whole, so a unit removed since the last export leaves nothing.
     """
     rows = office.rows(year)
-    units = folder / UNITS_FOLDER
+    units = units_folder(folder, year)
     if units.exists():
         shutil.rmtree(units)
     units.mkdir(parents=True)
-    write_roster(folder / ROSTER_FILE, office.roster(year))
+    write_roster(roster_file(folder, year), office.roster(year))
+    own = office.own(year)
+    if own is not None:
+        shutil.copyfile(store.blob(own.sha256), own_file(folder, year))
+    else:
+        own_file(folder, year).unlink(missing_ok=True)
     names = file_names(rows)
     decided: dict[str, str] = {}
     for row in rows:
@@ -83,12 +108,12 @@ def export_year(store: Store, office: OfficeStore, year: int, folder: Path) -> d
 
 
 def rollup_args(year: int, folder: Path, output: Path) -> argparse.Namespace:
-    """The arguments of `generate rollup --year Y --units F/单位 --roster F/名单.xlsx [--own F/本级政府.xlsx]`."""
-    own = folder / OWN_FILE
+    """The arguments of `generate rollup --year Y --units F/Y --roster F/Y-名单.xlsx [--own F/Y.xlsx]`."""
+    own = own_file(folder, year)
     return argparse.Namespace(
         year=year,
-        units=folder / UNITS_FOLDER,
-        roster=folder / ROSTER_FILE,
+        units=units_folder(folder, year),
+        roster=roster_file(folder, year),
         own=own if own.is_file() else None,
         no_own=not own.is_file(),
         output_dir=output,
@@ -96,12 +121,17 @@ def rollup_args(year: int, folder: Path, output: Path) -> argparse.Namespace:
     )
 
 
+def export_folder(store: Store) -> Path:
+    """Where the server exports for its own roll-ups: DATA/export/inputs (rewritten every time)."""
+    return store.data / "export" / "inputs"
+
+
 def run_rollup(store: Store, office: OfficeStore, year: int) -> tuple[Path, str]:
     """Export the year and run `generate rollup` on it; returns (the 汇总 folder, what it printed)."""
     from ..rollup.command import ROLLUP_FOLDER, cmd_rollup
 
-    folder = store.data / "export" / str(year)
-    output = store.data / "export" / f"{year}-汇总"
+    folder = export_folder(store)
+    output = store.data / "export" / "outputs"
     printed = io.StringIO()
     with _LOCK:
         decided = export_year(store, office, year, folder)
@@ -110,8 +140,33 @@ def run_rollup(store: Store, office: OfficeStore, year: int) -> tuple[Path, str]
         return output / str(year) / ROLLUP_FOLDER, printed.getvalue()
 
 
-def accepted_only(rows: list[UnitRow]) -> list[UnitRow]:
-    return [r for r in rows if r.decision is not None and r.decision.kind == ACCEPTED]
+@dataclass
+class Government:
+    """The government's own report of a year: its own workbook's findings (U1 included) and the
+    roll-up workbook (own unit information and text, the units' sums) read and checked."""
+
+    own_findings: list[Diagnostic] | None
+    checked: Checked | None
+    rollup_path: Path | None
+
+
+def government_report(store: Store, office: OfficeStore, year: int) -> Government:
+    """`generate check --input DIR/Y.xlsx` (U1 against DIR/Y/) and `generate check` of 汇总工作簿.xlsx."""
+    from ..pipeline import check_workbook
+    from ..rollup.command import ROLLUP_WORKBOOK
+
+    folder, _ = run_rollup(store, office, year)
+    own = own_file(export_folder(store), year)
+    own_findings = None
+    with _LOCK:
+        if own.is_file():
+            try:
+                own_findings = check_workbook(own, year).findings
+            except InputError as exc:
+                own_findings = exc.diagnostics
+        path = folder / ROLLUP_WORKBOOK
+        checked = check_workbook(path, year) if path.is_file() else None
+    return Government(own_findings, checked, path if checked is not None else None)
 
 
 def batch_folder(store: Store, office: OfficeStore, year: int) -> Path:
@@ -120,14 +175,14 @@ def batch_folder(store: Store, office: OfficeStore, year: int) -> Path:
     from ..rollup.batch import render_unit
     from ..rollup.units import discover
 
-    folder = store.data / "export" / str(year)
-    output = store.data / "export" / f"{year}-报告"
+    folder = export_folder(store)
+    output = store.data / "export" / "batch"
     with _LOCK:
         export_year(store, office, year, folder)
         if output.exists():
             shutil.rmtree(output)
         output.mkdir(parents=True)
         spec = format_for_year(year)
-        for path in discover(folder / UNITS_FOLDER):
+        for path in discover(units_folder(folder, year)):
             render_unit(str(path), spec.id, year, str(output))
     return output / str(year) if (output / str(year)).is_dir() else output

@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select, 
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from ..rollup.roster import RosterUnit, key
-from .storage import Base, Check, Store, Submission, Unit, UtcDateTime, now
+from .storage import Base, Check, Received, Store, Submission, Unit, UtcDateTime, now
 
 RETURNED, ACCEPTED = "退回", "已审核"
 DECISIONS = (RETURNED, ACCEPTED)
@@ -75,6 +75,20 @@ class SubmissionFigures(Base):
 
     submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"), primary_key=True)
     figures_json: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class OwnWorkbook(Base):
+    """The government's own workbook of a year (unit information and text), uploaded by the office."""
+
+    __tablename__ = "own_workbooks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, index=True)
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    original_name: Mapped[str] = mapped_column(String(255), default="")
+    received_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    uploaded_by: Mapped[str] = mapped_column(String(100))
 
 
 def token_hash(token: str) -> str:
@@ -366,6 +380,25 @@ class OfficeStore:
         with self.session() as s:
             rows = s.scalars(select(SubmissionFigures).where(SubmissionFigures.submission_id.in_(submission_ids)))
             return {r.submission_id: json.loads(r.figures_json) for r in rows}
+
+    def add_own(self, year: int, received: Received, original_name: str, by: str) -> None:
+        """Keep the government's own workbook (file first, then its row); earlier ones stay."""
+        self.store.keep(received)
+        with self.session() as s, s.begin():
+            s.add(
+                OwnWorkbook(
+                    year=year,
+                    sha256=received.sha256,
+                    size=received.size,
+                    original_name=original_name[:255],
+                    received_at=now(),
+                    uploaded_by=by,
+                )
+            )
+
+    def own(self, year: int) -> OwnWorkbook | None:
+        with self.session() as s:
+            return s.scalars(select(OwnWorkbook).where(OwnWorkbook.year == year).order_by(OwnWorkbook.id.desc())).first()
 
     def accepted_workbook(self, year: int, name: str) -> Submission | None:
         """The unit's last accepted (已审核) upload of `year`, else its latest upload; None if none."""

@@ -64,6 +64,9 @@ class OfficeViews:
             Route("/{year:int}/units/{unit:int}/decide", g(self.decide), methods=["POST"]),
             Route("/{year:int}/units/{unit:int}/revoke", g(self.revoke), methods=["POST"]),
             Route("/{year:int}/download/{what:str}", g(self.download)),
+            Route("/{year:int}/own", g(self.own)),
+            Route("/{year:int}/own/upload", g(self.own_upload), methods=["POST"]),
+            Route("/{year:int}/own/report.{kind:str}", g(self.own_report)),
         ]
 
     # --- sign-in ----------------------------------------------------------------------------
@@ -402,6 +405,70 @@ class OfficeViews:
         media = XLSX if what.endswith(".xlsx") else "text/html; charset=utf-8"
         data = await run_in_threadpool(path.read_bytes)
         return Response(data, media_type=media, headers={"Content-Disposition": attachment(f"{year}-{ROLLUP_FILES[what]}")})
+
+    # --- the government's own report -----------------------------------------------------------
+    def _own_context(self, year: int) -> dict:
+        from .office_rollup import government_report
+
+        own = self.office.own(year)
+        made = government_report(self.desks.store, self.office, year)
+        ctx: dict = dict(own=own, made=made)
+        if made.own_findings is not None:
+            ctx["own_groups"] = grouped(made.own_findings)
+            ctx["own_counts"] = counts(made.own_findings)
+        if made.checked is not None:
+            ctx["report_groups"] = grouped(made.checked.findings)
+            ctx["report_counts"] = counts(made.checked.findings)
+        return ctx
+
+    async def own(self, request: Request, message: str = "", status: int = 200, problems: list | None = None) -> Response:
+        year = self._year(request)
+        if year is None:
+            return self._missing(request, "没有这个年度。")
+        ctx = await run_in_threadpool(self._own_context, year)
+        return self._render(
+            request,
+            "office_own.html",
+            dict(year=year, message=message, problems=problems or [], limit_mb=self.limit // (1024 * 1024), **ctx),
+            status=status,
+        )
+
+    async def own_upload(self, request: Request) -> Response:
+        from .desk import check_upload, display_name
+
+        year = self._year(request)
+        if year is None:
+            return self._missing(request, "没有这个年度。")
+        upload = request.state.form.get("workbook")
+        if upload is None or isinstance(upload, str) or not upload.filename:
+            return await self.own(request, "请先选择本级政府的工作簿（.xlsx）。", 400)
+        received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        outcome = await run_in_threadpool(check_upload, str(received.path), year)
+        name = display_name(upload.filename)
+        if outcome.refused:
+            received.path.unlink(missing_ok=True)
+            shown = shown_as(outcome.findings, name)
+            return await self.own(request, f"“{name}”无法读取，没有保存：", 422, [d.format() for d in shown])
+        await run_in_threadpool(self.office.add_own, year, received, name, request.state.user)
+        return RedirectResponse(f"/office/{year}/own", status_code=303)
+
+    async def own_report(self, request: Request) -> Response:
+        from ..output import safe_filename
+        from ..pipeline import render
+        from .views_clerk import DOCX
+        from .office_rollup import government_report
+
+        year, kind = self._year(request), request.path_params["kind"]
+        if year is None or kind not in ("docx", "html"):
+            return self._missing(request, "没有这个文件。")
+        made = await run_in_threadpool(government_report, self.desks.store, self.office, year)
+        if made.checked is None:
+            return self._missing(request, "还没有可以汇总的单位工作簿，不能生成本级政府的报告。")
+        rendered = await run_in_threadpool(render, made.checked.report, made.checked.provenance)
+        name = f"{safe_filename(rendered.title, year=year)}.{kind}"
+        body = rendered.docx if kind == "docx" else rendered.html
+        media = DOCX if kind == "docx" else "text/html; charset=utf-8"
+        return Response(body, media_type=media, headers={"Content-Disposition": attachment(name)})
 
     def _reports_zip(self, year: int) -> bytes:
         """Every unit's current DOCX and HTML exactly as `generate batch` writes them from the export."""

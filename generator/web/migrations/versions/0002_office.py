@@ -1,4 +1,5 @@
-"""The collecting office (issue 16): accounts and sessions, units' private links, decisions, 备注.
+"""The collecting office (issue 16): accounts and sessions, units' private links, decisions,
+headline figures of uploads, the government's own workbooks, the roster's 备注.
 
 Revision ID: 0002
 """
@@ -50,6 +51,16 @@ def upgrade() -> None:
         sa.Column("decided_at", sa.DateTime(timezone=True), nullable=False),
     )
     op.create_table(
+        "own_workbooks",
+        sa.Column("id", sa.Integer, primary_key=True),
+        sa.Column("year", sa.Integer, nullable=False, index=True),
+        sa.Column("sha256", sa.String(64), nullable=False),
+        sa.Column("size", sa.Integer, nullable=False),
+        sa.Column("original_name", sa.String(255), nullable=False, server_default=""),
+        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("uploaded_by", sa.String(100), nullable=False),
+    )
+    op.create_table(
         "submission_figures",
         sa.Column("submission_id", sa.Integer, sa.ForeignKey("submissions.id"), primary_key=True),
         sa.Column("figures_json", sa.Text, nullable=False, server_default="{}"),
@@ -58,6 +69,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_table("submission_figures")
+    op.drop_table("own_workbooks")
     op.drop_table("decisions")
     op.drop_table("unit_links")
     op.drop_table("office_sessions")
