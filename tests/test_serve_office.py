@@ -547,3 +547,43 @@ def test_the_governments_own_report(county, tmp_path, monkeypatch, capsys):
     )
     assert r.status_code == 422 and "无法读取，没有保存" in text_of(r.text)
     assert county.app.state.office.own(YEAR).original_name == "县政府.xlsx"
+
+
+# --- storage: the migration from issue 15's schema, and PostgreSQL ------------------------------
+def test_migration_0002_keeps_the_desks_data(tmp_path):
+    import io as _io
+
+    from generator.web import migrations
+    from generator.web.storage import Store, check_record
+
+    store = Store(tmp_path / "data")
+    migrations.upgrade(store.engine, "0001")  # a data folder of issue 15's version
+    received = store.receive(_io.BytesIO((COUNTY / FILES[DONGSHAN]).read_bytes()), 1 << 24)
+    sid = store.add_submission(YEAR, received, "东山乡.xlsx", check_record([], "0.0.9", DONGSHAN, "t"))
+    store.migrate()
+    assert migrations.current(store.engine) == migrations.head() == "0002"
+    sub = store.submission(sid)
+    assert sub.original_name == "东山乡.xlsx" and sub.checks[0].tool_version == "0.0.9"
+    store.engine.dispose()
+
+
+def test_the_office_on_postgresql(tmp_path):
+    from test_serve_storage import _empty, _postgres_url
+
+    url = _postgres_url()
+    _empty(url)
+    try:
+        with client(tmp_path / "data", url) as c:
+            c.token = office(c)
+            import_roster(c, c.token)
+            c.links = issue_links(c, c.token)
+            _upload_county(c)
+            rows = _desk_rows(c)
+            assert rows[XIHE][2] == "有错误" and rows[DONGSHAN][2] == "通过" and rows["示例县审计局"][2] == "缺报"
+            uid = units_by_name(c)[XIHE]
+            sub = c.app.state.store.submissions(YEAR, uid)[0]
+            c.post(f"/office/{YEAR}/units/{uid}/decide", data={"csrf_token": c.token, "submission": sub.id, "kind": "退回", "note": "请改"})
+            assert "请改" in text_of(c.get(f"{c.links[XIHE]}{YEAR}/").text)
+            assert c.get(f"/office/{YEAR}/download/review.xlsx").status_code == 200
+    finally:
+        _empty(url)
