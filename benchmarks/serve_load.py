@@ -194,7 +194,9 @@ async def run_office(args: argparse.Namespace) -> dict:
             async with httpx.AsyncClient(base_url=server.url, timeout=60) as office:
                 form = lambda text: re.search(r'name="csrf_token" value="([0-9a-f]+)"', text).group(1)  # noqa: E731
                 token = form((await office.get("/office/login")).text)
-                r = await office.post("/office/login", data={"csrf_token": token, "name": "汇总单位", "password": password})
+                r = await office.post(
+                    "/office/login", data={"csrf_token": token, "name": "汇总单位", "password": password}
+                )
                 assert r.status_code == 303, r.text
                 r = await office.post(
                     "/office/2022/roster/import",
@@ -203,7 +205,11 @@ async def run_office(args: argparse.Namespace) -> dict:
                 )
                 assert f"新增 {len(names)} 个单位" in r.text
                 r = await office.post("/office/2022/links/issue", data={"csrf_token": token})
-                links = dict(re.findall(r'<th scope="row">([^<]+)</th>\s*<td><code class="link">[^<]*?(/u/[^<]+/)</code>', r.text))
+                links = dict(
+                    re.findall(
+                        r'<th scope="row">([^<]+)</th>\s*<td><code class="link">[^<]*?(/u/[^<]+/)</code>', r.text
+                    )
+                )
                 assert len(links) == len(names)
                 queue: asyncio.Queue = asyncio.Queue()
                 for i, name in enumerate(names):
@@ -216,7 +222,9 @@ async def run_office(args: argparse.Namespace) -> dict:
                             t = form((await c.get(f"{link}2022/")).text)
                             start = time.perf_counter()
                             r = await c.post(
-                                f"{link}2022/upload", data={"csrf_token": t}, files={"workbook": ("单位.xlsx", data, XLSX)}
+                                f"{link}2022/upload",
+                                data={"csrf_token": t},
+                                files={"workbook": ("单位.xlsx", data, XLSX)},
                             )
                             if r.status_code != 303:
                                 failures.append(f"{link}: HTTP {r.status_code}")
@@ -267,7 +275,7 @@ async def run_office(args: argparse.Namespace) -> dict:
         "desk_after_p50_s": round(statistics.median(idle), 3),
         "upload_p95_s": round(uploads[int(0.95 * (len(uploads) - 1))], 3),
         "server_cpu_ms_per_upload": round(1000 * (cpu1 - cpu0) / len(uploads), 1) if cpu0 and cpu1 else None,
-        "passed_on_desk": final.count("<td class=\"status\">通过</td>"),
+        "passed_on_desk": final.count('<td class="status">通过</td>'),
         "failures": failures[:10],
         "cores": os.cpu_count(),
     }

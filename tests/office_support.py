@@ -48,14 +48,19 @@ def issue_links(c, token: str, year: int = YEAR) -> dict[str, str]:
     """Issue every unit's link; unit name → its path (/u/<token>/)."""
     page = c.post(f"/office/{year}/links/issue", data={"csrf_token": token})
     assert page.status_code == 200
-    rows = re.findall(r'<th scope="row">([^<]+)</th>\s*<td><code class="link">http://testserver(/u/[^<]+/)</code>', page.text)
+    rows = re.findall(
+        r'<th scope="row">([^<]+)</th>\s*<td><code class="link">http://testserver(/u/[^<]+/)</code>', page.text
+    )
     return dict(rows)
 
 
 def unit_upload(c, link: str, data: bytes, name: str = "工作簿.xlsx", year: int = YEAR):
     token = re.search(r'name="csrf_token" value="([0-9a-f]+)"', c.get(f"{link}{year}/").text).group(1)
     return c.post(
-        f"{link}{year}/upload", data={"csrf_token": token}, files={"workbook": (name, data, XLSX)}, follow_redirects=True
+        f"{link}{year}/upload",
+        data={"csrf_token": token},
+        files={"workbook": (name, data, XLSX)},
+        follow_redirects=True,
     )
 
 

@@ -92,7 +92,9 @@ def test_sign_in_cookie_sign_out(app):
     r = sign_in(app)
     assert r.status_code == 303
     cookie = r.headers["set-cookie"]
-    assert SESSION_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/office" in cookie
+    assert (
+        SESSION_COOKIE in cookie and "HttpOnly" in cookie and "SameSite=strict" in cookie and "Path=/office" in cookie
+    )
     assert app.get(f"/office/{YEAR}/").status_code == 200
     stolen = app.cookies.get(SESSION_COOKIE)
     assert stolen and app.app.state.office.signed_in(stolen) == "张三"
@@ -161,11 +163,19 @@ def test_roster_import_export_round_trip(county, tmp_path):
 
 def test_roster_edit_in_the_page(county, tmp_path):
     t, ids = county.token, units_by_name(county)
-    r = county.post(f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": "示例县统计局", "category": "部门", "included": "是"})
+    r = county.post(
+        f"/office/{YEAR}/roster/add",
+        data={"csrf_token": t, "name": "示例县统计局", "category": "部门", "included": "是"},
+    )
     assert r.status_code == 200 and "示例县统计局" in r.text
-    r = county.post(f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": "示例县 统计局", "category": "部门", "included": "是"})
+    r = county.post(
+        f"/office/{YEAR}/roster/add",
+        data={"csrf_token": t, "name": "示例县 统计局", "category": "部门", "included": "是"},
+    )
     assert r.status_code == 409 and "名单中已有“示例县统计局”" in text_of(r.text)
-    r = county.post(f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": "x", "category": "机关", "included": "是"})
+    r = county.post(
+        f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": "x", "category": "机关", "included": "是"}
+    )
     assert r.status_code == 400
     audit = ids["示例县审计局"]
     county.post(
@@ -182,7 +192,9 @@ def test_roster_edit_in_the_page(county, tmp_path):
     path.write_bytes(county.get(f"/office/{YEAR}/roster.xlsx").content)
     units = {u.name: u for u in read_roster(path)}
     assert "示例县统计局" not in units and XIHE in units
-    assert units["示例县审计局（新）"] == RosterUnit("示例县审计局（新）", "部门", False, "", units["示例县审计局（新）"].row)
+    assert units["示例县审计局（新）"] == RosterUnit(
+        "示例县审计局（新）", "部门", False, "", units["示例县审计局（新）"].row
+    )
 
 
 def test_next_years_roster_starts_from_this_years(county):
@@ -281,7 +293,10 @@ def test_prefilled_workbook_is_carried_forward_from_last_years_accepted_upload(c
     from conftest import INPUTS
 
     t = county.token
-    county.post(f"/office/{YEAR - 1}/roster/add", data={"csrf_token": t, "name": XIHE, "category": "乡镇（街道）", "included": "是"})
+    county.post(
+        f"/office/{YEAR - 1}/roster/add",
+        data={"csrf_token": t, "name": XIHE, "category": "乡镇（街道）", "included": "是"},
+    )
     uid21 = units_by_name(county, YEAR - 1)[XIHE]
     new = county.post(f"/office/{YEAR - 1}/links/issue", data={"csrf_token": t, "unit": str(uid21)})
     (link21,) = re.findall(r"http://testserver(/u/[^<]+/)", new.text)
@@ -300,7 +315,9 @@ def test_prefilled_workbook_is_carried_forward_from_last_years_accepted_upload(c
     theirs = openpyxl.load_workbook(expected)
     assert mine.sheetnames == theirs.sheetnames
     for ws in theirs:
-        assert [[c.value for c in r] for r in ws.iter_rows()] == [[c.value for c in r] for r in mine[ws.title].iter_rows()]
+        assert [[c.value for c in r] for r in ws.iter_rows()] == [
+            [c.value for c in r] for r in mine[ws.title].iter_rows()
+        ]
     # a unit with nothing last year gets the blank workbook
     blank = county.get(f"{county.links[DONGSHAN]}{YEAR}/prefilled.xlsx")
     assert _cells(blank.content) == _cells(county.get(f"{county.links[DONGSHAN]}{YEAR}/blank.xlsx").content)
@@ -353,10 +370,15 @@ def test_decisions_stay_through_re_uploads_and_re_checks(county):
     store = county.app.state.store
     (first,) = store.submissions(YEAR, uid)
     t = county.token
-    r = county.post(f"/office/{YEAR}/units/{uid}/decide", data={"csrf_token": t, "submission": first.id, "kind": "退回"})
+    r = county.post(
+        f"/office/{YEAR}/units/{uid}/decide", data={"csrf_token": t, "submission": first.id, "kind": "退回"}
+    )
     assert r.status_code == 400  # 退回 needs a note
     note = "表三第 2 行的合计与各项之和不符，请核对后重新上传。"
-    county.post(f"/office/{YEAR}/units/{uid}/decide", data={"csrf_token": t, "submission": first.id, "kind": "退回", "note": note})
+    county.post(
+        f"/office/{YEAR}/units/{uid}/decide",
+        data={"csrf_token": t, "submission": first.id, "kind": "退回", "note": note},
+    )
     unit_page = county.get(f"{county.links[XIHE]}{YEAR}/")
     assert note in text_of(unit_page.text) and "退回" in text_of(unit_page.text)
     assert _desk_rows(county)[XIHE][3] == "退回"
@@ -426,7 +448,17 @@ def test_rollup_downloads_equal_generate_rollup_on_the_export(county, tmp_path, 
     monkeypatch.chdir(tmp_path)
     out = tmp_path / "out"
     code = generate_main(
-        ["rollup", "--year", str(YEAR), "--units", str(export / str(YEAR)), "--roster", str(export / f"{YEAR}-名单.xlsx"), "--output-dir", str(out)]
+        [
+            "rollup",
+            "--year",
+            str(YEAR),
+            "--units",
+            str(export / str(YEAR)),
+            "--roster",
+            str(export / f"{YEAR}-名单.xlsx"),
+            "--output-dir",
+            str(out),
+        ]
     )
     assert code == 1  # units missing and one with 错误
     folder = out / str(YEAR) / "汇总"
@@ -447,7 +479,9 @@ def test_rollup_downloads_equal_generate_rollup_on_the_export(county, tmp_path, 
         return text
 
     for sheet in theirs:
-        assert [[strip_path(v) for v in r] for r in mine[sheet]] == [[strip_path(v) for v in r] for r in theirs[sheet]], sheet
+        assert [[strip_path(v) for v in r] for r in mine[sheet]] == [
+            [strip_path(v) for v in r] for r in theirs[sheet]
+        ], sheet
     page = downloads["review.html"].text
     cmd_page = (folder / "审核.html").read_text("utf-8")
     norm = lambda s: re.sub(r"\d{4}-\d\d-\d\d \d\d:\d\d", "", strip_path(s))  # noqa: E731 — the time it was made
@@ -465,8 +499,15 @@ def test_reports_zip_is_what_generate_batch_writes(county, tmp_path, monkeypatch
     export = tmp_path / "export"
     generate_main(["serve", "--data", str(county.data), "--export-year", str(YEAR), "--to", str(export)])
     monkeypatch.chdir(tmp_path)
-    assert generate_main(["batch", "--year", str(YEAR), "--units", str(export / str(YEAR)), "--output-dir", "out", "--jobs", "1"]) == 0
-    written = {p.relative_to(tmp_path / "out" / str(YEAR)).as_posix(): p for p in (tmp_path / "out").rglob("*") if p.is_file()}
+    assert (
+        generate_main(
+            ["batch", "--year", str(YEAR), "--units", str(export / str(YEAR)), "--output-dir", "out", "--jobs", "1"]
+        )
+        == 0
+    )
+    written = {
+        p.relative_to(tmp_path / "out" / str(YEAR)).as_posix(): p for p in (tmp_path / "out").rglob("*") if p.is_file()
+    }
     assert sorted(zf.namelist()) == sorted(written) and len(written) == 4
     for name, p in written.items():
         if name.endswith(".html"):
@@ -494,7 +535,9 @@ def test_office_posts_need_the_form_token(county):
 def test_hostile_names_are_text(county):
     t = county.token
     evil = '<script>alert(1)</script>=HYPERLINK("http://x")'
-    county.post(f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": evil, "category": "部门", "included": "是"})
+    county.post(
+        f"/office/{YEAR}/roster/add", data={"csrf_token": t, "name": evil, "category": "部门", "included": "是"}
+    )
     page = county.get(f"/office/{YEAR}/roster")
     assert "<script>alert(1)" not in page.text and "&lt;script&gt;" in page.text
     wb = openpyxl.load_workbook(io.BytesIO(county.get(f"/office/{YEAR}/roster.xlsx").content))
@@ -582,7 +625,10 @@ def test_the_office_on_postgresql(tmp_path):
             assert rows[XIHE][2] == "有错误" and rows[DONGSHAN][2] == "通过" and rows["示例县审计局"][2] == "缺报"
             uid = units_by_name(c)[XIHE]
             sub = c.app.state.store.submissions(YEAR, uid)[0]
-            c.post(f"/office/{YEAR}/units/{uid}/decide", data={"csrf_token": c.token, "submission": sub.id, "kind": "退回", "note": "请改"})
+            c.post(
+                f"/office/{YEAR}/units/{uid}/decide",
+                data={"csrf_token": c.token, "submission": sub.id, "kind": "退回", "note": "请改"},
+            )
             assert "请改" in text_of(c.get(f"{c.links[XIHE]}{YEAR}/").text)
             assert c.get(f"/office/{YEAR}/download/review.xlsx").status_code == 200
     finally:

@@ -21,7 +21,11 @@ from generator.cli import main as generate_main
 COUNTY = INPUTS / "2022"
 ROSTER = INPUTS / "2022-名单.xlsx"
 PASSWORD = "示例县汇总 2023"
-UNITS = {"示例县东山乡人民政府": "东山乡.xlsx", "示例县人民政府办公室": "县政府办.xlsx", "示例县西河镇人民政府": "西河镇.xlsx"}
+UNITS = {
+    "示例县东山乡人民政府": "东山乡.xlsx",
+    "示例县人民政府办公室": "县政府办.xlsx",
+    "示例县西河镇人民政府": "西河镇.xlsx",
+}
 XIHE = "示例县西河镇人民政府"
 
 

@@ -17,10 +17,10 @@ from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
 from .desk import Desks
+from .office_store import OfficeStore
 from .pages import Pages, web_templates
 from .security import BodyLimit, Csrf, SecurityHeaders
 from .storage import Store
-from .office_store import OfficeStore
 from .views_clerk import ClerkViews
 from .views_office import OfficeViews
 from .views_unit import UnitViews

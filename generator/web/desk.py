@@ -119,7 +119,10 @@ def check_upload(path: str, year: int) -> Outcome:
     from ..review import headline_figures
 
     return Outcome(
-        checked.findings, checked.report.unit.name or "", render_title(checked), figures=headline_figures(checked.report)
+        checked.findings,
+        checked.report.unit.name or "",
+        render_title(checked),
+        figures=headline_figures(checked.report),
     )
 
 

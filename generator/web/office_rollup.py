@@ -32,7 +32,6 @@ from .office_store import OfficeStore, UnitRow
 from .storage import Store
 
 
-
 def units_folder(folder: Path, year: int) -> Path:
     return folder / str(year)
 

@@ -235,7 +235,9 @@ class OfficeStore:
             if row is None:
                 return
             if s.scalar(select(func.count(Submission.id)).where(Submission.unit_id == unit_id)):
-                raise RosterError(f"“{row.name}”已经上传过工作簿，不能从名单删除（上传永远保留）；可以把“纳入汇总”改为“否”。")
+                raise RosterError(
+                    f"“{row.name}”已经上传过工作簿，不能从名单删除（上传永远保留）；可以把“纳入汇总”改为“否”。"
+                )
             s.execute(delete(UnitLink).where(UnitLink.unit_id == unit_id))
             s.delete(row)
 
@@ -372,7 +374,9 @@ class OfficeStore:
 
     def keep_figures(self, submission_id: int, figures: dict[str, str]) -> None:
         with self.session() as s, s.begin():
-            s.merge(SubmissionFigures(submission_id=submission_id, figures_json=json.dumps(figures, ensure_ascii=False)))
+            s.merge(
+                SubmissionFigures(submission_id=submission_id, figures_json=json.dumps(figures, ensure_ascii=False))
+            )
 
     def figures(self, submission_ids: list[int]) -> dict[int, dict[str, str]]:
         if not submission_ids:
@@ -398,7 +402,9 @@ class OfficeStore:
 
     def own(self, year: int) -> OwnWorkbook | None:
         with self.session() as s:
-            return s.scalars(select(OwnWorkbook).where(OwnWorkbook.year == year).order_by(OwnWorkbook.id.desc())).first()
+            return s.scalars(
+                select(OwnWorkbook).where(OwnWorkbook.year == year).order_by(OwnWorkbook.id.desc())
+            ).first()
 
     def accepted_workbook(self, year: int, name: str) -> Submission | None:
         """The unit's last accepted (已审核) upload of `year`, else its latest upload; None if none."""
@@ -407,9 +413,7 @@ class OfficeStore:
             if not units:
                 return None
             subs = list(
-                s.scalars(
-                    select(Submission).where(Submission.unit_id == units[0].id).order_by(Submission.id.desc())
-                )
+                s.scalars(select(Submission).where(Submission.unit_id == units[0].id).order_by(Submission.id.desc()))
             )
         if not subs:
             return None

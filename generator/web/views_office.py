@@ -32,7 +32,7 @@ Handler = Callable[[Request], Awaitable[Response]]
 SORTS = {
     "name": ("单位名称", lambda r: r["unit"].name),
     "status": ("状态", lambda r: (list(Status).index(r["status"]), r["unit"].id)),
-    "time": ("上传时间", lambda r: (r["current"].received_at.timestamp() if r["current"] else 0.0)),
+    "time": ("上传时间", lambda r: r["current"].received_at.timestamp() if r["current"] else 0.0),
     "errors": ("错误", lambda r: -(r["check"].errors if r["check"] else -1)),
     "warnings": ("警告", lambda r: -(r["check"].warnings if r["check"] else -1)),
     "roster": ("名单顺序", lambda r: r["unit"].id),
@@ -296,13 +296,13 @@ class OfficeViews:
         if year is None or year + 1 not in report_years():
             return self._missing(request, "没有下一个年度。")
 
-        def copy() -> int:
+        def copy() -> None:
             if self.office.units(year + 1):
                 raise RosterError(f"{year + 1} 年度已有名单，没有覆盖。")
-            return self.office.import_roster(year + 1, self.office.roster(year))[0]
+            self.office.import_roster(year + 1, self.office.roster(year))
 
         try:
-            n = await run_in_threadpool(copy)
+            await run_in_threadpool(copy)
         except RosterError as exc:
             return await self.roster(request, str(exc), 409)
         return RedirectResponse(f"/office/{year + 1}/roster", status_code=303)
@@ -391,7 +391,9 @@ class OfficeViews:
         if what == "reports.zip":
             data = await run_in_threadpool(self._reports_zip, year)
             return Response(
-                data, media_type="application/zip", headers={"Content-Disposition": attachment(f"{year}-各单位报告.zip")}
+                data,
+                media_type="application/zip",
+                headers={"Content-Disposition": attachment(f"{year}-各单位报告.zip")},
             )
         folder, _ = await run_in_threadpool(run_rollup, self.desks.store, self.office, year)
         path = folder / ROLLUP_FILES[what]
@@ -399,12 +401,18 @@ class OfficeViews:
             return self._render(
                 request,
                 "office_message.html",
-                {"title": "还不能汇总", "message": "还没有可以汇总的单位工作簿（需要至少一个单位上传且纳入汇总）。", "year": year},
+                {
+                    "title": "还不能汇总",
+                    "message": "还没有可以汇总的单位工作簿（需要至少一个单位上传且纳入汇总）。",
+                    "year": year,
+                },
                 status=409,
             )
         media = XLSX if what.endswith(".xlsx") else "text/html; charset=utf-8"
         data = await run_in_threadpool(path.read_bytes)
-        return Response(data, media_type=media, headers={"Content-Disposition": attachment(f"{year}-{ROLLUP_FILES[what]}")})
+        return Response(
+            data, media_type=media, headers={"Content-Disposition": attachment(f"{year}-{ROLLUP_FILES[what]}")}
+        )
 
     # --- the government's own report -----------------------------------------------------------
     def _own_context(self, year: int) -> dict:
@@ -421,7 +429,9 @@ class OfficeViews:
             ctx["report_counts"] = counts(made.checked.findings)
         return ctx
 
-    async def own(self, request: Request, message: str = "", status: int = 200, problems: list | None = None) -> Response:
+    async def own(
+        self, request: Request, message: str = "", status: int = 200, problems: list | None = None
+    ) -> Response:
         year = self._year(request)
         if year is None:
             return self._missing(request, "没有这个年度。")
@@ -455,8 +465,8 @@ class OfficeViews:
     async def own_report(self, request: Request) -> Response:
         from ..output import safe_filename
         from ..pipeline import render
-        from .views_clerk import DOCX
         from .office_rollup import government_report
+        from .views_clerk import DOCX
 
         year, kind = self._year(request), request.path_params["kind"]
         if year is None or kind not in ("docx", "html"):
