@@ -257,6 +257,11 @@ async def run_office(args: argparse.Namespace) -> dict:
                     await office.get("/office/2022/")
                     idle.append(time.perf_counter() - start)
                 final = (await office.get("/office/2022/")).text
+                start = time.perf_counter()  # the roll-up of 200 current uploads (generate rollup itself)
+                r = await office.get("/office/2022/download/review.xlsx")
+                rollup_s = time.perf_counter() - start
+                if r.status_code != 200:
+                    failures.append(f"roll-up: HTTP {r.status_code}")
         finally:
             server.stop()
     desk.sort()
@@ -274,6 +279,7 @@ async def run_office(args: argparse.Namespace) -> dict:
         "desk_max_s": round(desk[-1], 3),
         "desk_after_p50_s": round(statistics.median(idle), 3),
         "upload_p95_s": round(uploads[int(0.95 * (len(uploads) - 1))], 3),
+        "rollup_download_s": round(rollup_s, 2),
         "server_cpu_ms_per_upload": round(1000 * (cpu1 - cpu0) / len(uploads), 1) if cpu0 and cpu1 else None,
         "passed_on_desk": final.count('<td class="status">通过</td>'),
         "failures": failures[:10],

@@ -74,10 +74,10 @@ def test_every_office_page_without_a_session_is_the_sign_in_page(county):
     paths = _office_paths(county)
     assert len(paths) >= 20
     for method, path in paths:
+        r = county.request(method, path, data={"csrf_token": county.token}, follow_redirects=False)
         if path == "/office/login":
             continue
-        r = county.request(method, path, data={"csrf_token": county.token}, follow_redirects=False)
-        assert r.status_code == 401, (method, path)
+        assert r.status_code == (404 if path == "/office/setup" else 401), (method, path)  # setup: account exists
         text = text_of(r.text)
         assert "汇总单位登录" in text and 'name="password"' in r.text, (method, path)
         for secret in (XIHE, "示例县审计局", "有错误", "/u/"):
@@ -633,3 +633,56 @@ def test_the_office_on_postgresql(tmp_path):
             assert c.get(f"/office/{YEAR}/download/review.xlsx").status_code == 200
     finally:
         _empty(url)
+
+
+# --- the first account from a one-time code -----------------------------------------------------
+def _setup(c, code: str, password: str = PASSWORD, again: str | None = None):
+    return c.post(
+        "/office/setup",
+        data={"csrf_token": csrf(c), "code": code, "name": "李四", "password": password, "again": again or password},
+    )
+
+
+def test_first_account_from_the_one_time_code(app):
+    first = app.app.state.first_code
+    assert first is not None and len(first.code) == 12
+    assert "一次性代码" in text_of(app.get("/office/login").text)
+    assert app.get("/office/setup").status_code == 200
+    assert _setup(app, first.code, "短").status_code == 400  # a weak password is refused, the code kept
+    assert _setup(app, first.code, PASSWORD, "another one!").status_code == 400
+    assert _setup(app, "0" * 12).status_code == 401
+    assert app.app.state.office.users() == 0
+    r = _setup(app, first.code.upper())
+    assert r.status_code == 200 and "已设置“李四”的密码" in text_of(r.text)
+    assert sign_in(app, "李四").status_code == 303
+    assert _setup(app, first.code).status_code == 404  # used once, never again
+    assert app.app.state.office.users() == 1
+
+
+def test_five_wrong_codes_end_the_one_time_code(app):
+    first = app.app.state.first_code
+    right = first.code
+    for _ in range(5):
+        assert _setup(app, "f" * 12).status_code == 401
+    assert first.code is None
+    assert _setup(app, right).status_code == 404
+    assert app.app.state.office.users() == 0
+
+
+def test_no_one_time_code_once_an_account_exists(tmp_path):
+    data = tmp_path / "data"
+    with client(data) as c:
+        add_user(c)
+    with client(data) as c:
+        assert c.app.state.first_code is None
+        assert c.get("/office/setup").status_code == 404
+
+
+def test_the_server_prints_the_one_time_code(tmp_path):
+    from serve_support import Server
+
+    s = Server(tmp_path / "data")
+    assert s.stop() == 0
+    out = s.output[0]
+    m = re.search(r"office/setup，输入一次性代码 ([0-9a-f]{12}) ", out)
+    assert m, out

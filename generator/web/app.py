@@ -16,6 +16,7 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
+from .auth import FirstCode
 from .desk import Desks
 from .office_store import OfficeStore
 from .pages import Pages, web_templates
@@ -96,6 +97,8 @@ def create_app(
     app.state.desks = desks  # issue 16's pages open units' desks from here
     app.state.pages = pages
     app.state.office = office_store
+    # No office account yet: a one-time code for /office/setup, printed by the server at start.
+    app.state.first_code = office.first_code = FirstCode() if office_store.users() == 0 else None
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware

@@ -82,3 +82,29 @@ def sign_in(office: OfficeStore, name: str, password: str, at: dt.datetime | Non
         return wrong
     rehash = hash_password(password) if _hasher.check_needs_rehash(user.password_hash) else None
     return SignIn(token=office.record_success(user.id, rehash))
+
+
+class FirstCode:
+    """A one-time code printed at a start with no office account yet: whoever can read the
+    server's console may create the first account at /office/setup. Five wrong codes end it
+    (the next start prints a new one); it ends too once an account exists."""
+
+    def __init__(self) -> None:
+        import secrets
+
+        self.code: str | None = secrets.token_hex(6)  # 48 bits, five tries
+        self.misses = 0
+
+    def take(self, offered: str) -> bool:
+        """True once, for the right code; a wrong one counts towards the five."""
+        import hmac
+
+        if self.code is None:
+            return False
+        if hmac.compare_digest(self.code.encode(), offered.strip().lower().encode("utf-8", "replace")):
+            self.code = None
+            return True
+        self.misses += 1
+        if self.misses >= FREE_TRIES:
+            self.code = None
+        return False

@@ -20,7 +20,7 @@ from starlette.routing import Route
 from ..diagnostics import InputError, UserError
 from ..review import HEADLINES, Status
 from ..rollup.roster import CATEGORIES, RosterUnit, build_roster, read_roster
-from .auth import SESSION_COOKIE, sign_in
+from .auth import SESSION_COOKIE, FirstCode, hash_password, password_problem, sign_in
 from .desk import Desks, counts, default_year, grouped, report_years, shown_as
 from .office_rollup import desk_status, run_rollup
 from .office_store import DECISIONS, RETURNED, OfficeStore, RosterError
@@ -41,6 +41,8 @@ ROLLUP_FILES = {"rollup.xlsx": "汇总工作簿.xlsx", "review.xlsx": "审核表
 
 
 class OfficeViews:
+    first_code: FirstCode | None = None  # set by create_app when there is no account yet
+
     def __init__(self, pages: Pages, office: OfficeStore, desks: Desks, limit: int, secure_cookies: bool = False):
         self.pages, self.office, self.desks, self.limit, self.secure = pages, office, desks, limit, secure_cookies
 
@@ -48,6 +50,7 @@ class OfficeViews:
         g = self._guarded
         return [
             Route("/login", self.login, methods=["GET", "POST"]),
+            Route("/setup", self.setup, methods=["GET", "POST"]),
             Route("/logout", g(self.logout), methods=["POST"]),
             Route("/", g(self.home)),
             Route("/{year:int}/", g(self.desk)),
@@ -112,6 +115,37 @@ class OfficeViews:
             path="/office",
         )
         return response
+
+    async def setup(self, request: Request) -> Response:
+        """The first account, with the one-time code the server printed (only while there is none)."""
+        users = await run_in_threadpool(self.office.users)
+        code = self.first_code
+        if users or code is None or code.code is None:
+            return await self._login_page(
+                request,
+                "汇总单位的账号已经设置（或一次性代码已失效）：请登录，或在服务器上运行 generate serve --set-password。",
+                404,
+            )
+        if request.method == "GET":
+            return self.pages.render(request, "office_setup.html", {"message": ""})
+        async with request.form(max_files=0, max_fields=6) as form:
+            if not self.pages.csrf.valid(request, form.get(CSRF_FIELD)):
+                return self.pages.forbidden(request)
+            offered = str(form.get("code") or "")[:100]
+            name = " ".join(str(form.get("name") or "").split())[:100]
+            password, again = str(form.get("password") or "")[:300], str(form.get("again") or "")[:300]
+        problem = password_problem(password) or ("两次输入的密码不一致。" if password != again else None)
+        problem = problem or ("用户名不能为空。" if not name else None)
+        if problem:
+            return self.pages.render(request, "office_setup.html", {"message": problem + "没有设置。"}, status=400)
+        if not code.take(offered):
+            left = "" if code.code is None else "请核对服务器控制台上打印的代码。"
+            gone = "错误次数过多，这个代码已失效：请重新启动服务取得新代码，或运行 generate serve --set-password。"
+            return self.pages.render(
+                request, "office_setup.html", {"message": "一次性代码不正确。" + (left or gone)}, status=401
+            )
+        await run_in_threadpool(self.office.set_password, name, hash_password(password))
+        return await self._login_page(request, f"已设置“{name}”的密码，请登录。")
 
     async def logout(self, request: Request) -> Response:
         await run_in_threadpool(self.office.sign_out, request.cookies.get(SESSION_COOKIE, ""))
