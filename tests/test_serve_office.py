@@ -303,6 +303,8 @@ def test_prefilled_workbook_is_carried_forward_from_last_years_accepted_upload(c
     last_year = INPUTS / "2021.xlsx"
     up = unit_upload(county, link21, last_year.read_bytes(), year=YEAR - 1)
     sub = int(submission_url(up).rsplit("/", 1)[1])
+    page = text_of(county.get(f"{county.links[XIHE]}{YEAR}/").text)
+    assert "已从本单位上一年度最后一次上传的工作簿结转" in page  # no decision yet: said so
     county.post(f"/office/{YEAR - 1}/units/{uid21}/decide", data={"csrf_token": t, "submission": sub, "kind": "已审核"})
     page = county.get(f"{county.links[XIHE]}{YEAR}/")
     assert "已从本单位上一年度审核通过的工作簿结转" in text_of(page.text)
@@ -686,3 +688,11 @@ def test_the_server_prints_the_one_time_code(tmp_path):
     out = s.output[0]
     m = re.search(r"office/setup，输入一次性代码 ([0-9a-f]{12}) ", out)
     assert m, out
+
+
+def test_export_refuses_a_year_without_roster(tmp_path, capsys):
+    code = generate_main(["serve", "--data", str(tmp_path / "d"), "--export-year", "2022", "--to", str(tmp_path / "x")])
+    assert code == 2 and "没有 2022 年度的名单" in capsys.readouterr().err
+    assert not (tmp_path / "x").exists()
+    code = generate_main(["serve", "--data", str(tmp_path / "d"), "--export-year", "2022"])
+    assert code == 2 and "--to" in capsys.readouterr().err

@@ -406,8 +406,9 @@ class OfficeStore:
                 select(OwnWorkbook).where(OwnWorkbook.year == year).order_by(OwnWorkbook.id.desc())
             ).first()
 
-    def accepted_workbook(self, year: int, name: str) -> Submission | None:
-        """The unit's last accepted (已审核) upload of `year`, else its latest upload; None if none."""
+    def accepted_workbook(self, year: int, name: str) -> tuple[Submission, bool] | None:
+        """The unit's last accepted (已审核) upload of `year` with True; else its latest upload with
+        False (the office did not record decisions that year); None if it has none."""
         with self.session() as s:
             units = [u for u in s.scalars(select(Unit).where(Unit.year == year)) if key(u.name) == key(name)]
             if not units:
@@ -420,5 +421,5 @@ class OfficeStore:
         decided = self.decisions([x.id for x in subs])
         for sub in subs:
             if decided.get(sub.id) and decided[sub.id][-1].kind == ACCEPTED:
-                return sub
-        return subs[0]
+                return sub, True
+        return subs[0], False

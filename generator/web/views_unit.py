@@ -3,8 +3,8 @@
 The same views as the open desk (views_clerk.ClerkViews); `desk_of` finds the unit from the link
 (by the token's SHA-256) and refuses any other year, and every submission it shows is checked to
 be that unit's (Desk.owns). A revoked or unknown link gets the 404 page, never data. The first
-step offers the workbook carried forward from the unit's last accepted workbook of last year,
-exactly as `generate init --from` writes it.
+step offers the workbook carried forward from the unit's last accepted workbook of last year (its
+latest upload when the office recorded no decision), exactly as `generate init --from` writes it.
 """
 
 from __future__ import annotations
@@ -63,7 +63,8 @@ class UnitViews(ClerkViews):
         if latest is not None:
             sub, decision = latest
             ctx.update(decided=sub, decision=decision, superseded=current is not None and current.id != sub.id)
-        ctx["carried"] = self.office.accepted_workbook(year - 1, desk.unit.name) is not None
+        previous = self.office.accepted_workbook(year - 1, desk.unit.name)
+        ctx["carried"] = None if previous is None else ("accepted" if previous[1] else "latest")
         return ctx
 
     async def home(self, request: Request) -> Response:
@@ -81,9 +82,10 @@ class UnitViews(ClerkViews):
 
         from ..init_workbook import init_workbook
 
-        previous = self.office.accepted_workbook(year - 1, desk.unit.name)
-        if previous is None:
+        found = self.office.accepted_workbook(year - 1, desk.unit.name)
+        if found is None:
             return blank_workbook(year)
+        previous = found[0]
         target = self.desks.store.tmp / f"init-{secrets.token_hex(8)}.xlsx"
         try:
             init_workbook(year, target, source=self.desks.store.blob(previous.sha256))
