@@ -165,3 +165,39 @@ def test_the_offices_whole_january(browser, server, tmp_path, monkeypatch):
     )
     assert code == 1  # eleven units still missing
     assert _cells(got.read_bytes()) == _cells((tmp_path / "out" / "2022" / "汇总" / "汇总工作簿.xlsx").read_bytes())
+
+
+def test_first_account_in_the_browser(browser, tmp_path):
+    """The one-time code printed at the first start → /office/setup → signed in; those pages pass axe."""
+    server = Server(tmp_path / "data")
+    context = browser.new_context(bypass_csp=True)
+    page = context.new_page()
+    try:
+        code = None
+        for _ in range(5):
+            m = re.search(r"一次性代码 ([0-9a-f]{12}) ", server.proc.stdout.readline())
+            if m:
+                code = m.group(1)
+                break
+        assert code
+        page.goto(f"{server.url}office/")
+        page.get_by_role("link", name="设置第一个账号").click()
+        check_page(page, "the setup page")
+        page.fill("#code", code)
+        page.fill("#name", "李四")
+        page.fill("#password", PASSWORD)
+        page.fill("#again", PASSWORD)
+        page.get_by_role("button", name="设置").click()
+        assert "已设置“李四”的密码" in page.locator("[role=alert]").inner_text()
+        page.fill("#name", "李四")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{server.url}office/2022/download/rollup.xlsx")  # nothing to sum yet: a message page
+        assert "还没有可以汇总" in page.locator("[role=alert]").inner_text()
+        check_page(page, "the office's message page")
+        page.goto(f"{server.url}u/{'x' * 43}/")  # a link that does not exist
+        assert "无效或已被收回" in page.locator("main").inner_text()
+        check_page(page, "a refused link")
+    finally:
+        context.close()
+        assert server.stop() == 0
