@@ -520,6 +520,28 @@ def strip_src(html: str) -> str:
     return re.sub(r"\S*/2022/", "", html)
 
 
+def test_rollup_is_reused_until_something_changes(county):
+    _upload_county(county, [DONGSHAN])
+    made = county.data / "export" / "outputs" / str(YEAR) / "汇总" / "审核表.xlsx"
+    assert county.get(f"/office/{YEAR}/download/rollup.xlsx").status_code == 200
+    first = made.stat().st_mtime_ns
+    assert county.get(f"/office/{YEAR}/download/review.html").status_code == 200
+    assert made.stat().st_mtime_ns == first  # nothing changed: the same roll-up
+    uid = units_by_name(county)[DONGSHAN]
+    county.post(
+        f"/office/{YEAR}/roster/{uid}/edit",
+        data={"csrf_token": county.token, "name": DONGSHAN, "category": "乡镇（街道）", "included": "否"},
+    )
+    # the only unit is no longer summed: no roll-up workbook, never the stale one
+    r = county.get(f"/office/{YEAR}/download/rollup.xlsx")
+    assert r.status_code == 409 and "还没有可以汇总" in text_of(r.text)
+    review = openpyxl.load_workbook(io.BytesIO(county.get(f"/office/{YEAR}/download/review.xlsx").content))
+    ws = review.worksheets[0]
+    head = [c.value for c in ws[1]]
+    rows = {r[head.index("单位名称")]: r for r in ws.iter_rows(min_row=2, values_only=True)}
+    assert rows[DONGSHAN][head.index("状态")] == "不纳入汇总"
+
+
 def test_no_rollup_before_any_upload(county):
     r = county.get(f"/office/{YEAR}/download/rollup.xlsx")
     assert r.status_code == 409 and "还没有可以汇总" in text_of(r.text)
@@ -683,7 +705,10 @@ def test_no_one_time_code_once_an_account_exists(tmp_path):
 def test_the_server_prints_the_one_time_code(tmp_path):
     from serve_support import Server
 
+    import httpx
+
     s = Server(tmp_path / "data")
+    assert httpx.get(f"{s.url}office/setup").status_code == 200  # serving (a Ctrl-C during start-up is another matter)
     assert s.stop() == 0
     out = s.output[0]
     m = re.search(r"office/setup，输入一次性代码 ([0-9a-f]{12}) ", out)
