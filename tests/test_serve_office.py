@@ -277,6 +277,7 @@ def test_a_revoked_link_is_refused_and_a_new_one_works(county):
     (path,) = re.findall(r"http://testserver(/u/[^<]+/)", new.text)
     page = county.get(f"{path}{YEAR}/")
     assert page.status_code == 200 and XIHE in text_of(page.text)
+    assert "上传记录（1 次）" in text_of(page.text)  # the history stays with the unit, not with the link
     assert county.app.state.store.count_of(YEAR, uid) == 1
 
 
