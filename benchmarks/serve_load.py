@@ -2,6 +2,12 @@
 
     python benchmarks/serve_load.py                  300 uploads, 20 at a time
     python benchmarks/serve_load.py --uploads 60 --concurrency 10
+    python benchmarks/serve_load.py --office         200 roster units upload at once through their
+                                                     private links while the office reloads its desk
+
+--office (issue 16): a roster of --uploads units is imported, every unit's link issued, then all
+units upload at once (each through its own link, --concurrency at a time) while one signed-in
+office client reloads the review desk without pause; the desk's answer times are measured.
 
 Starts `generate serve` on 127.0.0.1 only (a port the system chooses, a temporary data folder),
 uploads distinct workbooks (a third of them with 错误) from `--concurrency` clients at once and
@@ -32,7 +38,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def workbooks(n: int, work: Path) -> list[tuple[bytes, str]]:
+def workbooks(n: int, work: Path, names: list[str] | None = None) -> list[tuple[bytes, str]]:
     """n distinct 2022 unit workbooks and the summary line `generate check` prints for each."""
     import openpyxl
 
@@ -47,6 +53,8 @@ def workbooks(n: int, work: Path) -> list[tuple[bytes, str]]:
         wrong = i % 3 == 0
         ws["D7"] = base + (i + 1 if wrong else 0)  # a third do not balance (T3-1 错误)
         source["单位信息"]["B9"] = f"0597-{1000000 + i}"  # every file differs
+        if names:
+            source["单位信息"]["B2"] = names[i]  # the unit's own roster name
         buf = io.BytesIO()
         source.save(buf)
         data = buf.getvalue()
@@ -146,14 +154,156 @@ async def run(args: argparse.Namespace) -> dict:
     }
 
 
+def roster(names: list[str]) -> bytes:
+    from generator.rollup.roster import RosterUnit, build_roster
+
+    buf = io.BytesIO()
+    build_roster([RosterUnit(n, "部门") for n in names]).save(buf)
+    return buf.getvalue()
+
+
+async def run_office(args: argparse.Namespace) -> dict:
+    """200 units upload through their links while the office reloads the desk; desk latencies."""
+    import subprocess
+
+    import httpx
+    from serve_support import Server
+
+    password = "benchmark password 2023"
+    names = [f"示例县第{i + 1:03d}局" for i in range(args.uploads)]
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        t0 = time.perf_counter()
+        files = workbooks(args.uploads, work, names)
+        print(f"{len(files)} 个工作簿已准备（{time.perf_counter() - t0:.1f} s）", file=sys.stderr)
+        subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "--data", str(work / "data"), "--set-password"],
+            input=password + "\n",
+            text=True,
+            encoding="utf-8",
+            check=True,
+            capture_output=True,
+        )
+        server = Server(work / "data", "--workers", str(args.workers))
+        assert server.url.startswith("http://127.0.0.1:")
+        desk: list[float] = []
+        uploads: list[float] = []
+        failures: list[str] = []
+        done = asyncio.Event()
+        try:
+            async with httpx.AsyncClient(base_url=server.url, timeout=60) as office:
+                form = lambda text: re.search(r'name="csrf_token" value="([0-9a-f]+)"', text).group(1)  # noqa: E731
+                token = form((await office.get("/office/login")).text)
+                r = await office.post(
+                    "/office/login", data={"csrf_token": token, "name": "汇总单位", "password": password}
+                )
+                assert r.status_code == 303, r.text
+                r = await office.post(
+                    "/office/2022/roster/import",
+                    data={"csrf_token": token},
+                    files={"roster": ("名单.xlsx", roster(names), XLSX)},
+                )
+                assert f"新增 {len(names)} 个单位" in r.text
+                r = await office.post("/office/2022/links/issue", data={"csrf_token": token})
+                links = dict(
+                    re.findall(
+                        r'<th scope="row">([^<]+)</th>\s*<td><code class="link">[^<]*?(/u/[^<]+/)</code>', r.text
+                    )
+                )
+                assert len(links) == len(names)
+                queue: asyncio.Queue = asyncio.Queue()
+                for i, name in enumerate(names):
+                    queue.put_nowait((links[name], files[i]))
+
+                async def unit_client() -> None:
+                    async with httpx.AsyncClient(base_url=server.url, timeout=120) as c:
+                        while not queue.empty():
+                            link, (data, expected) = queue.get_nowait()
+                            t = form((await c.get(f"{link}2022/")).text)
+                            start = time.perf_counter()
+                            r = await c.post(
+                                f"{link}2022/upload",
+                                data={"csrf_token": t},
+                                files={"workbook": ("单位.xlsx", data, XLSX)},
+                            )
+                            if r.status_code != 303:
+                                failures.append(f"{link}: HTTP {r.status_code}")
+                                continue
+                            page = await c.get(f"{link}2022/{r.headers['location']}")
+                            uploads.append(time.perf_counter() - start)
+                            if expected not in page.text:
+                                failures.append(f"{link}: findings differ")
+
+                async def reload_desk() -> None:
+                    while not done.is_set():
+                        start = time.perf_counter()
+                        r = await office.get("/office/2022/")
+                        desk.append(time.perf_counter() - start)
+                        if r.status_code != 200 or r.text.count('class="status-row"') != len(names):
+                            failures.append(f"desk: HTTP {r.status_code}")
+
+                async def units_then_stop() -> None:
+                    await asyncio.gather(*(unit_client() for _ in range(args.concurrency)))
+                    done.set()
+
+                cpu0 = cpu_seconds(server.proc.pid)
+                t0 = time.perf_counter()
+                await asyncio.gather(units_then_stop(), reload_desk())
+                wall = time.perf_counter() - t0
+                cpu1 = cpu_seconds(server.proc.pid)
+                idle = []
+                for _ in range(10):  # the desk of 200 units once everyone has uploaded
+                    start = time.perf_counter()
+                    await office.get("/office/2022/")
+                    idle.append(time.perf_counter() - start)
+                final = (await office.get("/office/2022/")).text
+                start = time.perf_counter()  # the roll-up of 200 current uploads (generate rollup itself)
+                r = await office.get("/office/2022/download/review.xlsx")
+                rollup_s = time.perf_counter() - start
+                if r.status_code != 200:
+                    failures.append(f"roll-up: HTTP {r.status_code}")
+        finally:
+            server.stop()
+    desk.sort()
+    uploads.sort()
+    idle.sort()
+    return {
+        "units": len(names),
+        "uploads": len(uploads),
+        "concurrency": args.concurrency,
+        "workers": args.workers,
+        "wall_s": round(wall, 2),
+        "desk_loads_during": len(desk),
+        "desk_p50_s": round(statistics.median(desk), 3),
+        "desk_p95_s": round(desk[int(0.95 * (len(desk) - 1))], 3),
+        "desk_max_s": round(desk[-1], 3),
+        "desk_after_p50_s": round(statistics.median(idle), 3),
+        "upload_p95_s": round(uploads[int(0.95 * (len(uploads) - 1))], 3),
+        "rollup_download_s": round(rollup_s, 2),
+        "server_cpu_ms_per_upload": round(1000 * (cpu1 - cpu0) / len(uploads), 1) if cpu0 and cpu1 else None,
+        "passed_on_desk": final.count('<td class="status">通过</td>'),
+        "failures": failures[:10],
+        "cores": os.cpu_count(),
+    }
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--uploads", type=int, default=300)
     p.add_argument("--concurrency", type=int, default=20)
     p.add_argument("--workers", type=int, default=0, help="generate serve --workers")
     p.add_argument("--time-limit", type=float, default=300.0, help="stop sending after this many seconds")
+    p.add_argument("--office", action="store_true", help="the collecting office's desk under 200 units' uploads")
     args = p.parse_args()
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
+    if args.office:
+        if "--uploads" not in sys.argv:
+            args.uploads = 200
+        result = asyncio.run(run_office(args))
+        result["load_before"] = load
+        for k, v in result.items():
+            print(f"{k}: {v}")
+        return 0 if not result["failures"] and result["uploads"] == args.uploads else 1
     result = asyncio.run(run(args))
     result["load_before"] = load
     for k, v in result.items():

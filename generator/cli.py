@@ -85,6 +85,9 @@ _EPILOG = """命令：
   generate batch --year 2022     为 inputs/2022/ 中每个单位生成 Word 和网页（outputs/2022/<单位名称>/）
   generate init-roster --year 2022  按 inputs/2022/ 中的工作簿生成名单 inputs/2022-名单.xlsx
   generate serve                 在浏览器中填报：上传工作簿、查看校验结果、下载 Word 和网页（http://127.0.0.1:8000/）
+  generate serve --set-password  设置汇总单位登录 /office/ 的用户名和密码
+  generate serve --export-year 2022 --to 文件夹
+                                 把数据文件夹中 2022 年度各单位的当前工作簿和名单导出，可用 generate rollup 汇总
 
 退出码：0 完成；1 有“错误”级问题（check 或 --strict）；2 输入无法读取或输出无法写入；3 程序内部错误。"""
 
@@ -206,6 +209,14 @@ def _serve_arguments(o: argparse._ArgumentGroup) -> None:
         metavar="N",
         help="用 N 个进程校验上传的工作簿（默认 0：在服务进程内校验；多核且空闲的计算机上可设为核数）",
     )
+    o.add_argument(
+        "--set-password", action="store_true", help="设置汇总单位的登录密码（在控制台输入），然后退出；不启动服务"
+    )
+    o.add_argument("--user", default="汇总单位", metavar="用户名", help="--set-password 设置哪个用户（默认“汇总单位”）")
+    o.add_argument(
+        "--export-year", type=_year, metavar="YYYY", help="导出该年度各单位的当前工作簿和名单到 --to 文件夹，然后退出"
+    )
+    o.add_argument("--to", type=Path, metavar="DIR", help="--export-year 导出到的文件夹")
 
 
 def _year(text: str) -> int:
@@ -409,6 +420,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise UserError(f"上传大小上限至少为 1 MB，实际为 {args.max_upload_mb}。")
     if args.workers < 0:
         raise UserError(f"--workers 不能是负数，实际为 {args.workers}。")
+    if args.set_password or args.export_year:
+        from .web.console import export_year, set_password
+
+        if args.set_password:
+            return set_password(args.data, args.database, args.user)
+        return export_year(args.data, args.database, args.export_year, args.to)
     serve(args.data, args.host, args.port, args.database, args.max_upload_mb, args.workers)
     return EXIT_OK
 

@@ -39,7 +39,10 @@ def _empty(url: str) -> None:
 
     engine = make_engine(url)
     with engine.begin() as conn:
-        for table in ("checks", "submissions", "units", "alembic_version"):
+        for table in (
+            *("decisions", "submission_figures", "own_workbooks", "unit_links", "office_sessions", "office_users"),
+            *("checks", "submissions", "units", "alembic_version"),
+        ):
             conn.execute(text(f"DROP TABLE IF EXISTS {table} CASCADE"))
     engine.dispose()
 

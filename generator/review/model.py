@@ -74,6 +74,7 @@ class Entry(CountedFindings):
     year: int | None = None  # the report's year, where a review spans several (audit)
     origin: Source | None = None  # audit: what was read (format, SHA-256; an address's fetch time)
     aggregate: bool = False  # the roll-up's own row: shown apart, not counted among the units
+    decision: str = ""  # the office's decision on it (generate serve); a 审核意见 column when any
 
     @classmethod
     def of_report(

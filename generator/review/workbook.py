@@ -78,6 +78,7 @@ def _overview_columns(review: Review) -> list[tuple[str, float, Callable[[int, E
         ("获取时间（UTC）", 21, lambda i, e: e.origin.fetched_at if e.origin else "") if review.show_fetched else None,
         ("SHA-256", 20, lambda i, e: e.origin.sha256 if e.origin else "") if review.show_origin else None,
         ("说明", 50, lambda i, e: e.note),
+        ("审核意见", 40, lambda i, e: e.decision) if any(e.decision for e in review.entries) else None,
     ]
     return [c for c in cols if c is not None]
 

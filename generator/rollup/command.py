@@ -51,6 +51,8 @@ def own_report(args: argparse.Namespace, spec: FormatSpec) -> Report | None:
     another 报告年度 → exit 2 (its unit information would be printed with this year's sums)."""
     from ..workbook import read_workbook
 
+    if getattr(args, "no_own", False):  # the office's server: no own workbook, never one from its cwd
+        return None
     path = own_path(args)
     if not path.is_file():
         if args.own:
@@ -122,7 +124,8 @@ def _print(entries: list[Entry], out=None) -> None:
             print(f"  {d.format()}", file=out)
 
 
-def cmd_rollup(args: argparse.Namespace) -> int:
+def cmd_rollup(args: argparse.Namespace, decisions: dict[str, str] | None = None) -> int:
+    """decisions: a unit file's path → the office's decision on it (generate serve), for 审核表's column."""
     from ..output import atomic_write_many
     from ..pipeline import spec_for_year
     from ..validate import validate
@@ -178,6 +181,8 @@ def cmd_rollup(args: argparse.Namespace) -> int:
     if own_row is not None:
         own_line = f"汇总工作簿 {rollup_name(report)}：{own_row.status.value}（错误 {own_row.errors} 条，警告 {own_row.warnings} 条）"
     summary += f"各单位：{unit_counts}。" + (f"{own_line}。" if own_line else "")
+    for e in entries:
+        e.decision = (decisions or {}).get(e.source, "")
     review = Review(title, entries, collected.provenance, summary)
     files[folder / REVIEW_WORKBOOK] = build_review_workbook(review).save
     files[folder / REVIEW_PAGE] = lambda fh: stream_review_page(review, fh)

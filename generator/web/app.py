@@ -16,11 +16,15 @@ from starlette.responses import FileResponse, Response
 from starlette.routing import Mount, Route
 from starlette.types import Receive, Scope, Send
 
+from .auth import FirstCode
 from .desk import Desks
+from .office_store import OfficeStore
 from .pages import Pages, web_templates
 from .security import BodyLimit, Csrf, SecurityHeaders
 from .storage import Store
 from .views_clerk import ClerkViews
+from .views_office import OfficeViews
+from .views_unit import UnitViews
 
 DEFAULT_LIMIT_MB = 20
 
@@ -56,6 +60,9 @@ def create_app(
     desks = Desks(store, executor)
     open_desk = desks.open_desk()
     clerk = ClerkViews(pages, lambda request: open_desk, limit)
+    office_store = OfficeStore(store)
+    office = OfficeViews(pages, office_store, desks, limit, secure_cookies)
+    units = UnitViews(pages, desks, office_store, limit)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette):  # noqa: ANN202
@@ -88,13 +95,21 @@ def create_app(
         return pages.render(request, "message.html", {"title": "服务器出错", "message": message}, status=500)
 
     app = Starlette(
-        routes=[Route("/static/desk.css", stylesheet), Mount("", routes=clerk.routes())],
+        routes=[
+            Route("/static/desk.css", stylesheet),
+            Mount("/office", routes=office.routes()),  # the collecting office (issue 16): signed-in only
+            Mount("/u/{token}", routes=units.routes()),  # a unit's private link
+            Mount("", routes=clerk.routes()),
+        ],
         exception_handlers={404: not_found, Exception: failed},
         lifespan=lifespan,
     )
     app.state.store = store
     app.state.desks = desks  # issue 16's pages open units' desks from here
     app.state.pages = pages
+    app.state.office = office_store
+    # No office account yet: a one-time code for /office/setup, printed by the server at start.
+    app.state.first_code = office.first_code = FirstCode() if office_store.users() == 0 else None
     app.add_middleware(BodyLimit, limit=limit, refuse=refuse_large)
     if allowed_hosts:
         from starlette.middleware.trustedhost import TrustedHostMiddleware

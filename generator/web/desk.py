@@ -100,6 +100,7 @@ class Outcome:
     unit_name: str = ""
     title: str = ""
     refused: bool = False
+    figures: dict[str, str] = field(default_factory=dict)  # headline figures (the office's desk, issue 16)
 
 
 def check_upload(path: str, year: int, name: str) -> Outcome:
@@ -112,7 +113,14 @@ def check_upload(path: str, year: int, name: str) -> Outcome:
         return Outcome(named(exc.diagnostics, path, name), refused=True)
     except UserError as exc:
         return Outcome(named([Diagnostic("E000", Severity.ERROR, str(exc))], path, name), refused=True)
-    return Outcome(named(checked.findings, path, name), checked.report.unit.name or "", render_title(checked))
+    from ..review import headline_figures
+
+    return Outcome(
+        named(checked.findings, path, name),
+        checked.report.unit.name or "",
+        render_title(checked),
+        figures=headline_figures(checked.report),
+    )
 
 
 def named(findings: list[Diagnostic], path: str, name: str) -> list[Diagnostic]:

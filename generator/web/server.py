@@ -103,6 +103,13 @@ def serve(
     )
     if not is_loopback(host):
         print(LOOPBACK_HINT.format(host=host, port=port), file=out)
+    first = getattr(app.state, "first_code", None)
+    if first is not None and first.code:  # issue 16: no office account yet
+        print(
+            f"汇总单位还没有账号：请在浏览器中打开 {url_of(host, port)}office/setup，输入一次性代码 {first.code} 设置用户名和密码"
+            "（也可以停止服务后运行 generate serve --set-password）。",
+            file=out,
+        )
     out.flush()
     try:
         server.run(sockets=[sock])

@@ -80,6 +80,7 @@ class Unit(Base):
     category: Mapped[str] = mapped_column(String(20), default="")
     in_rollup: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    note: Mapped[str] = mapped_column(Text, default="")  # the roster's 备注 (migration 0002)
 
 
 class Submission(Base):

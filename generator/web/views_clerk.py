@@ -37,6 +37,8 @@ class ClerkViews:
     link (issue 16) mounts the same routes with `desk_of` finding that unit's desk (None: refused).
     """
 
+    template = "desk.html"  # a unit's desk (views_unit.py) shows its own page around the same steps
+
     def __init__(self, pages: Pages, desk_of: Callable[[Request], Desk | None], limit: int):
         self.pages, self.desk_of, self.limit = pages, desk_of, limit
 
@@ -120,7 +122,7 @@ class ClerkViews:
         except _NotFound as exc:
             return self._not_found(request, exc)
         context = await run_in_threadpool(self._context, request, desk, year, shown)
-        return self.pages.render(request, "desk.html", context)
+        return self.pages.render(request, self.template, context)
 
     async def blank(self, request: Request) -> Response:
         try:
@@ -142,7 +144,7 @@ class ClerkViews:
             if upload is None or isinstance(upload, str) or not upload.filename:
                 context = await run_in_threadpool(self._context, request, desk, year)
                 context["problem"] = "请先选择要上传的工作簿文件（.xlsx）。"
-                return self.pages.render(request, "desk.html", context, status=400)
+                return self.pages.render(request, self.template, context, status=400)
             try:
                 received = await run_in_threadpool(desk.store.receive, upload.file, self.limit)
             except TooLarge:
@@ -155,7 +157,7 @@ class ClerkViews:
             result = await run_in_threadpool(desk.keep, year, received, upload.filename, outcome)
         if isinstance(result, Refusal):
             context = await run_in_threadpool(self._context, request, desk, year, None, result)
-            return self.pages.render(request, "desk.html", context, status=422)
+            return self.pages.render(request, self.template, context, status=422)
         return RedirectResponse(f"submissions/{result}", status_code=303)
 
     async def findings_json(self, request: Request) -> Response:
