@@ -140,3 +140,20 @@ def test_an_encrypted_entry_names_the_part_and_the_way_out(part, tmp_path):
     assert message.startswith("R005") and part in message and "已加密" in message and "重新保存" in message
     if part == "xl/worksheets/sheet3.xml":
         assert message.startswith("R005 引言")
+
+
+
+def test_an_entry_without_a_name_is_a_broken_workbook_not_an_internal_error(tmp_path, capsys) -> None:
+    """Found by the random archive fuzz: a zip entry with an empty name crashed the guard (exit 3)."""
+    import zipfile
+
+    from generator.cli import main
+
+    path = tmp_path / "2020.xlsx"
+    with zipfile.ZipFile(path, "w") as out, zipfile.ZipFile(SEED) as z:
+        for info in z.infolist():
+            out.writestr(info, z.read(info))
+        out.writestr(zipfile.ZipInfo(""), b"")
+    assert main(["check", "--year", "2020", "--input", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "R003" in err and "没有名称的文件" in err and "程序内部错误" not in err

@@ -143,6 +143,12 @@ def _check_directory(zf: zipfile.ZipFile, file: str) -> tuple[list[zipfile.ZipIn
             "R007",
             f"工作簿压缩包内有 {len(infos)} 个文件，远超正常工作簿（通常不到 50 个），已拒绝读取。请重新用 Excel/WPS 保存为 .xlsx。",
         )
+    if any(not i.filename for i in infos):  # no program writes one; zipfile trips over it later
+        raise _fail(
+            file,
+            "R003",
+            "工作簿已损坏或不完整（压缩包内有没有名称的文件），无法读取。请重新保存或重新下载后再试。",
+        )
     encrypted = [i.filename for i in infos if i.flag_bits & 0x1]  # zipfile would ask for a password
     index_encrypted = {"xl/workbook.xml", "xl/_rels/workbook.xml.rels"} & set(encrypted)
     sheets = {} if index_encrypted else _sheet_names(zf)
