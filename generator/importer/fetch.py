@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import re
+import socket
 import tempfile
 import threading
 import time
@@ -175,8 +176,20 @@ def is_internal(url: str) -> bool:
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        ip = _legacy_ipv4(host)
+        if ip is None:
+            return False
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """An IPv4 address in a form resolvers still accept (127.1, 2130706433, 0x7f.0.0.1, 0177.0.0.1)."""
+    if not re.fullmatch(r"[0-9a-fx.]+", host):
+        return None  # a name, not a number
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _short(url: str) -> str:
