@@ -136,8 +136,10 @@ def _textbox(text: str) -> str:
         ("20<sup>注1</sup>", "上标“注1”", Severity.INFO),
         ('2<span style="display: none">9</span>0', "隐藏", Severity.WARNING),
         ("20[1]", "[1]", Severity.INFO),
+        ('2<span style="font-size: 0px">9</span>0', "隐藏", Severity.WARNING),
+        ('2<span style="opacity:0">9</span>0', "隐藏", Severity.WARNING),
     ],
-    ids=["circled-mark", "sup", "sup-note", "hidden-span", "bracketed-note"],
+    ids=["circled-mark", "sup", "sup-note", "hidden-span", "bracketed-note", "zero-size", "transparent"],
 )
 def test_a_page_figure_with_a_mark_is_read_as_shown_and_the_mark_named(
     published, tmp_path: Path, value: str, ignored: str, severity: Severity
@@ -170,8 +172,10 @@ REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
         ),
         (R.format("20") + _textbox("5"), "文本框", Severity.WARNING),
         (R.format("20") + '<w:r><w:footnoteReference w:id="1"/></w:r>', "脚注标记", Severity.INFO),
+        (R.format("2") + "<w:r><w:rPr><w:strike/></w:rPr><w:t>9</w:t></w:r>" + R.format("0"), "删除线", Severity.WARNING),
+        (R.format("2") + "<w:r><w:rPr><w:dstrike/></w:rPr><w:t>9</w:t></w:r>" + R.format("0"), "删除线", Severity.WARNING),
     ],
-    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box", "footnote-reference"],
+    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box", "footnote-reference", "strike", "dstrike"],
 )
 def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
     published, tmp_path: Path, runs: str, ignored: str, severity: Severity

@@ -188,7 +188,9 @@ class _Walker:
 # below the line (20<sup>1</sup> is 20 with a note mark), struck-through text, hidden elements.
 _MARKS = {"sup": "上标", "sub": "下标"}
 _STRUCK = {"del", "s", "strike"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?![.\d])|opacity\s*:\s*0*\.?0+(?![.\d])", re.I
+)  # also text of size 0 or fully transparent: not shown
 _RAISED_STYLE = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
 
 
