@@ -48,3 +48,52 @@ def test_a_public_page_cannot_redirect_to_a_loopback_address_spelled_127_1(tmp_p
     audit = audit_urls(listing, [], jobs=1, fetcher=Fetcher(interval=0.0, transport=httpx.MockTransport(answer)))
     assert asked == ["http://gov.example/moved", "http://gov.example/notice.html"]
     assert sum("内部网络" in e.findings[0].message for e in audit.entries) == 2
+
+
+# -- PDF: the PDF library's own English warnings never reach the user's terminal -----------------
+def _pdf(objects: list[bytes]) -> bytes:
+    """A PDF built from its objects (1 0 obj … n 0 obj), with a correct cross-reference table."""
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for i, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % i + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_font_without_its_box_gives_no_english_warning(tmp_path: Path) -> None:
+    """Word and Chromium write fonts whose descriptor lacks FontBBox; pdfminer logs an English
+    warning for each, which Python prints on stderr when nothing configures logging (so the
+    command runs in its own process here: pytest's log capture would hide it)."""
+    import subprocess
+    import sys
+
+    stream = b"BT /F1 12 Tf 72 720 Td (2023 report) Tj ET"
+    path = tmp_path / "report.pdf"
+    path.write_bytes(
+        _pdf(
+            [
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+                b" /Resources << /Font << /F1 5 0 R >> >> >>",
+                b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+                b"<< /Type /Font /Subtype /TrueType /BaseFont /Demo /FirstChar 32 /LastChar 126"
+                b" /FontDescriptor 6 0 R >>",
+                b"<< /Type /FontDescriptor /FontName /Demo /Flags 32 /ItalicAngle 0 /Ascent 800"
+                b" /Descent -200 /CapHeight 700 /StemV 80 >>",
+            ]
+        )
+    )
+    argv = ["import", str(path), "--output", str(tmp_path / "out.xlsx"), "--year", "2023"]
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; from generator.cli import main; sys.exit(main(sys.argv[1:]))", *argv],
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 2
+    err = run.stderr
+    assert "report.pdf" in err and "FontBBox" not in err and "Could not" not in err, err

@@ -13,6 +13,7 @@ parsed is refused with a Chinese message (exit 2, 无法读取 in audit).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -294,8 +295,19 @@ class _Page:
     items: list = field(default_factory=list)  # _Line | _Table, by position
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer logs English warnings (“Could not get FontBBox …”) that Python would print on the
+    user's terminal: what matters about a PDF is said as findings, in Chinese."""
+    log = logging.getLogger("pdfminer")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
 def _open(path: Path):
     import pdfplumber
+
+    _quiet_pdfminer()
 
     try:
         return pdfplumber.open(path)
