@@ -36,6 +36,28 @@ def _parts(data: bytes) -> list[tuple[str, bytes]] | None:
         return None
 
 
+def _foreign(data: bytes) -> bool:
+    """Bytes before the package's first entry or after its end record: a file appended to (or
+    put in front of) a DOCX, which Word and zip readers skip but which is not the document."""
+    end = data.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(data):
+        return True
+    if end + 22 + int.from_bytes(data[end + 20 : end + 22], "little") != len(data):
+        return True
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return min((i.header_offset for i in z.infolist()), default=0) != 0
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return True
+
+
+def _same_package(actual: bytes, expected: bytes) -> bool:
+    """The same parts, in the same order, and nothing else in the file: only the compression may
+    differ (another zlib), which changes no byte of the document."""
+    got = _parts(actual)
+    return got is not None and got == _parts(expected) and not _foreign(actual)
+
+
 def _where(actual: bytes, expected: bytes, docx: bool) -> str:
     """Which parts (DOCX) or from which line (HTML) the file differs."""
     if docx:
@@ -44,8 +66,10 @@ def _where(actual: bytes, expected: bytes, docx: bool) -> str:
             return "文件不是完整的 Word 文件"
         got_d, want_d = dict(got), dict(want)
         names = [n for n in dict.fromkeys([*want_d, *got_d]) if got_d.get(n) != want_d.get(n)]
+        if not names and _foreign(actual):
+            return "文件的各部分都相同，但文件前后附加了不属于 Word 文档的数据"
         if not names:
-            return "文件内部各部分的顺序不同"
+            return "文件的各部分都相同，只是重新打包过（各部分的顺序不同）"
         return "不同之处在：" + "、".join(dict.fromkeys(_PARTS.get(n, n) for n in names))
     a, e = actual.splitlines(), expected.splitlines()
     line = next((i for i, (x, y) in enumerate(zip(a, e)) if x != y), min(len(a), len(e)))
@@ -57,7 +81,7 @@ def compare(
 ) -> tuple[bool, list[str]]:
     """(same, lines for the reviewer)."""
     docx = document.suffix.lower() == ".docx"
-    same = actual == expected or (docx and _parts(actual) is not None and _parts(actual) == _parts(expected))
+    same = actual == expected or (docx and _same_package(actual, expected))
     summary = f"工作簿 SHA-256 {now.workbook_sha256}，{now.program}，错误 {now.errors} 条、警告 {now.warnings} 条"
     if same:
         return True, [f"一致：{document} 正是工作簿 {workbook} 生成的文件（{summary}）。"]
@@ -100,6 +124,8 @@ def compare(
             f"  · 文件记录的工作簿正是 {workbook}，但生成时的条件与现在不同，无法判断文件是否被修改过（{_where(actual, expected, docx)}）："
         )
         lines.extend(causes)
+    elif docx and _parts(actual) is not None and dict(_parts(actual)) == dict(_parts(expected)):
+        lines.append(f"  · {_where(actual, expected, docx)}：这不是生成时的原文件，请用原文件核验。")
     else:
         lines.append(
             f"  · 内容不同：文件记录的工作簿正是 {workbook}，生成条件也相同，但文件内容与它生成的结果不一致"

@@ -97,3 +97,62 @@ def test_a_pdf_font_without_its_box_gives_no_english_warning(tmp_path: Path) -> 
     assert run.returncode == 2
     err = run.stderr
     assert "report.pdf" in err and "FontBBox" not in err and "Could not" not in err, err
+
+
+# -- verify: the whole file, not only the parts a Word reader opens -----------------------------
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    from conftest import ROOT
+
+    from generator.cli import main
+
+    base = tmp_path_factory.mktemp("signed")
+    workbook = base / "2020.xlsx"
+    workbook.write_bytes((ROOT / "inputs" / "2020.xlsx").read_bytes())
+    assert main(["--year", "2020", "--input", str(workbook), "--output-dir", str(base / "out")]) == 0
+    return next((base / "out" / "2020").glob("*.docx")), workbook
+
+
+def _verify(doc: Path, workbook: Path, capsys) -> tuple[int, str]:
+    from generator.cli import main
+
+    code = main(["verify", str(doc), "--input", str(workbook)])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def _reordered(data: bytes) -> bytes:
+    import io
+
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        infos = z.infolist()
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as out:
+            for info in reversed(infos):
+                out.writestr(info, z.read(info.filename))
+    return buf.getvalue()
+
+
+@pytest.mark.parametrize(
+    "tamper, words",
+    [
+        (lambda d: d + b"\0" * 7000, "附加"),  # a payload after the package
+        (lambda d: d + b"x", "附加"),
+        (lambda d: b"MZ" + b"\0" * 998 + d, "附加"),  # …or before it (a polyglot file)
+        (_reordered, "重新打包"),  # the same parts in another order: repacked, not edited
+    ],
+    ids=["appended-7000", "appended-1", "prepended-1000", "reordered"],
+)
+def test_verify_compares_the_whole_file(signed, tmp_path: Path, capsys, tamper, words: str) -> None:
+    doc, workbook = signed
+    changed = tmp_path / doc.name
+    changed.write_bytes(tamper(doc.read_bytes()))
+    code, text = _verify(changed, workbook, capsys)
+    assert code == 1 and text.startswith("不一致") and words in text, text
+    assert "修改过" not in text or words != "重新打包", text
+
+
+def test_verify_still_confirms_the_untouched_file(signed, capsys) -> None:
+    doc, workbook = signed
+    code, text = _verify(doc, workbook, capsys)
+    assert code == 0 and text.startswith("一致"), text
