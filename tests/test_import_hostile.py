@@ -150,6 +150,29 @@ def test_a_page_figure_with_a_mark_is_read_as_shown_and_the_mark_named(
     assert ignored in note.message and "「20」" in note.message and note.severity is severity
 
 
+@pytest.mark.parametrize(
+    "rule, value",
+    [
+        (".fn{display:none}", '2<span class="note fn">9</span>0'),
+        ("td span.x , .y { visibility : hidden }", '2<span class="x">9</span>0'),
+        ("#n1{display:none !important}", '2<span id="n1">9</span>0'),
+    ],
+    ids=["class", "tag-class-in-a-list", "id"],
+)
+def test_a_page_figure_hidden_by_the_pages_style_sheet_is_not_read(
+    published, tmp_path: Path, rule: str, value: str
+) -> None:
+    """Hidden by a rule in the page's <style>, not by the element's own style attribute."""
+
+    def edit(text: str) -> str:
+        return _cell("requests-r4c4", value)(text).replace("</head>", f"<style>{rule}</style></head>", 1)
+
+    imported, findings = import_report(_page(published, tmp_path, edit))
+    assert imported.tables["requests"]["new.natural"].number == 20
+    (note,) = [d for d in findings if d.code == "I022"]
+    assert "隐藏" in note.message and "9" in note.message
+
+
 R = "<w:r><w:t>{}</w:t></w:r>"
 REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
 

@@ -194,6 +194,39 @@ _HIDDEN_STYLE = re.compile(
 _RAISED_STYLE = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
 
 
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_COMPOUND = re.compile(r"([A-Za-z][\w-]*)?((?:[.#][\w-]+)*)")
+
+
+def _hide_by_style_sheet(root: etree._Element) -> None:
+    """Elements that a rule in the page's <style> hides (display:none, …) get the `hidden`
+    attribute, so that a cell sets their text apart as it does for an inline style. Only each
+    selector's last compound is matched (.fn, span.fn, #n1): when a rule is narrower than that,
+    the text is still named in a finding, never silently read into a figure."""
+    hidden: list[tuple[str, set[str], set[str]]] = []  # (tag or "", classes, ids)
+    for style in root.iter("style"):
+        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        for selectors, body in _RULE.findall(css):
+            if not _HIDDEN_STYLE.search(body):
+                continue
+            for selector in selectors.split(","):
+                words = selector.split()
+                m = _COMPOUND.fullmatch(words[-1]) if words else None
+                if m and m.group(2):  # a class or id: a bare tag would be a page-wide guess
+                    parts = re.findall(r"([.#])([\w-]+)", m.group(2))
+                    hidden.append(
+                        ((m.group(1) or "").lower(), {n for k, n in parts if k == "."}, {n for k, n in parts if k == "#"})
+                    )
+    if not hidden:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not (el.get("class") or el.get("id")):
+            continue
+        classes, eid = set((el.get("class") or "").split()), el.get("id") or ""
+        if any((not t or t == el.tag.lower()) and c <= classes and (not i or i == {eid}) for t, c, i in hidden):
+            el.set("hidden", "")
+
+
 def _set_apart(node: etree._Element) -> Ignored | None:
     """What an element inside a cell is, when its text is not part of the cell's figure."""
     tag = _tag(node)
@@ -289,6 +322,7 @@ def read_html(path: Path) -> Doc:
             Severity.INFO,
             f"网页中有 {int(active)} 处脚本、事件处理或嵌入内容，已忽略：导入只读取文字，不执行也不带入任何脚本。",
         )
+    _hide_by_style_sheet(root)
     titles = root.xpath("//head/title")
     doc.head_title = _SPACES.sub(" ", titles[0].text_content()).strip() if titles else ""
     body = root.find("body")
