@@ -156,3 +156,28 @@ def test_verify_still_confirms_the_untouched_file(signed, capsys) -> None:
     doc, workbook = signed
     code, text = _verify(doc, workbook, capsys)
     assert code == 0 and text.startswith("一致"), text
+
+
+# -- import: a paragraph longer than an Excel cell holds is never cut silently ------------------
+def test_a_paragraph_longer_than_an_excel_cell_is_named_not_cut_silently(tmp_path: Path, capsys) -> None:
+    """openpyxl keeps only the first 32,767 characters of a cell (Excel's limit) without a word."""
+    import openpyxl
+    from conftest import ROOT
+
+    from generator.cli import main
+
+    out = tmp_path / "out"
+    assert main(["--year", "2020", "--input", str(ROOT / "inputs" / "2020.xlsx"), "--output-dir", str(out)]) == 0
+    page = next((out / "2020").glob("*.html"))
+    text = page.read_text("utf-8")
+    at = text.index("</p>", text.index("一、总体情况")) + len("</p>")
+    long = "全年共收到申请25件。" * 4000  # 44,000 characters in one paragraph
+    page.write_text(text[:at] + f"<p>{long}</p>" + text[at:], "utf-8")
+    target = tmp_path / "2020.xlsx"
+    capsys.readouterr()
+    assert main(["import", str(page), "--output", str(target)]) == 0
+    said = capsys.readouterr().out
+    (line,) = [x for x in said.splitlines() if "32767" in x]
+    assert "I036" in line and "总体情况" in line and "44000" in line, said
+    cells = [c.value for row in openpyxl.load_workbook(target)["总体情况"].iter_rows() for c in row]
+    assert long[:32767] in cells
