@@ -212,6 +212,35 @@ def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
     assert ignored in note.message and note.severity is severity
 
 
+WHITE = R.format("2") + '<w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>9</w:t></w:r>' + R.format("0")
+
+
+def _white_digit(root: etree._Element) -> None:
+    _set_runs(_row(root, NEW).findall(f"{W}tc")[1], WHITE)
+    _set_runs(_row(root, "规章").findall(f"{W}tc")[1], WHITE)  # a wide cell: 2[9]0 on one line in a PDF
+
+
+def test_a_word_figure_with_a_white_digit_is_read_as_shown(published, tmp_path: Path) -> None:
+    """White text on a cell's white paper is not seen: 2[9]0 shows 20."""
+    imported, findings = import_report(_docx(published, tmp_path, _white_digit))
+    assert imported.tables["requests"]["new.natural"].number == 20
+    assert imported.tables["active"]["rules.made"].number == 20
+    notes = [d for d in findings if d.code == "I022"]
+    assert len(notes) == 2 and all("白色" in d.message and "9" in d.message for d in notes)
+    assert all(d.severity is Severity.WARNING for d in notes)
+
+
+def test_a_pdf_figure_with_a_white_digit_is_read_as_shown(published, tmp_path: Path) -> None:
+    """The same Word file saved as PDF: the white digit is in the text layer, not on the page."""
+    from workbook_support import convert
+
+    pdf = convert(_docx(published, tmp_path, _white_digit), "pdf", tmp_path / "pdf")
+    imported, findings = import_report(pdf)
+    assert imported.tables["active"]["rules.made"].number == 20
+    notes = [d for d in findings if d.code == "I022" and "白色" in d.message]
+    assert notes and all("9" in d.message for d in notes)
+
+
 @pytest.mark.parametrize(
     "style, ignored, severity",
     [

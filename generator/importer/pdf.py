@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import InputError, Severity
-from .source import MAX_CELLS, Doc, RawTable, TCell, refuse
+from .source import MAX_CELLS, Doc, Ignored, RawTable, TCell, refuse
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 300
@@ -65,6 +65,7 @@ class _Cell:
     bottom: float
     text: str
     page: int
+    ignored: tuple[Ignored, ...] = ()  # white text: in the text layer, not seen on the page
 
 
 @dataclass
@@ -184,10 +185,23 @@ def _page_tables(page, number: int) -> list[_Table]:
                 for ch in chars
                 if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
             ]
-            out.append(_Cell(x0, top, x1, bottom, _text_in(inside), number))
+            white = [ch for ch in inside if _white(ch)]
+            seen = [ch for ch in inside if not _white(ch)]
+            ignored = (Ignored("白色文字", _text_in(white)),) if _text_in(white) else ()
+            out.append(_Cell(x0, top, x1, bottom, _text_in(seen), number, ignored))
         x0, top, x1, bottom = t.bbox
         tables.append(_Table(number, out, top, bottom, x0, x1, number))
     return tables
+
+
+def _white(ch: dict) -> bool:
+    """Text filled white (gray 1, RGB 1 1 1, CMYK 0 0 0 0): not seen on a table's white paper."""
+    color = ch.get("non_stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    return isinstance(color, (tuple, list)) and (
+        (len(color) in (1, 3) and all(v == 1 for v in color)) or (len(color) == 4 and all(v == 0 for v in color))
+    )
 
 
 def _cluster(values: list[float]) -> list[float]:
@@ -280,7 +294,7 @@ def _raw(table: _Table, number: int) -> RawTable:
         for k in range(len(xs) - 1):
             if (r, k) in placed:
                 c, rs, cs = placed[(r, k)]
-                row.append(TCell(c.text, rs, cs, page=c.page))
+                row.append(TCell(c.text, rs, cs, page=c.page, ignored=c.ignored))
             elif (r, k) not in covered:
                 row.append(TCell(""))
         rows.append(row)
