@@ -24,6 +24,8 @@ from generator.importer.fetch import Fetcher, audit_urls, is_internal
         "http://0177.0.0.1/a.pdf",  # … in octal
         "http://0/a.pdf",  # 0.0.0.0: this machine
         "http://0xa9.254.169.254/latest/",  # 169.254.169.254, the cloud metadata service
+        "http://127。0。0。1/a.pdf",  # ideographic full stops: the HTTP client reads them as dots
+        "http://127．0．0．1/a.pdf",  # full-width full stops too
     ],
 )
 def test_internal_addresses_in_other_numeric_forms_are_internal(url: str) -> None:

@@ -170,7 +170,7 @@ def _checked(url: str):
 
 def is_internal(url: str) -> bool:
     """An address in the reviewer's own network: localhost, or a loopback, private or link-local IP."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    host = _host(url).lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -180,6 +180,16 @@ def is_internal(url: str) -> bool:
         if ip is None:
             return False
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def _host(url: str) -> str:
+    """The host the HTTP client will connect to (it reads 127。0。0。1 as 127.0.0.1)."""
+    import httpx
+
+    try:
+        return httpx.URL(url).host
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return urlsplit(url).hostname or ""
 
 
 def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
