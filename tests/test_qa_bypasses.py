@@ -183,3 +183,21 @@ def test_a_paragraph_longer_than_an_excel_cell_is_named_not_cut_silently(tmp_pat
     assert "I036" in line and "总体情况" in line and "44000" in line, said
     cells = [c.value for row in openpyxl.load_workbook(target)["总体情况"].iter_rows() for c in row]
     assert long[:32767] in cells
+
+
+# -- R050 quotes the start of a long cell, not all of it (issue 14 item 19) ---------------------
+def test_a_long_text_in_a_number_cell_is_quoted_by_its_start(tmp_path: Path, capsys) -> None:
+    import openpyxl
+    from conftest import ROOT
+
+    from generator.cli import main
+
+    path = tmp_path / "2022.xlsx"
+    path.write_bytes((ROOT / "inputs" / "2022" / "财政局.xlsx").read_bytes())
+    wb = openpyxl.load_workbook(path)
+    wb["申请情况"]["D7"].value = "很长" * 16000  # 32,000 characters where a number belongs
+    wb.save(path)
+    assert main(["check", "--year", "2022", "--input", str(path)]) in (1, 2)
+    captured = capsys.readouterr()
+    (line,) = [x for x in (captured.out + captured.err).splitlines() if "R050" in x]
+    assert len(line) < 300 and "很长很长" in line and "32000" in line, line[:400]

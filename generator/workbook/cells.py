@@ -118,6 +118,11 @@ def _other_digits(text: str) -> str:
     return "".join(str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch for ch in text)
 
 
+def _quote(text: str, limit: int = 40) -> str:
+    """A cell's text for a message: its start when long (a whole 32,000-character cell helps no one)."""
+    return visible(text) if len(text) <= limit else f"{visible(text[:limit])}…（共 {len(text)} 字）"
+
+
 def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Parsed:
     if raw is None or (isinstance(raw, str) and raw.strip() == ""):
         return Parsed(Value(State.BLANK, raw=raw))
@@ -175,4 +180,4 @@ def _parse_cell(raw: object, kind: Kind, data_type: str, unit: str = "") -> Pars
     hint = "只填数字，单位不要写进单元格" if re.search(r"\d", norm) else "只填数字；不适用的项目填“/”"
     if kind is Kind.AMOUNT_TEXT:
         hint = "填写金额数字，可带单位“元”或“万元”，如 6834.335元"
-    return Parsed(None, problem=f"应填写数字，实际为「{visible(text)}」（{hint}）")
+    return Parsed(None, problem=f"应填写数字，实际为「{_quote(text)}」（{hint}）")
