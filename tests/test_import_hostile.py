@@ -173,6 +173,24 @@ def test_a_page_figure_hidden_by_the_pages_style_sheet_is_not_read(
     assert "隐藏" in note.message and "9" in note.message
 
 
+@pytest.mark.parametrize(
+    "hidden",
+    ['<span style="display:none">全年共新收政府信息公开申请999件。</span>', "<p hidden>全年共新收政府信息公开申请999件。</p>"],
+    ids=["hidden-span", "hidden-paragraph"],
+)
+def test_hidden_text_of_a_page_is_not_report_text(published, tmp_path: Path, hidden: str) -> None:
+    """As Word's hidden text: a browser does not show it, so it is neither imported nor checked."""
+
+    def edit(text: str) -> str:
+        at = text.index("</p>", text.index("一、总体情况"))
+        return text[:at] + hidden + text[at:]
+
+    imported, findings = import_report(_page(published, tmp_path, edit))
+    assert not any("999" in p.text for s in imported.sections.values() for p in s.paragraphs)
+    (note,) = [d for d in findings if d.code == "I026"]
+    assert "隐藏" in note.message
+
+
 R = "<w:r><w:t>{}</w:t></w:r>"
 REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
 

@@ -134,6 +134,7 @@ class _Walker:
         self.line: list[str] = []
         self.tables = 0
         self.cells = 0
+        self.hidden = 0  # hidden elements of the body text, not imported
 
     def flush(self) -> None:
         text = _SPACES.sub(" ", "".join(self.line)).strip()
@@ -144,6 +145,11 @@ class _Walker:
     def walk(self, el: etree._Element) -> None:
         tag = _tag(el)
         if not tag or tag in _SKIP:
+            self.line.append(el.tail or "")
+            return
+        if _is_hidden(el) and not el.xpath(".//table"):  # not shown: not report text (tables still read)
+            if _plain_text(el).strip():
+                self.hidden += 1
             self.line.append(el.tail or "")
             return
         if tag == "table" and not el.xpath(".//table"):
@@ -227,11 +233,15 @@ def _hide_by_style_sheet(root: etree._Element) -> None:
             el.set("hidden", "")
 
 
+def _is_hidden(node: etree._Element) -> bool:
+    return node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(node.get("style") or ""))
+
+
 def _set_apart(node: etree._Element) -> Ignored | None:
     """What an element inside a cell is, when its text is not part of the cell's figure."""
     tag = _tag(node)
     style = node.get("style") or ""
-    if node.get("hidden") is not None or _HIDDEN_STYLE.search(style):
+    if _is_hidden(node):
         return Ignored("隐藏文字", "")
     if tag in _MARKS:
         return Ignored(_MARKS[tag], "", mark=True)
@@ -329,4 +339,10 @@ def read_html(path: Path) -> Doc:
     walker = _Walker(doc)
     walker.walk(body if body is not None else root)
     walker.flush()
+    if walker.hidden:
+        doc.note(
+            "I026",
+            Severity.INFO,
+            f"网页正文中有 {walker.hidden} 处隐藏文字（display:none 等，浏览器不显示）：按浏览器显示的样子导入，这些文字没有导入。",
+        )
     return doc
