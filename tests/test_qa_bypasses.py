@@ -201,3 +201,33 @@ def test_a_long_text_in_a_number_cell_is_quoted_by_its_start(tmp_path: Path, cap
     captured = capsys.readouterr()
     (line,) = [x for x in (captured.out + captured.err).splitlines() if "R050" in x]
     assert len(line) < 300 and "很长很长" in line and "32000" in line, line[:400]
+
+
+# -- PDF: a scan with an OCR text layer is read, but never as if it were typed text -------------
+def _page_pdf(content: bytes, with_image: bool) -> bytes:
+    image = b"<< /Type /XObject /Subtype /Image /Width 1 /Height 1 /ColorSpace /DeviceGray /BitsPerComponent 8 /Length 1 >>\nstream\n\x80\nendstream"
+    xobject = b" /XObject << /Im1 6 0 R >>" if with_image else b""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R"
+        b" /Resources << /Font << /F1 5 0 R >>" + xobject + b" >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return _pdf([*objects, image] if with_image else objects)
+
+
+@pytest.mark.parametrize("with_image", [True, False], ids=["scan-with-ocr-layer", "typed"])
+def test_a_scanned_page_with_an_ocr_text_layer_is_named(tmp_path: Path, with_image: bool) -> None:
+    from generator.importer.pdf import read_pdf
+
+    text = b"BT 3 Tr /F1 12 Tf 72 720 Td (2023 annual report of the county: 129 requests received) Tj ET"
+    scan = b"q 595 0 0 842 0 0 cm /Im1 Do Q " if with_image else b""
+    path = tmp_path / "scan.pdf"
+    path.write_bytes(_page_pdf(scan + text, with_image))
+    doc = read_pdf(path)
+    notes = [d for d in doc.notes if d.code == "I056"]
+    assert len(notes) == (1 if with_image else 0)
+    if with_image:
+        assert "第 1 页" in notes[0].message and "识别" in notes[0].message

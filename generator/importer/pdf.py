@@ -478,6 +478,7 @@ def read_pdf(path: Path) -> Doc:
     total_chars = unmapped = 0
     image_pages: list[int] = []
     turned: list[str] = []
+    ocr_pages: list[int] = []  # a scan with a text layer laid over it (OCR)
     pdf = _open(path)
     try:
         with pdf:
@@ -495,6 +496,8 @@ def read_pdf(path: Path) -> Doc:
                 unmapped += sum(len(_UNMAPPED.findall(t)) for t in texts)
                 if not chars and images:
                     image_pages.append(n)
+                elif chars and _page_image(page):
+                    ocr_pages.append(n)
                 pages.append(_Page(n, float(page.height), items))
     except (InputError, MemoryError):
         raise
@@ -524,6 +527,13 @@ def read_pdf(path: Path) -> Doc:
             Severity.WARNING,
             f"PDF 第 {'、'.join(map(str, image_pages))} 页是图片（扫描件），没有文字层，其中的内容没有读取。",
         )
+    if ocr_pages:
+        doc.note(
+            "I056",
+            Severity.WARNING,
+            f"PDF 第 {'、'.join(map(str, ocr_pages))} 页是整页图片（扫描件）加上的文字层，文字和数字多半是文字识别（OCR）"
+            "的结果，可能识别有误：请对照原文逐一核对表格中的数字。",
+        )
     if turned:
         doc.note(
             "I055",
@@ -533,6 +543,15 @@ def read_pdf(path: Path) -> Doc:
     _furniture(pages, doc)
     _build(doc, pages)
     return doc
+
+
+def _page_image(page) -> bool:
+    """An image covering most of the page: a scanned page (its text, if any, laid over it by OCR)."""
+    area = float(page.width) * float(page.height)
+    return any(
+        (float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= 0.8 * area
+        for im in page.images
+    )
 
 
 def _title(pdf) -> str:
