@@ -231,3 +231,30 @@ def test_a_scanned_page_with_an_ocr_text_layer_is_named(tmp_path: Path, with_ima
     assert len(notes) == (1 if with_image else 0)
     if with_image:
         assert "第 1 页" in notes[0].message and "识别" in notes[0].message
+
+
+# -- audit --urls: progress lines from parallel downloads never run into each other ---------------
+def test_each_download_progress_line_is_written_whole(tmp_path: Path, monkeypatch) -> None:
+    """print() writes the text and the newline separately; from 8 threads, two lines could join
+    (“下载：a下载：b”) as seen on a terminal."""
+    import sys
+
+    import httpx
+
+    writes: list[str] = []
+
+    class Recorder:
+        def write(self, text: str) -> int:
+            writes.append(text)
+            return len(text)
+
+        def flush(self) -> None:
+            pass
+
+    listing = tmp_path / "list.txt"
+    listing.write_text("http://gov.example/a\nhttp://gov.example/b\n", "utf-8")
+    monkeypatch.setattr(sys, "stderr", Recorder())
+    fetcher = Fetcher(interval=0.0, transport=httpx.MockTransport(lambda r: httpx.Response(404)))
+    audit_urls(listing, [], jobs=1, fetcher=fetcher)
+    progress = [w for w in writes if "下载" in w]
+    assert progress and all(w.startswith("下载：") and w.endswith("\n") for w in progress), progress

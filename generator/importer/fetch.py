@@ -347,7 +347,8 @@ def audit_urls(list_file: Path, files: list[Path], jobs: int | None = None, fetc
     addresses = read_address_list(list_file)
     if not addresses and not files:
         raise UserError(f"网址清单 {list_file} 中没有网址（每行一个，# 开头为注释）。")
-    got = fetch_all(addresses, fetcher, tick=lambda a: print(f"下载：{a}", file=sys.stderr))
+    # One write a line: parallel downloads must not run two progress lines together.
+    got = fetch_all(addresses, fetcher, tick=lambda a: sys.stderr.write(f"下载：{a}\n"))
     try:
         # The private copies' names mean nothing to the reviewer: no progress lines naming them.
         audit = audit_paths([*files, *(p for p, _ in got.files)], jobs, progress=False)
