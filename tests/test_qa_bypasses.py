@@ -258,3 +258,33 @@ def test_each_download_progress_line_is_written_whole(tmp_path: Path, monkeypatc
     audit_urls(listing, [], jobs=1, fetcher=fetcher)
     progress = [w for w in writes if "下载" in w]
     assert progress and all(w.startswith("下载：") and w.endswith("\n") for w in progress), progress
+
+
+def test_a_public_page_cannot_lead_to_a_name_that_resolves_into_the_reviewers_network(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """intranet.example (or a public name such as 127.0.0.1.nip.io) resolves to an internal
+    address: a public page's link or redirect to it is not followed."""
+    import socket
+
+    import httpx
+
+    real = socket.getaddrinfo
+
+    def resolve(host, *args, **kwargs):
+        if host == "intranet.example":
+            return [(socket.AF_INET, socket.SOCK_STREAM, 6, "", ("10.0.0.5", 80))]
+        return real(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", resolve)
+    asked: list[str] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(302, headers={"Location": "http://intranet.example/secret.pdf"})
+
+    listing = tmp_path / "list.txt"
+    listing.write_text("http://gov.example/moved\n", "utf-8")
+    audit = audit_urls(listing, [], jobs=1, fetcher=Fetcher(interval=0.0, transport=httpx.MockTransport(answer)))
+    assert asked == ["http://gov.example/moved"]
+    assert "内部网络" in audit.entries[0].findings[0].message

@@ -112,7 +112,7 @@ class Fetcher:
         inside = is_internal(page or address)
         for _ in range(MAX_REDIRECTS + 1):
             parts = _checked(url)
-            if is_internal(url) and not inside:
+            if not inside and (is_internal(url) or _resolves_inside(url)):
                 raise FetchError(f"公网网页的链接或重定向指向内部网络地址（{_short(url)}），为安全起见没有读取。")
             self._wait(parts.netloc.lower())
             try:
@@ -180,6 +180,16 @@ def is_internal(url: str) -> bool:
         if ip is None:
             return False
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def _resolves_inside(url: str) -> bool:
+    """A name whose address is in the reviewer's own network (intranet names, 127.0.0.1.nip.io).
+    The client resolves the name again when it connects; this stops the plain case."""
+    try:
+        infos = socket.getaddrinfo(_host(url), None)
+    except (OSError, UnicodeError, ValueError):
+        return False  # not resolvable here: the request itself will fail
+    return any(is_internal(f"http://[{i[4][0]}]/" if ":" in i[4][0] else f"http://{i[4][0]}/") for i in infos)
 
 
 def _host(url: str) -> str:
