@@ -173,6 +173,15 @@ def test_a_page_figure_hidden_by_the_pages_style_sheet_is_not_read(
     assert "隐藏" in note.message and "9" in note.message
 
 
+def test_a_print_only_rule_does_not_hide_text_on_the_screen(published, tmp_path: Path) -> None:
+    def edit(text: str) -> str:
+        text = _cell("requests-r4c4", '2<span class="fn">9</span>0')(text)
+        return text.replace("</head>", "<style>@media print { .fn { display: none } }</style></head>", 1)
+
+    imported, _ = import_report(_page(published, tmp_path, edit))
+    assert imported.tables["requests"]["new.natural"].number == 290
+
+
 @pytest.mark.parametrize(
     "hidden",
     ['<span style="display:none">全年共新收政府信息公开申请999件。</span>', "<p hidden>全年共新收政府信息公开申请999件。</p>"],

@@ -201,6 +201,7 @@ _RAISED_STYLE = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
 
 
 _RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_MEDIA = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
 _COMPOUND = re.compile(r"([A-Za-z][\w-]*)?((?:[.#][\w-]+)*)")
 
 
@@ -212,6 +213,7 @@ def _hide_by_style_sheet(root: etree._Element) -> None:
     hidden: list[tuple[str, set[str], set[str]]] = []  # (tag or "", classes, ids)
     for style in root.iter("style"):
         css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        css = _MEDIA.sub("", css)  # print-only or small-screen rules do not hide text on this page
         for selectors, body in _RULE.findall(css):
             if not _HIDDEN_STYLE.search(body):
                 continue
