@@ -51,11 +51,26 @@ def _foreign(data: bytes) -> bool:
         return True
 
 
+def _labels(data: bytes) -> tuple | None:
+    """What a zip carries besides its parts: the archive's comment, each entry's comment and extra
+    field (room for hidden data that no Word reader shows)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            return z.comment, [(i.filename, i.comment, i.extra) for i in z.infolist()]
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+
+
 def _same_package(actual: bytes, expected: bytes) -> bool:
     """The same parts, in the same order, and nothing else in the file: only the compression may
     differ (another zlib), which changes no byte of the document."""
     got = _parts(actual)
-    return got is not None and got == _parts(expected) and not _foreign(actual)
+    return (
+        got is not None
+        and got == _parts(expected)
+        and not _foreign(actual)
+        and _labels(actual) == _labels(expected)
+    )
 
 
 def _where(actual: bytes, expected: bytes, docx: bool) -> str:
@@ -68,6 +83,8 @@ def _where(actual: bytes, expected: bytes, docx: bool) -> str:
         names = [n for n in dict.fromkeys([*want_d, *got_d]) if got_d.get(n) != want_d.get(n)]
         if not names and _foreign(actual):
             return "文件的各部分都相同，但文件前后附加了不属于 Word 文档的数据"
+        if not names and [n for n, _ in got] == [n for n, _ in want]:
+            return "文件的各部分都相同，但压缩包的注释或附加字段中多了数据"
         if not names:
             return "文件的各部分都相同，只是重新打包过（各部分的顺序不同）"
         return "不同之处在：" + "、".join(dict.fromkeys(_PARTS.get(n, n) for n in names))

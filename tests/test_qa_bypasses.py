@@ -135,6 +135,15 @@ def _reordered(data: bytes) -> bytes:
     return buf.getvalue()
 
 
+def _commented(data: bytes) -> bytes:
+    import io
+
+    buf = io.BytesIO(data)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.comment = b"hidden payload " * 100
+    return buf.getvalue()
+
+
 @pytest.mark.parametrize(
     "tamper, words",
     [
@@ -142,8 +151,9 @@ def _reordered(data: bytes) -> bytes:
         (lambda d: d + b"x", "附加"),
         (lambda d: b"MZ" + b"\0" * 998 + d, "附加"),  # …or before it (a polyglot file)
         (_reordered, "重新打包"),  # the same parts in another order: repacked, not edited
+        (_commented, "注释"),  # data hidden in the zip's comment
     ],
-    ids=["appended-7000", "appended-1", "prepended-1000", "reordered"],
+    ids=["appended-7000", "appended-1", "prepended-1000", "reordered", "zip-comment"],
 )
 def test_verify_compares_the_whole_file(signed, tmp_path: Path, capsys, tamper, words: str) -> None:
     doc, workbook = signed
