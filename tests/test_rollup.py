@@ -333,7 +333,7 @@ def test_a_roll_up_that_sums_nothing_removes_the_previous_roll_up_workbook(offic
     assert _rollup() == 1
     assert not (OUT / "汇总工作簿.xlsx").exists(), "last run's sums must not stand beside this run's review"
     assert sorted(p.name for p in OUT.iterdir()) == ["审核.html", "审核表.xlsx"]
-    assert "已过期，已删除" in capsys.readouterr().out
+    assert "已过期，已删除" in capsys.readouterr().err  # a note about files, not a result: stderr (README)
 
 
 @pytest.mark.parametrize("inside", ["inputs/2022/输出", "inputs/2022", "inputs"])
