@@ -293,9 +293,10 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import(args: argparse.Namespace) -> int:
     from .importer import import_report
-    from .importer.workbook import write_imported
+    from .importer.workbook import too_long, write_imported
 
     report, findings = import_report(args.file, args.year)
+    findings += too_long(report, str(args.file))
     target = args.output or Path(f"inputs/{report.year}.xlsx")
     if target.exists() and not args.force:
         raise UserError(

@@ -136,8 +136,10 @@ def _textbox(text: str) -> str:
         ("20<sup>注1</sup>", "上标“注1”", Severity.INFO),
         ('2<span style="display: none">9</span>0', "隐藏", Severity.WARNING),
         ("20[1]", "[1]", Severity.INFO),
+        ('2<span style="font-size: 0px">9</span>0', "隐藏", Severity.WARNING),
+        ('2<span style="opacity:0">9</span>0', "隐藏", Severity.WARNING),
     ],
-    ids=["circled-mark", "sup", "sup-note", "hidden-span", "bracketed-note"],
+    ids=["circled-mark", "sup", "sup-note", "hidden-span", "bracketed-note", "zero-size", "transparent"],
 )
 def test_a_page_figure_with_a_mark_is_read_as_shown_and_the_mark_named(
     published, tmp_path: Path, value: str, ignored: str, severity: Severity
@@ -146,6 +148,56 @@ def test_a_page_figure_with_a_mark_is_read_as_shown_and_the_mark_named(
     assert imported.tables["requests"]["new.natural"].number == 20
     (note,) = [d for d in findings if d.code == "I022"]
     assert ignored in note.message and "「20」" in note.message and note.severity is severity
+
+
+@pytest.mark.parametrize(
+    "rule, value",
+    [
+        (".fn{display:none}", '2<span class="note fn">9</span>0'),
+        ("td span.x , .y { visibility : hidden }", '2<span class="x">9</span>0'),
+        ("#n1{display:none !important}", '2<span id="n1">9</span>0'),
+    ],
+    ids=["class", "tag-class-in-a-list", "id"],
+)
+def test_a_page_figure_hidden_by_the_pages_style_sheet_is_not_read(
+    published, tmp_path: Path, rule: str, value: str
+) -> None:
+    """Hidden by a rule in the page's <style>, not by the element's own style attribute."""
+
+    def edit(text: str) -> str:
+        return _cell("requests-r4c4", value)(text).replace("</head>", f"<style>{rule}</style></head>", 1)
+
+    imported, findings = import_report(_page(published, tmp_path, edit))
+    assert imported.tables["requests"]["new.natural"].number == 20
+    (note,) = [d for d in findings if d.code == "I022"]
+    assert "隐藏" in note.message and "9" in note.message
+
+
+def test_a_print_only_rule_does_not_hide_text_on_the_screen(published, tmp_path: Path) -> None:
+    def edit(text: str) -> str:
+        text = _cell("requests-r4c4", '2<span class="fn">9</span>0')(text)
+        return text.replace("</head>", "<style>@media print { .fn { display: none } }</style></head>", 1)
+
+    imported, _ = import_report(_page(published, tmp_path, edit))
+    assert imported.tables["requests"]["new.natural"].number == 290
+
+
+@pytest.mark.parametrize(
+    "hidden",
+    ['<span style="display:none">全年共新收政府信息公开申请999件。</span>', "<p hidden>全年共新收政府信息公开申请999件。</p>"],
+    ids=["hidden-span", "hidden-paragraph"],
+)
+def test_hidden_text_of_a_page_is_not_report_text(published, tmp_path: Path, hidden: str) -> None:
+    """As Word's hidden text: a browser does not show it, so it is neither imported nor checked."""
+
+    def edit(text: str) -> str:
+        at = text.index("</p>", text.index("一、总体情况"))
+        return text[:at] + hidden + text[at:]
+
+    imported, findings = import_report(_page(published, tmp_path, edit))
+    assert not any("999" in p.text for s in imported.sections.values() for p in s.paragraphs)
+    (note,) = [d for d in findings if d.code == "I026"]
+    assert "隐藏" in note.message
 
 
 R = "<w:r><w:t>{}</w:t></w:r>"
@@ -170,8 +222,10 @@ REV = 'w:id="{}" w:author="某人" w:date="2022-01-01T00:00:00Z"'
         ),
         (R.format("20") + _textbox("5"), "文本框", Severity.WARNING),
         (R.format("20") + '<w:r><w:footnoteReference w:id="1"/></w:r>', "脚注标记", Severity.INFO),
+        (R.format("2") + "<w:r><w:rPr><w:strike/></w:rPr><w:t>9</w:t></w:r>" + R.format("0"), "删除线", Severity.WARNING),
+        (R.format("2") + "<w:r><w:rPr><w:dstrike/></w:rPr><w:t>9</w:t></w:r>" + R.format("0"), "删除线", Severity.WARNING),
     ],
-    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box", "footnote-reference"],
+    ids=["superscript", "vanish", "move-from", "ins-del-move-to", "text-box", "footnote-reference", "strike", "dstrike"],
 )
 def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
     published, tmp_path: Path, runs: str, ignored: str, severity: Severity
@@ -183,6 +237,35 @@ def test_a_word_figure_is_read_as_word_shows_it_and_what_was_left_out_named(
     assert imported.tables["requests"]["new.natural"].number == 20
     (note,) = [d for d in findings if d.code == "I022"]
     assert ignored in note.message and note.severity is severity
+
+
+WHITE = R.format("2") + '<w:r><w:rPr><w:color w:val="FFFFFF"/></w:rPr><w:t>9</w:t></w:r>' + R.format("0")
+
+
+def _white_digit(root: etree._Element) -> None:
+    _set_runs(_row(root, NEW).findall(f"{W}tc")[1], WHITE)
+    _set_runs(_row(root, "规章").findall(f"{W}tc")[1], WHITE)  # a wide cell: 2[9]0 on one line in a PDF
+
+
+def test_a_word_figure_with_a_white_digit_is_read_as_shown(published, tmp_path: Path) -> None:
+    """White text on a cell's white paper is not seen: 2[9]0 shows 20."""
+    imported, findings = import_report(_docx(published, tmp_path, _white_digit))
+    assert imported.tables["requests"]["new.natural"].number == 20
+    assert imported.tables["active"]["rules.made"].number == 20
+    notes = [d for d in findings if d.code == "I022"]
+    assert len(notes) == 2 and all("白色" in d.message and "9" in d.message for d in notes)
+    assert all(d.severity is Severity.WARNING for d in notes)
+
+
+def test_a_pdf_figure_with_a_white_digit_is_read_as_shown(published, tmp_path: Path) -> None:
+    """The same Word file saved as PDF: the white digit is in the text layer, not on the page."""
+    from workbook_support import convert
+
+    pdf = convert(_docx(published, tmp_path, _white_digit), "pdf", tmp_path / "pdf")
+    imported, findings = import_report(pdf)
+    assert imported.tables["active"]["rules.made"].number == 20
+    notes = [d for d in findings if d.code == "I022" and "白色" in d.message]
+    assert notes and all("9" in d.message for d in notes)
 
 
 @pytest.mark.parametrize(

@@ -703,9 +703,8 @@ def test_no_one_time_code_once_an_account_exists(tmp_path):
 
 
 def test_the_server_prints_the_one_time_code(tmp_path):
-    from serve_support import Server
-
     import httpx
+    from serve_support import Server
 
     s = Server(tmp_path / "data")
     assert httpx.get(f"{s.url}office/setup").status_code == 200  # serving (a Ctrl-C during start-up is another matter)

@@ -45,7 +45,7 @@ def _all_text(el: etree._Element) -> str:
     return "".join(t.text or "" for t in el.iter(f"{W}t", f"{W}delText"))
 
 
-Look = dict[str, object]  # what a style sets of how text shows: "hidden" (bool), "align" (vertAlign value)
+Look = dict[str, object]  # how a style shows text: "hidden", "struck", "white" (bool), "align" (vertAlign)
 
 
 def _look(pr: etree._Element | None) -> Look:
@@ -57,6 +57,13 @@ def _look(pr: etree._Element | None) -> Look:
         el = pr.find(f"{W}{tag}")
         if el is not None:
             out["hidden"] = bool(out.get("hidden")) or _on(el)
+    color = pr.find(f"{W}color")
+    if color is not None:
+        out["white"] = color.get(f"{W}val", "").upper() == "FFFFFF"
+    for tag in ("strike", "dstrike"):
+        el = pr.find(f"{W}{tag}")
+        if el is not None:
+            out["struck"] = bool(out.get("struck")) or _on(el)
     align = pr.find(f"{W}vertAlign")
     if align is not None:
         out["align"] = align.get(f"{W}val", "baseline")
@@ -156,6 +163,10 @@ class _Text:
             self.set_apart("隐藏文字", joined)
         elif raised and self.in_cell:
             self.set_apart(raised, joined, mark=True)
+        elif look.get("white") and self.in_cell:  # white on the cell's white paper: not seen
+            self.set_apart("白色文字", joined)
+        elif look.get("struck") and self.in_cell:  # as a page's <s>: struck out, not the figure
+            self.set_apart("删除线文字", joined)
         else:
             self.out.append(joined)
 

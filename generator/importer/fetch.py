@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import ipaddress
 import re
+import socket
 import tempfile
 import threading
 import time
@@ -111,7 +112,7 @@ class Fetcher:
         inside = is_internal(page or address)
         for _ in range(MAX_REDIRECTS + 1):
             parts = _checked(url)
-            if is_internal(url) and not inside:
+            if not inside and (is_internal(url) or _resolves_inside(url)):
                 raise FetchError(f"公网网页的链接或重定向指向内部网络地址（{_short(url)}），为安全起见没有读取。")
             self._wait(parts.netloc.lower())
             try:
@@ -169,14 +170,46 @@ def _checked(url: str):
 
 def is_internal(url: str) -> bool:
     """An address in the reviewer's own network: localhost, or a loopback, private or link-local IP."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    host = _host(url).lower().rstrip(".")
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
         ip = ipaddress.ip_address(host)
     except ValueError:
-        return False
+        ip = _legacy_ipv4(host)
+        if ip is None:
+            return False
     return ip.is_loopback or ip.is_private or ip.is_link_local or ip.is_unspecified or ip.is_reserved
+
+
+def _resolves_inside(url: str) -> bool:
+    """A name whose address is in the reviewer's own network (intranet names, 127.0.0.1.nip.io).
+    The client resolves the name again when it connects; this stops the plain case."""
+    try:
+        infos = socket.getaddrinfo(_host(url), None)
+    except (OSError, UnicodeError, ValueError):
+        return False  # not resolvable here: the request itself will fail
+    return any(is_internal(f"http://[{i[4][0]}]/" if ":" in i[4][0] else f"http://{i[4][0]}/") for i in infos)
+
+
+def _host(url: str) -> str:
+    """The host the HTTP client will connect to (it reads 127。0。0。1 as 127.0.0.1)."""
+    import httpx
+
+    try:
+        return httpx.URL(url).host
+    except (httpx.InvalidURL, ValueError, TypeError):
+        return urlsplit(url).hostname or ""
+
+
+def _legacy_ipv4(host: str) -> ipaddress.IPv4Address | None:
+    """An IPv4 address in a form resolvers still accept (127.1, 2130706433, 0x7f.0.0.1, 0177.0.0.1)."""
+    if not re.fullmatch(r"[0-9a-fx.]+", host):
+        return None  # a name, not a number
+    try:
+        return ipaddress.IPv4Address(socket.inet_aton(host))
+    except OSError:
+        return None
 
 
 def _short(url: str) -> str:
@@ -326,7 +359,8 @@ def audit_urls(list_file: Path, files: list[Path], jobs: int | None = None, fetc
     addresses = read_address_list(list_file)
     if not addresses and not files:
         raise UserError(f"网址清单 {list_file} 中没有网址（每行一个，# 开头为注释）。")
-    got = fetch_all(addresses, fetcher, tick=lambda a: print(f"下载：{a}", file=sys.stderr))
+    # One write a line: parallel downloads must not run two progress lines together.
+    got = fetch_all(addresses, fetcher, tick=lambda a: sys.stderr.write(f"下载：{a}\n"))
     unread = [
         AuditEntry(address, UNREADABLE, findings=[unreadable(address, code, reason)], origin=Source(address, "url"))
         for address, code, reason in got.failed

@@ -134,6 +134,7 @@ class _Walker:
         self.line: list[str] = []
         self.tables = 0
         self.cells = 0
+        self.hidden = 0  # hidden elements of the body text, not imported
 
     def flush(self) -> None:
         text = _SPACES.sub(" ", "".join(self.line)).strip()
@@ -144,6 +145,11 @@ class _Walker:
     def walk(self, el: etree._Element) -> None:
         tag = _tag(el)
         if not tag or tag in _SKIP:
+            self.line.append(el.tail or "")
+            return
+        if _is_hidden(el) and not el.xpath(".//table"):  # not shown: not report text (tables still read)
+            if _plain_text(el).strip():
+                self.hidden += 1
             self.line.append(el.tail or "")
             return
         if tag == "table" and not el.xpath(".//table"):
@@ -188,15 +194,56 @@ class _Walker:
 # below the line (20<sup>1</sup> is 20 with a note mark), struck-through text, hidden elements.
 _MARKS = {"sup": "上标", "sub": "下标"}
 _STRUCK = {"del", "s", "strike"}
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+_HIDDEN_STYLE = re.compile(
+    r"display\s*:\s*none|visibility\s*:\s*hidden|font-size\s*:\s*0*\.?0+(?![.\d])|opacity\s*:\s*0*\.?0+(?![.\d])", re.I
+)  # also text of size 0 or fully transparent: not shown
 _RAISED_STYLE = re.compile(r"vertical-align\s*:\s*(super|sub)", re.I)
+
+
+_RULE = re.compile(r"([^{}]+)\{([^{}]*)\}")
+_MEDIA = re.compile(r"@media[^{]*\{(?:[^{}]*\{[^{}]*\})*[^{}]*\}")
+_COMPOUND = re.compile(r"([A-Za-z][\w-]*)?((?:[.#][\w-]+)*)")
+
+
+def _hide_by_style_sheet(root: etree._Element) -> None:
+    """Elements that a rule in the page's <style> hides (display:none, …) get the `hidden`
+    attribute, so that a cell sets their text apart as it does for an inline style. Only each
+    selector's last compound is matched (.fn, span.fn, #n1): when a rule is narrower than that,
+    the text is still named in a finding, never silently read into a figure."""
+    hidden: list[tuple[str, set[str], set[str]]] = []  # (tag or "", classes, ids)
+    for style in root.iter("style"):
+        css = re.sub(r"/\*.*?\*/", "", style.text or "", flags=re.S)
+        css = _MEDIA.sub("", css)  # print-only or small-screen rules do not hide text on this page
+        for selectors, body in _RULE.findall(css):
+            if not _HIDDEN_STYLE.search(body):
+                continue
+            for selector in selectors.split(","):
+                words = selector.split()
+                m = _COMPOUND.fullmatch(words[-1]) if words else None
+                if m and m.group(2):  # a class or id: a bare tag would be a page-wide guess
+                    parts = re.findall(r"([.#])([\w-]+)", m.group(2))
+                    hidden.append(
+                        ((m.group(1) or "").lower(), {n for k, n in parts if k == "."}, {n for k, n in parts if k == "#"})
+                    )
+    if not hidden:
+        return
+    for el in root.iter():
+        if not isinstance(el.tag, str) or not (el.get("class") or el.get("id")):
+            continue
+        classes, eid = set((el.get("class") or "").split()), el.get("id") or ""
+        if any((not t or t == el.tag.lower()) and c <= classes and (not i or i == {eid}) for t, c, i in hidden):
+            el.set("hidden", "")
+
+
+def _is_hidden(node: etree._Element) -> bool:
+    return node.get("hidden") is not None or bool(_HIDDEN_STYLE.search(node.get("style") or ""))
 
 
 def _set_apart(node: etree._Element) -> Ignored | None:
     """What an element inside a cell is, when its text is not part of the cell's figure."""
     tag = _tag(node)
     style = node.get("style") or ""
-    if node.get("hidden") is not None or _HIDDEN_STYLE.search(style):
+    if _is_hidden(node):
         return Ignored("隐藏文字", "")
     if tag in _MARKS:
         return Ignored(_MARKS[tag], "", mark=True)
@@ -287,10 +334,17 @@ def read_html(path: Path) -> Doc:
             Severity.INFO,
             f"网页中有 {int(active)} 处脚本、事件处理或嵌入内容，已忽略：导入只读取文字，不执行也不带入任何脚本。",
         )
+    _hide_by_style_sheet(root)
     titles = root.xpath("//head/title")
     doc.head_title = _SPACES.sub(" ", titles[0].text_content()).strip() if titles else ""
     body = root.find("body")
     walker = _Walker(doc)
     walker.walk(body if body is not None else root)
     walker.flush()
+    if walker.hidden:
+        doc.note(
+            "I026",
+            Severity.INFO,
+            f"网页正文中有 {walker.hidden} 处隐藏文字（display:none 等，浏览器不显示）：按浏览器显示的样子导入，这些文字没有导入。",
+        )
     return doc

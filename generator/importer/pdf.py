@@ -13,6 +13,7 @@ parsed is refused with a Chinese message (exit 2, 无法读取 in audit).
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -20,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..diagnostics import InputError, Severity
-from .source import MAX_CELLS, Doc, PagedText, RawTable, TCell, refuse
+from .source import MAX_CELLS, Doc, Ignored, PagedText, RawTable, TCell, refuse
 
 MAX_PDF_BYTES = 100 * 1024 * 1024
 MAX_PAGES = 300
@@ -64,6 +65,7 @@ class _Cell:
     bottom: float
     text: str
     page: int
+    ignored: tuple[Ignored, ...] = ()  # white text: in the text layer, not seen on the page
 
 
 @dataclass
@@ -183,10 +185,23 @@ def _page_tables(page, number: int) -> list[_Table]:
                 for ch in chars
                 if x0 <= (ch["x0"] + ch["x1"]) / 2 <= x1 and top <= (ch["top"] + ch["bottom"]) / 2 <= bottom
             ]
-            out.append(_Cell(x0, top, x1, bottom, _text_in(inside), number))
+            white = [ch for ch in inside if _white(ch)]
+            seen = [ch for ch in inside if not _white(ch)]
+            ignored = (Ignored("白色文字", _text_in(white)),) if _text_in(white) else ()
+            out.append(_Cell(x0, top, x1, bottom, _text_in(seen), number, ignored))
         x0, top, x1, bottom = t.bbox
         tables.append(_Table(number, out, top, bottom, x0, x1, number))
     return tables
+
+
+def _white(ch: dict) -> bool:
+    """Text filled white (gray 1, RGB 1 1 1, CMYK 0 0 0 0): not seen on a table's white paper."""
+    color = ch.get("non_stroking_color")
+    if isinstance(color, (int, float)):
+        color = (color,)
+    return isinstance(color, (tuple, list)) and (
+        (len(color) in (1, 3) and all(v == 1 for v in color)) or (len(color) == 4 and all(v == 0 for v in color))
+    )
 
 
 def _cluster(values: list[float]) -> list[float]:
@@ -279,7 +294,7 @@ def _raw(table: _Table, number: int) -> RawTable:
         for k in range(len(xs) - 1):
             if (r, k) in placed:
                 c, rs, cs = placed[(r, k)]
-                row.append(TCell(c.text, rs, cs, page=c.page))
+                row.append(TCell(c.text, rs, cs, page=c.page, ignored=c.ignored))
             elif (r, k) not in covered:
                 row.append(TCell(""))
         rows.append(row)
@@ -294,8 +309,19 @@ class _Page:
     items: list = field(default_factory=list)  # _Line | _Table, by position
 
 
+def _quiet_pdfminer() -> None:
+    """pdfminer logs English warnings (“Could not get FontBBox …”) that Python would print on the
+    user's terminal: what matters about a PDF is said as findings, in Chinese."""
+    log = logging.getLogger("pdfminer")
+    if not log.handlers:
+        log.addHandler(logging.NullHandler())
+        log.propagate = False
+
+
 def _open(path: Path):
     import pdfplumber
+
+    _quiet_pdfminer()
 
     try:
         return pdfplumber.open(path)
@@ -453,6 +479,7 @@ def read_pdf(path: Path) -> Doc:
     total_chars = unmapped = 0
     image_pages: list[int] = []
     turned: list[str] = []
+    ocr_pages: list[int] = []  # a scan with a text layer laid over it (OCR)
     pdf = _open(path)
     try:
         with pdf:
@@ -470,6 +497,8 @@ def read_pdf(path: Path) -> Doc:
                 unmapped += sum(len(_UNMAPPED.findall(t)) for t in texts)
                 if not chars and images:
                     image_pages.append(n)
+                elif chars and _page_image(page):
+                    ocr_pages.append(n)
                 pages.append(_Page(n, float(page.height), items))
     except (InputError, MemoryError):
         raise
@@ -499,6 +528,13 @@ def read_pdf(path: Path) -> Doc:
             Severity.WARNING,
             f"PDF 第 {'、'.join(map(str, image_pages))} 页是图片（扫描件），没有文字层，其中的内容没有读取。",
         )
+    if ocr_pages:
+        doc.note(
+            "I056",
+            Severity.WARNING,
+            f"PDF 第 {'、'.join(map(str, ocr_pages))} 页是整页图片（扫描件）加上的文字层，文字和数字多半是文字识别（OCR）"
+            "的结果，可能识别有误：请对照原文逐一核对表格中的数字。",
+        )
     if turned:
         doc.note(
             "I055",
@@ -508,6 +544,15 @@ def read_pdf(path: Path) -> Doc:
     _furniture(pages, doc)
     _build(doc, pages)
     return doc
+
+
+def _page_image(page) -> bool:
+    """An image covering most of the page: a scanned page (its text, if any, laid over it by OCR)."""
+    area = float(page.width) * float(page.height)
+    return any(
+        (float(im["x1"]) - float(im["x0"])) * (float(im["bottom"]) - float(im["top"])) >= 0.8 * area
+        for im in page.images
+    )
 
 
 def _title(pdf) -> str:
