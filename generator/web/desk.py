@@ -56,6 +56,11 @@ def blank_workbook(year: int) -> bytes:
     return buf.getvalue()
 
 
+def shown_as(findings: list[Diagnostic], name: str) -> list[Diagnostic]:
+    """The findings as `generate check --input <name>` prints them: the file is the clerk's own name."""
+    return [dataclasses.replace(d, file=name if d.file else "") for d in findings]
+
+
 @dataclass
 class Group:
     """The findings of one sheet, 错误 first, with their counts."""
