@@ -89,8 +89,8 @@ class RollupViews(OfficeBase):
         if upload is None or isinstance(upload, str) or not upload.filename:
             return await self.own(request, "请先选择本级政府的工作簿（.xlsx）。", 400)
         received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
-        outcome = await run_in_threadpool(check_upload, str(received.path), year)
         name = display_name(upload.filename)
+        outcome = await run_in_threadpool(check_upload, str(received.path), year, name)
         if outcome.refused:
             received.path.unlink(missing_ok=True)
             shown = shown_as(outcome.findings, name)
