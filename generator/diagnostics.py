@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, fields
 from enum import Enum
 
 
@@ -70,6 +70,14 @@ class Diagnostic:
             if v is not None and not isinstance(v, (int, float, str, bool)):
                 d[k] = str(v)
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, object]) -> Diagnostic:
+        """A finding back from to_dict (stored checks): derived keys such as `where` are dropped."""
+        names = {f.name for f in fields(cls)}
+        kept = {k: v for k, v in d.items() if k in names}
+        kept["severity"] = Severity(kept["severity"])
+        return cls(**kept)  # type: ignore[arg-type]
 
 
 class CountedFindings:

@@ -116,11 +116,7 @@ class Check(Base):
     submission: Mapped[Submission] = relationship(back_populates="checks")
 
     def findings(self) -> list[Diagnostic]:
-        out = []
-        for d in json.loads(self.findings_json):
-            d["severity"] = Severity(d["severity"])
-            out.append(Diagnostic(**d))
-        return out
+        return [Diagnostic.from_dict(d) for d in json.loads(self.findings_json)]
 
 
 @dataclass
