@@ -201,10 +201,12 @@ def government_report(store: Store, office: OfficeStore, year: int) -> Governmen
 
 
 def batch_folder(store: Store, office: OfficeStore, year: int) -> Path:
-    """Export the year and render every unit as `generate batch --units F/单位` does; the output folder."""
+    """Export the year and render every unit as `generate batch --units F/单位` does (the same
+    steps, in this process: render each unit to a staging folder, plan every unit's folder, then
+    write); the output folder."""
     from ..formats import format_for_year
-    from ..rollup.batch import render_unit
-    from ..rollup.units import discover
+    from ..rollup.batch import plan, render_unit, staging, write_unit
+    from ..rollup.units import previous_workbook, survey
 
     folder = export_folder(store)
     output = store.data / "export" / "batch"
@@ -212,8 +214,15 @@ def batch_folder(store: Store, office: OfficeStore, year: int) -> Path:
         export_year(store, office, year, folder)
         if output.exists():
             shutil.rmtree(output)
-        output.mkdir(parents=True)
+        (output / str(year)).mkdir(parents=True)
         spec = format_for_year(year)
-        for path in discover(units_folder(folder, year)):
-            render_unit(str(path), spec.id, year, str(output))
+        units = units_folder(folder, year)
+        with staging(output / str(year)) as stage:
+            rendered = [
+                render_unit(str(p), spec.id, year, stage, str(previous_workbook(p, units, year) or ""))
+                for p in survey(units).files
+            ]
+            todo, _ = plan([r for r in rendered if r.ready])
+            for r in todo:
+                write_unit(r, str(output), year)
     return output / str(year) if (output / str(year)).is_dir() else output
