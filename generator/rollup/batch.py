@@ -116,15 +116,21 @@ def render_unit(path: str, spec_id: str, year: int, stage: str, previous: str = 
             result.message = f"{Status.WRONG_YEAR.value}：{_messages(exc.diagnostics)}"
             return result
         result.message = f"无法读取：{_messages(exc.diagnostics)}"
-    except UserError as exc:
-        result.message = str(exc)
-    except OSError as exc:
+    except Exception as exc:  # noqa: BLE001 — one unit's failure must not stop the others
+        result.message = _failure(exc, "无法写入临时文件")
+    return result
+
+
+def _failure(exc: Exception, unwritable: str) -> str:
+    """What one unit's failure is called: a refusal in its own words, a file that cannot be
+    written, or an internal error to send to the maintainers."""
+    if isinstance(exc, UserError):
+        return str(exc)
+    if isinstance(exc, OSError):
         from ..oserrors import describe
 
-        result.message = f"无法写入临时文件：{describe(exc)}"
-    except Exception as exc:  # noqa: BLE001 — one unit's internal error must not stop the others
-        result.message = f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
-    return result
+        return f"{unwritable}：{describe(exc)}"
+    return f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
 
 
 def write_unit(r: Rendered, out_root: str, year: int) -> Rendered:
@@ -141,14 +147,8 @@ def write_unit(r: Rendered, out_root: str, year: int) -> Rendered:
         removed: list[Path] = []
         written = write_pair(folder, year, pair, own_folder=True, removed=removed)
         r.ok, r.outputs, r.removed = True, [str(p) for p in written], [str(p) for p in removed]
-    except UserError as exc:
-        r.message = str(exc)
-    except OSError as exc:
-        from ..oserrors import describe
-
-        r.message = f"无法写入输出文件：{describe(exc)}"
-    except Exception as exc:  # noqa: BLE001 — one unit's internal error must not stop the others
-        r.message = f"程序内部错误（{type(exc).__name__}: {exc}），请把这个工作簿发给维护人员"
+    except Exception as exc:  # noqa: BLE001 — one unit's failure must not stop the others
+        r.message = _failure(exc, "无法写入输出文件")
     for suffix in (".docx", ".html"):
         staged.with_suffix(suffix).unlink(missing_ok=True)
     return r
