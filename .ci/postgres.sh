@@ -4,7 +4,8 @@
 #   source .ci/postgres.sh        → exports NIANBAO_TEST_POSTGRES; stop with: pg_stop_throwaway
 # (sourced from .ci/run, whose set -euo pipefail applies here)
 PG_BIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
-PG_PORT=${PG_PORT:-55432}
+# A port nothing else listens on (a fixed one may be taken by another server on the machine).
+PG_PORT=${PG_PORT:-$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')}
 PG_DIR=$(mktemp -d /tmp/nianbao-pg.XXXXXX)
 chown postgres: "$PG_DIR"
 runuser -u postgres -- "$PG_BIN/initdb" -D "$PG_DIR/data" -A trust -U postgres -E UTF8 --locale=C.UTF-8 >/dev/null
