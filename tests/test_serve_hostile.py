@@ -1,0 +1,81 @@
+"""The desk used by a hostile visitor (QA of issues 15-16): what it must refuse, and how."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from office_support import YEAR, add_user, import_roster, issue_links, office
+from serve_support import client, text_of
+
+from generator.web import auth
+from generator.web.auth import FREE_TRIES, sign_in
+
+HUGE = "9" * 25  # a whole number the database cannot hold
+
+
+@pytest.fixture
+def app(tmp_path):
+    with client(tmp_path / "data", raise_server_exceptions=False) as c:
+        yield c
+
+
+def test_an_id_too_large_for_the_database_is_not_found(app):
+    token = office(app)
+    import_roster(app, token)
+    for path in (f"/{YEAR}/submissions/{HUGE}", f"/office/{YEAR}/units/{HUGE}"):
+        r = app.get(path)
+        assert r.status_code == 404, path
+    r = app.post(f"/office/{YEAR}/units/1/decide", data={"csrf_token": token, "submission": HUGE, "kind": "已审核"})
+    assert r.status_code == 404
+
+
+def test_the_error_page_tells_nothing_of_the_programs_insides(app, monkeypatch):
+    from generator.web.storage import Store
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("SELECT password_hash FROM office_users")
+
+    monkeypatch.setattr(Store, "submission", broken)
+    r = app.get(f"/{YEAR}/submissions/1")
+    assert r.status_code == 500
+    text = text_of(r.text)
+    assert "服务器出了问题" in text
+    assert "RuntimeError" not in text and "password_hash" not in text
+
+
+def test_wrong_passwords_sent_at_once_do_not_get_past_the_slow_down(app, monkeypatch):
+    add_user(app)
+    checked = []
+    real = auth._hasher.verify
+
+    def counting(hash_, password):
+        checked.append(password)
+        return real(hash_, password)
+
+    monkeypatch.setattr(auth._hasher, "verify", counting)
+    store = app.app.state.office
+    with ThreadPoolExecutor(12) as pool:
+        results = list(pool.map(lambda i: sign_in(store, "张三", f"wrong guess {i}"), range(24)))
+    assert all(r.token is None for r in results)
+    assert len(checked) == FREE_TRIES  # the rest waited, unchecked, as after five tries one by one
+
+
+def test_printed_links_carry_the_address_the_office_opened(app):
+    """Behind the office's web server (docs/serve.md) the links are those of the public address."""
+    token = office(app)
+    import_roster(app, token)
+    page = app.post(
+        f"/office/{YEAR}/links/issue",
+        data={"csrf_token": token},
+        headers={"X-Forwarded-Host": "nianbao.example.gov.cn"},
+    )
+    assert page.status_code == 200
+    assert "://nianbao.example.gov.cn/u/" in page.text and "://testserver/u/" not in page.text
+    assert issue_links(app, token)  # straight to the server: its own address, as before
+
+
+@pytest.mark.parametrize("year", ["²", "9" * 5000])
+def test_a_year_that_is_no_number_goes_to_the_default_year(app, year):
+    r = app.get("/year", params={"year": year}, follow_redirects=False)
+    assert r.status_code == 303
