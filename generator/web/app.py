@@ -86,9 +86,11 @@ def create_app(
         """Never a traceback for the clerk: what went wrong, and that nothing half-done was kept."""
         from ..oserrors import describe
 
-        reason = describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        # The exception's own text may quote SQL, paths or data: it goes to the console only
+        # (uvicorn logs the traceback); an OSError is told in plain Chinese (disk full, no access).
+        reason = f"（{describe(exc)}）" if isinstance(exc, OSError) else ""
         message = (
-            f"服务器出了问题（{reason}），这次操作没有完成，也没有保存不完整的内容。"
+            f"服务器出了问题{reason}，这次操作没有完成，也没有保存不完整的内容。"
             "请稍后重试；如果一直这样，请把这条信息告诉管理这台服务器的同事"
             "（可能是磁盘已满、数据文件夹没有写入权限，或数据库服务停止了）。"
         )
