@@ -75,7 +75,8 @@ def test_printed_links_carry_the_address_the_office_opened(app):
         headers={"X-Forwarded-Host": "nianbao.example.gov.cn"},
     )
     assert page.status_code == 200
-    assert "://nianbao.example.gov.cn/u/" in page.text and "://testserver/u/" not in page.text
+    assert "://nianbao.example.gov.cn/u/" in page.text
+    assert "://testserver/u/" not in page.text
     assert issue_links(app, token)  # straight to the server: its own address, as before
 
 
