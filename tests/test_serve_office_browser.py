@@ -201,3 +201,49 @@ def test_first_account_in_the_browser(browser, tmp_path):
     finally:
         context.close()
         assert server.stop() == 0
+
+
+# Line boxes of each cell's text in the desk's table, and each unit name's width in characters.
+_DESK_CELLS = """() => {
+  const em = parseFloat(getComputedStyle(document.body).fontSize);
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; };
+  const rows = Array.from(document.querySelectorAll('table.desk tbody tr'));
+  return {
+    broken: rows.flatMap(tr => Array.from(tr.querySelectorAll('td'))
+      .filter(td => td.textContent.trim() && lines(td) > 1).map(td => td.textContent.trim())),
+    headers: Array.from(document.querySelectorAll('table.desk thead th'))
+      .filter(th => lines(th) > th.textContent.trim().split(/\\s+/).length).map(th => th.textContent.trim()),
+    narrowest_name: Math.min(...rows.map(tr => tr.querySelector('th').clientWidth / em)),
+  };
+}"""
+
+
+def test_the_desk_stays_readable_on_a_phone(browser, server):
+    """At 390 px the desk's table scrolls in its own box; no figure, time or heading is broken
+    into one character per line (QA: 12-08 00:43 and 示例县人民政府办公室 stood one character a line)."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}office/login")
+        page.fill("#name", "张三")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{server.url}office/2022/roster")
+        page.set_input_files("#roster", str(ROSTER))
+        page.get_by_role("button", name="导入名单").click()
+        page.goto(f"{server.url}office/2022/links")
+        page.get_by_role("button", name=re.compile("为全部 14 个单位生成新链接")).click()
+        link = page.locator("table.links tbody tr", has_text="示例县人民政府办公室").locator("code.link").inner_text()
+        page.goto(link)
+        page.set_input_files("#workbook", str(COUNTY / "县政府办.xlsx"))
+        page.get_by_role("button", name="上传并校验").click()
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{server.url}office/2022/")
+            cells = page.evaluate(_DESK_CELLS)
+            assert cells["broken"] == [] and cells["headers"] == [], (width, cells)
+            assert cells["narrowest_name"] >= 6, (width, cells)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    finally:
+        context.close()
