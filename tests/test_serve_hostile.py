@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -84,3 +85,25 @@ def test_printed_links_carry_the_address_the_office_opened(app):
 def test_a_year_that_is_no_number_goes_to_the_default_year(app, year):
     r = app.get("/year", params={"year": year}, follow_redirects=False)
     assert r.status_code == 303
+
+
+def test_the_governments_own_report_names_no_file_of_the_server(app, tmp_path):
+    """Its findings name the workbooks as the office knows them, never the data folder's export."""
+    from conftest import INPUTS
+    from office_support import unit_upload
+
+    token = office(app)
+    import_roster(app, token)
+    links = issue_links(app, token)
+    for name, file in (("示例县人民政府办公室", "县政府办.xlsx"), ("示例县西河镇人民政府", "西河镇.xlsx")):
+        assert unit_upload(app, links[name], (INPUTS / "2022" / file).read_bytes()).status_code == 200
+    own = (INPUTS / "2022.xlsx").read_bytes()
+    r = app.post(
+        f"/office/{YEAR}/own/upload",
+        data={"csrf_token": token},
+        files={"workbook": ("本级（定稿）.xlsx", own, "application/octet-stream")},
+    )
+    assert r.status_code == 200
+    page = text_of(r.text)
+    assert re.search(r"(^|\s)汇总工作簿\.xlsx 总体情况!A9: N1 警告", page)
+    assert str(tmp_path) not in page and "export" not in page
