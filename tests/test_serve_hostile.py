@@ -107,3 +107,15 @@ def test_the_governments_own_report_names_no_file_of_the_server(app, tmp_path):
     page = text_of(r.text)
     assert re.search(r"(^|\s)汇总工作簿\.xlsx 总体情况!A9: N1 警告", page)
     assert str(tmp_path) not in page and "export" not in page
+
+
+def test_an_office_upload_just_over_the_limit_is_too_large_not_a_server_error(tmp_path):
+    """Within the room left for the form around the file, the office's uploads are refused as
+    the clerk's are: 文件太大, nothing kept (it was a 500 '服务器出错' for the roster and own workbook)."""
+    with client(tmp_path / "data", raise_server_exceptions=False, max_upload_mb=1) as c:
+        token = office(c)
+        over = b"0" * (1024 * 1024 + 1000)
+        for path, field in ((f"/office/{YEAR}/roster/import", "roster"), (f"/office/{YEAR}/own/upload", "workbook")):
+            r = c.post(path, data={"csrf_token": token}, files={field: ("名单.xlsx", over, "application/octet-stream")})
+            assert r.status_code == 413 and "文件太大" in text_of(r.text), path
+        assert list((tmp_path / "data" / "tmp").iterdir()) == []

@@ -14,6 +14,7 @@ from starlette.responses import RedirectResponse, Response
 from .desk import counts, grouped, shown_as
 from .office_base import OfficeBase
 from .office_rollup import export_folder, run_rollup, units_folder
+from .storage import TooLarge
 from .views_clerk import XLSX, attachment
 
 ROLLUP_FILES = {"rollup.xlsx": "汇总工作簿.xlsx", "review.xlsx": "审核表.xlsx", "review.html": "审核.html"}
@@ -97,7 +98,10 @@ class RollupViews(OfficeBase):
         upload = request.state.form.get("workbook")
         if upload is None or isinstance(upload, str) or not upload.filename:
             return await self.own(request, "请先选择本级政府的工作簿（.xlsx）。", 400)
-        received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        try:
+            received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        except TooLarge:
+            return self.pages.too_large(request)
         name = display_name(upload.filename)
         outcome = await run_in_threadpool(check_upload, str(received.path), year, name)
         if outcome.refused:

@@ -14,6 +14,7 @@ from ..rollup.roster import CATEGORIES, RosterUnit, build_roster, read_roster
 from .desk import report_years, shown_as
 from .office_base import OfficeBase
 from .office_store import RosterError
+from .storage import TooLarge
 from .views_clerk import XLSX, attachment
 
 
@@ -58,7 +59,10 @@ class RosterViews(OfficeBase):
         upload = request.state.form.get("roster")
         if upload is None or isinstance(upload, str) or not upload.filename:
             return await self.roster(request, "请先选择名单工作簿（.xlsx）。", 400)
-        received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        try:
+            received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        except TooLarge:
+            return self.pages.too_large(request)
         try:
             units = await run_in_threadpool(read_roster, received.path)
             added, updated = await run_in_threadpool(self.office.import_roster, year, units)
