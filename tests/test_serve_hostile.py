@@ -119,3 +119,11 @@ def test_an_office_upload_just_over_the_limit_is_too_large_not_a_server_error(tm
             r = c.post(path, data={"csrf_token": token}, files={field: ("名单.xlsx", over, "application/octet-stream")})
             assert r.status_code == 413 and "文件太大" in text_of(r.text), path
         assert list((tmp_path / "data" / "tmp").iterdir()) == []
+
+
+def test_a_broken_form_is_told_in_chinese(app):
+    """A post whose form cannot be parsed (no multipart boundary, a file name past the parser's
+    limit) gets the desk's Chinese page, not the framework's English text."""
+    r = app.post(f"/{YEAR}/upload", content=b"garbage", headers={"content-type": "multipart/form-data"})
+    assert r.status_code == 400
+    assert r.headers["content-type"].startswith("text/html") and "没有保存" in text_of(r.text)
