@@ -84,8 +84,11 @@ def create_app(
 
     async def bad_request(request: Request, exc: Exception) -> Response:
         """A form the parser cannot read (a broken or hand-made post): told in Chinese, nothing kept."""
-        message = "这次提交的表单无法读取（可能上传中断，或文件名过长），没有保存任何内容。请回到页面重新选择文件上传。"
-        return pages.render(request, "message.html", {"title": "无法读取提交的内容", "message": message}, status=400)
+        message = (
+            "这次提交的表单无法读取（可能上传中断，或文件名过长），没有保存任何内容。请回到页面重新选择文件上传。"
+        )
+        context = {"title": "无法读取提交的内容", "message": message}
+        return pages.render(request, "message.html", context, status=400)
 
     async def failed(request: Request, exc: Exception) -> Response:
         """Never a traceback for the clerk: what went wrong, and that nothing half-done was kept."""

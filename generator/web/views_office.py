@@ -235,7 +235,8 @@ class OfficeViews(RosterViews, RollupViews):
         form = request.state.form
         kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()[:2000]
         sub_text = str(form.get("submission") or "")
-        sub = await run_in_threadpool(self.desks.store.submission, int(sub_text)) if sub_text.isascii() and sub_text.isdigit() else None
+        number = sub_text.isascii() and sub_text.isdigit()
+        sub = await run_in_threadpool(self.desks.store.submission, int(sub_text)) if number else None
         if sub is None or sub.unit_id != unit.id:
             return await self.unit_page(request, "没有这份上传。", 404)
         if kind not in DECISIONS:
