@@ -6,6 +6,7 @@ equals `generate rollup`. Every page passes axe-core and fits 1280 and 390 px.""
 from __future__ import annotations
 
 import io
+import itertools
 import re
 import subprocess
 import sys
@@ -201,3 +202,65 @@ def test_first_account_in_the_browser(browser, tmp_path):
     finally:
         context.close()
         assert server.stop() == 0
+
+
+# Line boxes of each cell's text in the desk's table and the upload histories (found by their
+# captions), and the width of each row's name (unit or file) in characters.
+_DESK_CELLS = """() => {
+  const em = parseFloat(getComputedStyle(document.body).fontSize);
+  const lines = el => { const r = document.createRange(); r.selectNodeContents(el);
+    return new Set(Array.from(r.getClientRects()).map(b => Math.round(b.top))).size; };
+  const tables = Array.from(document.querySelectorAll('table')).filter(t =>
+    t.classList.contains('desk') || /上传/.test(t.caption ? t.caption.textContent : ''));
+  const heads = t => Array.from(t.querySelectorAll('thead th')).map(th => th.textContent.trim());
+  const rows = tables.flatMap(t => Array.from(t.querySelectorAll('tbody tr')).map(tr => [t, tr]));
+  return {
+    broken: rows.flatMap(([t, tr]) => Array.from(tr.children)
+      .filter((c, i) => c.tagName == 'TD' && heads(t)[i] != '文件' && c.textContent.trim() && lines(c) > 1)
+      .map(c => c.textContent.trim())),
+    headers: tables.flatMap(t => Array.from(t.querySelectorAll('thead th'))
+      .filter(th => lines(th) > th.textContent.trim().split(/\\s+/).length).map(th => th.textContent.trim())),
+    narrowest_name: Math.min(...rows.map(([t, tr]) => tr.children[Math.max(0, heads(t).indexOf('文件'))].clientWidth / em)),
+  };
+}"""
+
+
+def test_the_desk_stays_readable_on_a_phone(browser, server, tmp_path):
+    """At 390 px the desk's table scrolls in its own box; no figure, time or heading is broken
+    into one character per line (QA: 12-08 00:43 and 示例县人民政府办公室 stood one character a line)."""
+    context = browser.new_context()
+    page = context.new_page()
+    try:
+        page.goto(f"{server.url}office/login")
+        page.fill("#name", "张三")
+        page.fill("#password", PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.goto(f"{server.url}office/2022/roster")
+        page.set_input_files("#roster", str(ROSTER))
+        page.get_by_role("button", name="导入名单").click()
+        page.goto(f"{server.url}office/2022/links")
+        page.get_by_role("button", name=re.compile("为全部 14 个单位生成新链接")).click()
+        link = page.locator("table.links tbody tr", has_text="示例县人民政府办公室").locator("code.link").inner_text()
+        page.goto(link)
+        long_name = tmp_path / ("示例县人民政府办公室2022年政府信息公开工作年度报告（第三次修改稿）" * 2 + ".xlsx")
+        long_name.write_bytes((COUNTY / "县政府办.xlsx").read_bytes())
+        page.set_input_files("#workbook", str(long_name))
+        page.get_by_role("button", name="上传并校验").click()
+        unit_page = page.url
+        for width, url in itertools.product((1280, 390), (unit_page, f"{server.url}office/2022/units/1")):
+            # the upload history, on the unit's page and the office's: the time, counts and hash stay whole
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(url)
+            cells = page.evaluate(_DESK_CELLS)
+            assert cells["broken"] == [] and cells["headers"] == [], (width, cells)
+            assert cells["narrowest_name"] >= 6, (width, cells)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(f"{server.url}office/2022/")
+            cells = page.evaluate(_DESK_CELLS)
+            assert cells["broken"] == [] and cells["headers"] == [], (width, cells)
+            assert cells["narrowest_name"] >= 6, (width, cells)
+            assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+    finally:
+        context.close()

@@ -82,13 +82,23 @@ def create_app(
     async def not_found(request: Request, exc: Exception) -> Response:
         return pages.render(request, "notfound.html", {"message": "没有这个页面。"}, status=404)
 
+    async def bad_request(request: Request, exc: Exception) -> Response:
+        """A form the parser cannot read (a broken or hand-made post): told in Chinese, nothing kept."""
+        message = (
+            "这次提交的表单无法读取（可能上传中断，或文件名过长），没有保存任何内容。请回到页面重新选择文件上传。"
+        )
+        context = {"title": "无法读取提交的内容", "message": message}
+        return pages.render(request, "message.html", context, status=400)
+
     async def failed(request: Request, exc: Exception) -> Response:
         """Never a traceback for the clerk: what went wrong, and that nothing half-done was kept."""
         from ..oserrors import describe
 
-        reason = describe(exc) if isinstance(exc, OSError) else f"{type(exc).__name__}: {exc}"
+        # The exception's own text may quote SQL, paths or data: it goes to the console only
+        # (uvicorn logs the traceback); an OSError is told in plain Chinese (disk full, no access).
+        reason = f"（{describe(exc)}）" if isinstance(exc, OSError) else ""
         message = (
-            f"服务器出了问题（{reason}），这次操作没有完成，也没有保存不完整的内容。"
+            f"服务器出了问题{reason}，这次操作没有完成，也没有保存不完整的内容。"
             "请稍后重试；如果一直这样，请把这条信息告诉管理这台服务器的同事"
             "（可能是磁盘已满、数据文件夹没有写入权限，或数据库服务停止了）。"
         )
@@ -101,7 +111,7 @@ def create_app(
             Mount("/u/{token}", routes=units.routes()),  # a unit's private link
             Mount("", routes=clerk.routes()),
         ],
-        exception_handlers={404: not_found, Exception: failed},
+        exception_handlers={400: bad_request, 404: not_found, Exception: failed},
         lifespan=lifespan,
     )
     app.state.store = store

@@ -11,7 +11,9 @@ same hashing time as a known one, so the answer does not tell which names exist.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -58,9 +60,28 @@ class SignIn:
     message: str = ""
 
 
+# One sign-in at a time per account: its count of misses is read, checked and written as one
+# step, so tries sent at once cannot all pass the slow-down (they would all read the same count).
+# Only existing accounts get a lock (as many as there are accounts); unknown names need none.
+_locks: dict[int, threading.Lock] = {}
+_locks_guard = threading.Lock()
+
+
+def _account_lock(office: OfficeStore, name: str) -> contextlib.AbstractContextManager:
+    user = office.user(name.strip()) if name.strip() else None
+    if user is None:
+        return contextlib.nullcontext()
+    with _locks_guard:
+        return _locks.setdefault(user.id, threading.Lock())
+
+
 def sign_in(office: OfficeStore, name: str, password: str, at: dt.datetime | None = None) -> SignIn:
     """Check a name and password (slow on purpose: call it in a worker thread)."""
-    at = at or now()
+    with _account_lock(office, name):
+        return _sign_in(office, name, password, at or now())
+
+
+def _sign_in(office: OfficeStore, name: str, password: str, at: dt.datetime) -> SignIn:
     wrong = SignIn(message="用户名或密码不正确。")
     user = office.user(name.strip()) if name.strip() else None
     if user is None:

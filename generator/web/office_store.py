@@ -19,7 +19,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, delete, func, select, 
 from sqlalchemy.orm import Mapped, mapped_column, selectinload
 
 from ..rollup.roster import RosterUnit, key
-from .storage import Base, Check, Received, Store, Submission, Unit, UtcDateTime, now
+from .storage import Base, Check, Received, Store, Submission, Unit, UtcDateTime, now, storable_id
 
 RETURNED, ACCEPTED = "退回", "已审核"
 DECISIONS = (RETURNED, ACCEPTED)
@@ -193,6 +193,8 @@ class OfficeStore:
             return list(s.scalars(select(Unit).where(Unit.year == year).order_by(Unit.id)))
 
     def unit(self, unit_id: int) -> Unit | None:
+        if not storable_id(unit_id):
+            return None
         with self.session() as s:
             return s.get(Unit, unit_id)
 

@@ -295,6 +295,8 @@ class Store:
     def submission(self, sub_id: int) -> Submission | None:
         from sqlalchemy.orm import selectinload
 
+        if not storable_id(sub_id):
+            return None
         with self.session() as s:
             return s.scalars(
                 select(Submission).where(Submission.id == sub_id).options(selectinload(Submission.checks))
@@ -320,3 +322,8 @@ def check_record(findings: list[Diagnostic], tool_version: str, unit_name: str, 
         infos=count[Severity.INFO],
         findings_json=json.dumps([d.to_dict() for d in findings], ensure_ascii=False),
     )
+
+
+def storable_id(value: int) -> bool:
+    """A row id the database can hold (a URL or form may carry any whole number)."""
+    return 0 < value < 2**63

@@ -113,7 +113,7 @@ class ClerkViews:
 
     async def choose_year(self, request: Request) -> Response:
         text = request.query_params.get("year", "")
-        year = int(text) if text.isdigit() and int(text) in report_years() else default_year()
+        year = next((y for y in report_years() if str(y) == text), default_year())
         return RedirectResponse(f"{year}/", status_code=303)  # relative: stays under the desk's prefix
 
     async def page(self, request: Request) -> Response:

@@ -152,7 +152,7 @@ class OfficeViews(RosterViews, RollupViews):
     # --- pages ------------------------------------------------------------------------------
     async def home(self, request: Request) -> Response:
         text = request.query_params.get("year", "")
-        year = int(text) if text.isdigit() and int(text) in report_years() else default_year()
+        year = next((y for y in report_years() if str(y) == text), default_year())
         return RedirectResponse(f"/office/{year}/", status_code=303)
 
     def _desk_rows(self, year: int) -> list[dict]:
@@ -235,7 +235,8 @@ class OfficeViews(RosterViews, RollupViews):
         form = request.state.form
         kind, note = str(form.get("kind") or ""), str(form.get("note") or "").strip()[:2000]
         sub_text = str(form.get("submission") or "")
-        sub = await run_in_threadpool(self.desks.store.submission, int(sub_text)) if sub_text.isdigit() else None
+        number = sub_text.isascii() and sub_text.isdigit()
+        sub = await run_in_threadpool(self.desks.store.submission, int(sub_text)) if number else None
         if sub is None or sub.unit_id != unit.id:
             return await self.unit_page(request, "没有这份上传。", 404)
         if kind not in DECISIONS:

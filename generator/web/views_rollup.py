@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import zipfile
 
@@ -12,7 +13,8 @@ from starlette.responses import RedirectResponse, Response
 
 from .desk import counts, grouped, shown_as
 from .office_base import OfficeBase
-from .office_rollup import run_rollup
+from .office_rollup import export_folder, run_rollup, units_folder
+from .storage import TooLarge
 from .views_clerk import XLSX, attachment
 
 ROLLUP_FILES = {"rollup.xlsx": "汇总工作簿.xlsx", "review.xlsx": "审核表.xlsx", "review.html": "审核.html"}
@@ -57,12 +59,20 @@ class RollupViews(OfficeBase):
         own = self.office.own(year)
         made = government_report(self.desks.store, self.office, year)
         ctx: dict = dict(own=own, made=made)
+        # The checks ran on the export in the data folder: the findings name the files as the
+        # office knows them (its upload's name; the roll-up workbook it downloads), not that path.
         if made.own_findings is not None:
-            ctx["own_groups"] = grouped(made.own_findings)
-            ctx["own_counts"] = counts(made.own_findings)
+            shown = shown_as(made.own_findings, own.original_name if own else "本级政府工作簿.xlsx")
+            # U3 names the folder it summed: here that is the units' current uploads
+            folder = str(units_folder(export_folder(self.desks.store), year))
+            said = {f" {folder} 中 ": "各单位当前上传的 ", folder: "各单位当前上传"}
+            shown = [dataclasses.replace(d, message=_said(d.message, said)) for d in shown]
+            ctx["own_groups"] = grouped(shown)
+            ctx["own_counts"] = counts(shown)
         if made.checked is not None:
-            ctx["report_groups"] = grouped(made.checked.findings)
-            ctx["report_counts"] = counts(made.checked.findings)
+            shown = shown_as(made.checked.findings, ROLLUP_FILES["rollup.xlsx"])
+            ctx["report_groups"] = grouped(shown)
+            ctx["report_counts"] = counts(shown)
         return ctx
 
     async def own(
@@ -88,7 +98,10 @@ class RollupViews(OfficeBase):
         upload = request.state.form.get("workbook")
         if upload is None or isinstance(upload, str) or not upload.filename:
             return await self.own(request, "请先选择本级政府的工作簿（.xlsx）。", 400)
-        received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        try:
+            received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        except TooLarge:
+            return self.pages.too_large(request)
         name = display_name(upload.filename)
         outcome = await run_in_threadpool(check_upload, str(received.path), year, name)
         if outcome.refused:
@@ -127,3 +140,9 @@ class RollupViews(OfficeBase):
                 if p.is_file():
                     zf.write(p, p.relative_to(folder).as_posix())
         return buf.getvalue()
+
+
+def _said(message: str, replacements: dict[str, str]) -> str:
+    for old, new in replacements.items():
+        message = message.replace(old, new)
+    return message

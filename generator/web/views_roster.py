@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -13,6 +14,7 @@ from ..rollup.roster import CATEGORIES, RosterUnit, build_roster, read_roster
 from .desk import report_years, shown_as
 from .office_base import OfficeBase
 from .office_store import RosterError
+from .storage import TooLarge
 from .views_clerk import XLSX, attachment
 
 
@@ -57,7 +59,10 @@ class RosterViews(OfficeBase):
         upload = request.state.form.get("roster")
         if upload is None or isinstance(upload, str) or not upload.filename:
             return await self.roster(request, "请先选择名单工作簿（.xlsx）。", 400)
-        received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        try:
+            received = await run_in_threadpool(self.desks.store.receive, upload.file, self.limit)
+        except TooLarge:
+            return self.pages.too_large(request)
         try:
             units = await run_in_threadpool(read_roster, received.path)
             added, updated = await run_in_threadpool(self.office.import_roster, year, units)
@@ -138,7 +143,7 @@ class RosterViews(OfficeBase):
             return self._missing(request, "没有这个年度。")
         units = await run_in_threadpool(self.office.units, year)
         live = await run_in_threadpool(self.office.links_issued, year)
-        base = str(request.base_url).rstrip("/")
+        base = public_base(request)
         return self._render(
             request,
             "office_links.html",
@@ -167,3 +172,15 @@ class RosterViews(OfficeBase):
             return self._missing(request, "名单中没有这个单位。")
         await run_in_threadpool(self.office.revoke_link, unit.id)
         return RedirectResponse(f"/office/{unit.year}/links", status_code=303)
+
+
+_HOST = re.compile(r"[A-Za-z0-9.-]+(:[0-9]{1,5})?|\[[0-9A-Fa-f:.]+\](:[0-9]{1,5})?")
+
+
+def public_base(request: Request) -> str:
+    """Where units open the desk: behind the office's web server (docs/serve.md) the name it
+    forwards in X-Forwarded-Host, since the server itself is reached as 127.0.0.1:PORT there."""
+    forwarded = request.headers.get("x-forwarded-host", "").split(",")[0].strip()
+    if forwarded and _HOST.fullmatch(forwarded):
+        return str(request.base_url.replace(netloc=forwarded)).rstrip("/")
+    return str(request.base_url).rstrip("/")
