@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import functools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from ..model import UnitInfo, UnitLevel
@@ -159,7 +160,7 @@ class UnitWords:
     place: str
     organ: str  # 我{organ}
     own: tuple[str, ...]  # the unit's own name in the forms a text writes it
-    pattern: re.Pattern[str]
+    pattern: Subjects
 
 
 def place_of(name: str) -> tuple[str, str]:
@@ -214,15 +215,37 @@ def _unit_words(name: str, level: UnitLevel | None) -> UnitWords:
     return UnitWords(government, word, place, organ, tuple(own), _compile(government, word, places, organ, tuple(own)))
 
 
-def _compile(government: bool, word: str, places: tuple[str, ...], organ: str, own: tuple[str, ...]) -> re.Pattern[str]:
+def _compile(government: bool, word: str, places: tuple[str, ...], organ: str, own: tuple[str, ...]) -> Subjects:
+    """The unit's subject words as one ordered alternation (first listed wins at a position).
+
+    Only the place and the unit's own names differ from one unit to the next: the rest (large,
+    slow to compile) is compiled once per level word and organ and cached; the unit's literal
+    alternatives are compiled apart and merged in order by Subjects.finditer."""
+    fill = {
+        "{P}": "|".join(re.escape(p) for p in places) or "(?!x)x",
+        "{OWN}": "|".join(re.escape(o) for o in own) or "(?!x)x",
+    }
+    alts = _alternatives(government, word, organ)
+    general = _general(government, word, organ)
+    own_alts = [
+        f"(?P<{name}>{pattern.replace('{P}', fill['{P}']).replace('{OWN}', fill['{OWN}'])})"
+        for name, pattern in alts
+        if "{P}" in pattern or "{OWN}" in pattern
+    ]
+    return Subjects(general, re.compile("|".join(own_alts)) if own_alts else None)
+
+
+@functools.lru_cache(maxsize=256)
+def _alternatives(government: bool, word: str, organ: str) -> tuple[tuple[str, str], ...]:
+    """(group name, pattern) in matching order; {P} and {OWN} are left for the unit to fill.
+
+    A group's name is its kind and its place in the order (whole3, part0…); the channel is last."""
     lvl = re.escape(word) if word else f"(?:{LEVEL})"
     others = [w for w in LEVELS if w != word]
     fill = {
         "{L}": lvl,
         "{O}": f"(?:{'|'.join(others)})",
         "{S}": re.escape(organ),
-        "{P}": "|".join(re.escape(p) for p in places) or "(?!x)x",
-        "{OWN}": "|".join(re.escape(o) for o in own) or "(?!x)x",
         "{B}": BODY,
         "{C}": CJK,
     }
@@ -243,10 +266,48 @@ def _compile(government: bool, word: str, places: tuple[str, ...], organ: str, o
         parts.append((kind, pattern))
     # A department's own name comes first (市政府办公室 is the unit, not a part); a government's
     # parts come before its whole (县政府办公室 before 县政府).
-    ordered = parts if government else sorted(parts, key=lambda p: p[1] != fill["{OWN}"])
-    alts = [f"(?P<{kind}{i}>{pattern})" for i, (kind, pattern) in enumerate(ordered)]
-    alts.append(f"(?P<channel>{CHANNEL})")
-    return re.compile("|".join(alts))
+    ordered = parts if government else sorted(parts, key=lambda p: p[1] != "{OWN}")
+    return (*((f"{kind}{i}", pattern) for i, (kind, pattern) in enumerate(ordered)), ("channel", CHANNEL))
+
+
+@functools.lru_cache(maxsize=256)
+def _general(government: bool, word: str, organ: str) -> re.Pattern[str]:
+    """The alternatives that do not name the unit itself, compiled once for every unit alike."""
+    alts = _alternatives(government, word, organ)
+    return re.compile("|".join(f"(?P<{n}>{p})" for n, p in alts if "{P}" not in p and "{OWN}" not in p))
+
+
+def _order(m: re.Match[str]) -> int:
+    name = m.lastgroup or ""
+    return 1 << 30 if name == "channel" else int(name.lstrip("abcdefghijklmnopqrstuvwxyz_"))
+
+
+@dataclass(frozen=True)
+class Subjects:
+    """Two compiled parts of one alternation, matched as the single alternation would be: the
+    leftmost match wins, and at one position the alternative listed first."""
+
+    general: re.Pattern[str]
+    own: re.Pattern[str] | None
+
+    def finditer(self, text: str) -> Iterator[re.Match[str]]:
+        pos, n = 0, len(text)
+        a = self.general.search(text, pos)
+        b = self.own.search(text, pos) if self.own is not None else None
+        while a is not None or b is not None:
+            if b is None or (a is not None and (a.start(), _order(a)) < (b.start(), _order(b))):
+                m = a
+            else:
+                m = b
+            yield m
+            pos = m.end() if m.end() > m.start() else m.end() + 1
+            if pos > n:
+                return
+            # A pending match that starts at or after pos is still the leftmost from pos.
+            if a is not None and a.start() < pos:
+                a = self.general.search(text, pos)
+            if b is not None and b.start() < pos and self.own is not None:
+                b = self.own.search(text, pos)
 
 
 # --- a paragraph's mentions and a figure's subject -------------------------------------------
