@@ -29,7 +29,7 @@ from pathlib import Path
 # same class); importing it from here still works.
 from .diagnostics import Diagnostic, InputError, Severity, UserError, sort_key
 from .oserrors import describe
-from .pipeline import Checked, check_workbook, has_errors, render, write_pair_or_refuse
+from .pipeline import Checked, check_workbook, has_errors, render, summary_line, write_pair_or_refuse
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 # The collecting office's commands live in generator/rollup.
@@ -240,9 +240,7 @@ def _print_findings(findings: list[Diagnostic], fmt: str, out=None) -> None:
         return
     for d in findings:
         print(d.format(), file=out)
-    counts = {s: sum(1 for d in findings if d.severity is s) for s in Severity}
-    summary = "，".join(f"{s.value} {n} 条" for s, n in counts.items())
-    print(f"校验完成：{summary}。" if findings else "校验完成：没有发现问题。", file=out)
+    print(summary_line(findings), file=out)
 
 
 def _validated(args: argparse.Namespace) -> Checked:

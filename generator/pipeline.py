@@ -78,6 +78,14 @@ def findings_of(report: Report, notes: list[Diagnostic], previous: Report | None
     return sorted([*notes, *validate(report, previous)], key=sort_key)
 
 
+def summary_line(findings: list[Diagnostic]) -> str:
+    """The closing line of a check, as `generate check` prints it and the web desk shows it."""
+    if not findings:
+        return "校验完成：没有发现问题。"
+    counts = {s: sum(1 for d in findings if d.severity is s) for s in Severity}
+    return "校验完成：" + "，".join(f"{s.value} {n} 条" for s, n in counts.items()) + "。"
+
+
 def has_errors(findings: list[Diagnostic]) -> bool:
     return any(d.severity is Severity.ERROR for d in findings)
 

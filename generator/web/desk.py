@@ -90,13 +90,6 @@ def counts(findings: list[Diagnostic]) -> dict[str, int]:
     return {s.value: sum(1 for d in findings if d.severity is s) for s in Severity}
 
 
-def summary(findings: list[Diagnostic]) -> str:
-    """The last line `generate check` prints (tests/test_serve.py holds the two together)."""
-    if not findings:
-        return "校验完成：没有发现问题。"
-    return "校验完成：" + "，".join(f"{sev} {n} 条" for sev, n in counts(findings).items()) + "。"
-
-
 @dataclass
 class Outcome:
     """What checking an upload gave: its findings, or the refusal of the guard or the reader."""

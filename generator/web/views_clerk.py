@@ -15,8 +15,8 @@ from starlette.routing import Route
 
 from ..diagnostics import UserError
 from ..output import safe_filename
-from ..pipeline import Rendered, spec_for_year
-from .desk import Desk, Refusal, blank_workbook, counts, default_year, grouped, report_years, summary
+from ..pipeline import Rendered, spec_for_year, summary_line
+from .desk import Desk, Refusal, blank_workbook, counts, default_year, grouped, report_years
 from .pages import Pages
 from .security import CSRF_FIELD, PREVIEW_CSP
 from .storage import Submission, TooLarge
@@ -104,7 +104,7 @@ class ClerkViews:
             ctx["refusal_groups"] = grouped(refusal.findings)
         if shown is not None:
             check, findings = desk.findings(shown)
-            ctx.update(check=check, groups=grouped(findings), counts=counts(findings), summary=summary(findings))
+            ctx.update(check=check, groups=grouped(findings), counts=counts(findings), summary=summary_line(findings))
         return ctx
 
     # --- pages -----------------------------------------------------------------------------
