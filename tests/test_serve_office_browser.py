@@ -80,6 +80,8 @@ def test_the_offices_whole_january(browser, server, tmp_path, monkeypatch):
         # the links, printed on one page
         page.get_by_role("link", name="填报链接").click()
         page.get_by_role("button", name=re.compile("为全部 14 个单位生成新链接")).click()
+        # the answer is a new page: wait for it, not for the rows of the page the click left
+        page.locator("table.links tbody tr code.link").nth(13).wait_for()
         links = {}
         for row in page.locator("table.links tbody tr").all():
             links[row.locator("th").inner_text()] = row.locator("code.link").inner_text()
@@ -235,9 +237,11 @@ def test_the_desk_stays_readable_on_a_phone(browser, server, tmp_path):
         page.fill("#name", "张三")
         page.fill("#password", PASSWORD)
         page.get_by_role("button", name="登录").click()
+        page.locator("#office-year").wait_for()  # signed in: the office's page has come
         page.goto(f"{server.url}office/2022/roster")
         page.set_input_files("#roster", str(ROSTER))
         page.get_by_role("button", name="导入名单").click()
+        page.locator("[role=alert]").wait_for()  # the import has answered
         page.goto(f"{server.url}office/2022/links")
         page.get_by_role("button", name=re.compile("为全部 14 个单位生成新链接")).click()
         link = page.locator("table.links tbody tr", has_text="示例县人民政府办公室").locator("code.link").inner_text()
