@@ -68,7 +68,7 @@ def test_the_offices_whole_january(browser, server, tmp_path, monkeypatch):
         page.get_by_role("button", name="登录").click()
         page.select_option("#office-year", "2022")
         page.get_by_role("button", name="切换").click()
-        assert page.url == f"{server.url}office/2022/"
+        page.wait_for_url(f"{server.url}office/2022/")
 
         # the roster
         page.get_by_role("link", name="名单").click()
@@ -94,7 +94,7 @@ def test_the_offices_whole_january(browser, server, tmp_path, monkeypatch):
             assert name in unit.locator(".unit-name").inner_text()
             unit.set_input_files("#workbook", str(COUNTY / file))
             unit.get_by_role("button", name="上传并校验").click()
-            assert "/submissions/" in unit.url
+            unit.wait_for_url(re.compile(r"/submissions/"))
         assert "错误 1 条" in unit.locator("#summary").inner_text()
         check_page(unit, "a unit's desk")
 
@@ -250,6 +250,7 @@ def test_the_desk_stays_readable_on_a_phone(browser, server, tmp_path):
         long_name.write_bytes((COUNTY / "县政府办.xlsx").read_bytes())
         page.set_input_files("#workbook", str(long_name))
         page.get_by_role("button", name="上传并校验").click()
+        page.wait_for_url(re.compile(r"/submissions/"))
         unit_page = page.url
         for width, url in itertools.product((1280, 390), (unit_page, f"{server.url}office/2022/units/1")):
             # the upload history, on the unit's page and the office's: the time, counts and hash stay whole
