@@ -39,3 +39,21 @@ def unit_cell(path: Path, label: str) -> str:
 
 def set_unit(path: Path, label: str, value: object) -> None:
     set_cell(path, "单位信息", unit_cell(path, label), value)
+
+
+def record_pools(monkeypatch) -> list[int]:
+    """The worker counts every process pool of the roll-up code asks for (more than 64 fails at once)."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    from generator.rollup import units as units_module
+
+    asked: list[int] = []
+
+    def recording_pool(max_workers=None, **kw):
+        asked.append(max_workers)
+        if max_workers > 64:
+            raise AssertionError(f"{max_workers} worker processes asked for")
+        return ProcessPoolExecutor(max_workers=max_workers, **kw)
+
+    monkeypatch.setattr(units_module, "ProcessPoolExecutor", recording_pool)
+    return asked

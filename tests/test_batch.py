@@ -15,7 +15,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from rollup_support import YEAR, county, set_unit
+from rollup_support import YEAR, county, record_pools, set_unit
 
 from generator.cli import main
 from generator.provenance import read_recorded, sha256_of
@@ -253,19 +253,7 @@ def test_batch_refuses_an_output_folder_inside_the_units_folder(tmp_path, monkey
 
 
 def test_batch_caps_its_processes_at_the_files_and_cores(tmp_path, monkeypatch, capsys):
-    from concurrent.futures import ProcessPoolExecutor
-
-    from generator.rollup import units as units_module
-
-    asked: list[int] = []
-
-    def recording_pool(max_workers=None, **kw):
-        asked.append(max_workers)
-        if max_workers > 64:
-            raise AssertionError(f"{max_workers} worker processes asked for")
-        return ProcessPoolExecutor(max_workers=max_workers, **kw)
-
-    monkeypatch.setattr(units_module, "ProcessPoolExecutor", recording_pool)
+    asked = record_pools(monkeypatch)
     inputs = county(tmp_path)
     _only(inputs, ("财政局", "教育局"))
     monkeypatch.chdir(tmp_path)

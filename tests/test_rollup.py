@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 from hostile.corpus import _bomb
-from rollup_support import YEAR, county, set_cell, set_unit
+from rollup_support import YEAR, county, record_pools, set_cell, set_unit
 
 from generator.cli import main
 from generator.formats import format_for_year
@@ -346,19 +346,7 @@ def test_an_output_folder_inside_the_units_folder_is_refused(office, capsys, ins
 
 def test_jobs_are_capped_at_the_files_and_the_cores(office, monkeypatch):
     import os
-    from concurrent.futures import ProcessPoolExecutor
-
-    from generator.rollup import units as units_module
-
-    asked: list[int] = []
-
-    def recording_pool(max_workers=None, **kw):
-        asked.append(max_workers)
-        if max_workers > 64:
-            raise AssertionError(f"{max_workers} worker processes asked for")
-        return ProcessPoolExecutor(max_workers=max_workers, **kw)
-
-    monkeypatch.setattr(units_module, "ProcessPoolExecutor", recording_pool)
+    asked = record_pools(monkeypatch)
     for p in sorted((office / str(YEAR)).glob("*.xlsx"))[2:]:
         p.unlink()
     assert main(["rollup", "--year", str(YEAR), "--jobs", "100000"]) == 1

@@ -210,14 +210,7 @@ class OfficeStore:
     def add_unit(self, year: int, unit: RosterUnit) -> int:
         with self.session() as s, s.begin():
             self._clash(s, year, unit.name)
-            row = Unit(
-                year=year,
-                name=unit.name,
-                category=unit.category,
-                in_rollup=unit.included,
-                note=unit.note,
-                created_at=now(),
-            )
+            row = _new_unit(year, unit)
             s.add(row)
             s.flush()
             return row.id
@@ -251,16 +244,7 @@ class OfficeStore:
             for ru in units:
                 row = known.get(key(ru.name))
                 if row is None:
-                    s.add(
-                        Unit(
-                            year=year,
-                            name=ru.name,
-                            category=ru.category,
-                            in_rollup=ru.included,
-                            note=ru.note,
-                            created_at=now(),
-                        )
-                    )
+                    s.add(_new_unit(year, ru))
                     added += 1
                 else:
                     row.category, row.in_rollup, row.note = ru.category, ru.included, ru.note
@@ -425,3 +409,15 @@ class OfficeStore:
             if decided.get(sub.id) and decided[sub.id][-1].kind == ACCEPTED:
                 return sub, True
         return subs[0], False
+
+
+def _new_unit(year: int, unit: RosterUnit) -> Unit:
+    """A roster unit as a new row of the year."""
+    return Unit(
+        year=year,
+        name=unit.name,
+        category=unit.category,
+        in_rollup=unit.included,
+        note=unit.note,
+        created_at=now(),
+    )
